@@ -1,0 +1,27 @@
+// Bundles the CLI into one ESM file, dist/cli.js (see ../shared notes: Ink bundling facts).
+import { build } from 'esbuild';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stub = `${root}.tmp/react-devtools-core-stub.js`;
+await mkdir(`${root}.tmp`, { recursive: true });
+// Ink imports the devtools lazily; an empty stand-in keeps it out of the bundle.
+await writeFile(stub, 'export default { initialize() {}, connectToDevTools() {} };\nexport function initialize() {}\nexport function connectToDevTools() {}\n');
+
+await build({
+  entryPoints: [`${root}src/cli.ts`],
+  outfile: `${root}dist/cli.js`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  alias: { 'react-devtools-core': stub },
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  logLevel: 'warning',
+});
+await chmod(`${root}dist/cli.js`, 0o755);

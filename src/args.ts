@@ -1,0 +1,238 @@
+/**
+ * Command line: `beeper-setup [command] [flags]`, parsed with node:util
+ * parseArgs. Turns argv into typed options or a CliError with exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { CliError, ExitCode } from './exitCodes.js';
+
+export type Command = 'setup' | 'status' | 'logout' | 'simulate';
+export type VerifyChoice = 'device' | 'recovery-key' | 'reset';
+
+export interface CliOptions {
+  command: Command;
+  help: boolean;
+  version: boolean;
+  baseUrl: string | undefined;
+  demo: boolean;
+  debug: boolean;
+  nonInteractive: boolean;
+  json: boolean;
+  email: string | undefined;
+  code: string | undefined;
+  username: string | undefined;
+  acceptTerms: boolean;
+  recoveryKeyFile: string | undefined;
+  recoveryKeyStdin: boolean;
+  resetRecoveryKey: boolean;
+  newRecoveryKeyFile: string | undefined;
+  verify: VerifyChoice | undefined;
+  /** Every wait (server, other device); default 10 minutes, the Matrix verification lifetime. */
+  timeoutMs: number;
+  saveToken: boolean;
+  printToken: boolean;
+  ssh: string | undefined;
+  remotePort: number;
+  port: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const COMMANDS: readonly Command[] = ['setup', 'status', 'logout', 'simulate'];
+const VERIFY_CHOICES: readonly VerifyChoice[] = ['device', 'recovery-key', 'reset'];
+
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  'base-url': { type: 'string' },
+  demo: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  'non-interactive': { type: 'boolean' },
+  json: { type: 'boolean' },
+  email: { type: 'string' },
+  code: { type: 'string' },
+  username: { type: 'string' },
+  'accept-terms': { type: 'boolean' },
+  'recovery-key-file': { type: 'string' },
+  'recovery-key-stdin': { type: 'boolean' },
+  'reset-recovery-key': { type: 'boolean' },
+  'new-recovery-key-file': { type: 'string' },
+  verify: { type: 'string' },
+  timeout: { type: 'string' },
+  'save-token': { type: 'boolean' },
+  'no-save-token': { type: 'boolean' },
+  'print-token': { type: 'boolean' },
+  ssh: { type: 'string' },
+  'remote-port': { type: 'string' },
+  port: { type: 'string' },
+} as const;
+
+/** Secrets never belong in argv: shell history and `ps` show them to others. */
+const SECRET_FLAGS: Record<string, string> = {
+  'recovery-key': 'Pass it with --recovery-key-file PATH, --recovery-key-stdin, or the BEEPER_RECOVERY_KEY variable.',
+  'existing-recovery-key': 'Pass it with --recovery-key-file PATH, --recovery-key-stdin, or the BEEPER_RECOVERY_KEY variable.',
+  'access-token': 'Pass it with the BEEPER_ACCESS_TOKEN variable.',
+  token: 'Pass it with the BEEPER_ACCESS_TOKEN variable.',
+};
+
+export const HELP = `beeper-setup — sign Beeper Desktop or Beeper Server in, trust this device, unlock encrypted messages.
+
+Usage
+  beeper-setup [flags]            run the setup wizard (resumes where the app stands)
+  beeper-setup status [--json]    show what the app reports, without changing anything
+  beeper-setup logout             forget the access token saved for this app
+  beeper-setup simulate [--port N]
+                                  run the built-in Beeper simulator (for trying and testing)
+
+Connection
+  --base-url URL            Beeper's local API (default http://localhost:23373, env BEEPER_BASE_URL)
+  --ssh [user@]host[:port]  tunnel to a Beeper Server over ssh and set it up from here
+  --remote-port N           the API port on the ssh host (default 23373)
+  --demo                    run the wizard against the built-in simulator
+
+Answers (for scripts; without a terminal these replace the prompts)
+  --email EMAIL             the Beeper account's email address
+  --code CODE               the emailed sign-in code (else read from stdin when needed)
+  --username NAME           username for a new account
+  --accept-terms            agree to Beeper's Terms of Use and Privacy Policy (new accounts)
+  --verify METHOD           device | recovery-key | reset
+  --recovery-key-file PATH  read the recovery key from a file
+  --recovery-key-stdin      read the recovery key from standard input
+  --reset-recovery-key      make a new recovery key (needs --new-recovery-key-file without a terminal)
+  --new-recovery-key-file PATH
+                            write a new recovery key here (mode 0600, never overwritten)
+  --timeout DURATION        longest wait for the app or another device, e.g. 90s, 10m (default 10m)
+
+Output
+  --non-interactive         never prompt in a full-screen UI, even in a terminal
+  --json                    machine-readable NDJSON events on stdout
+  --no-save-token           keep the access token in memory only
+  --print-token             print BEEPER_ACCESS_TOKEN=... on stdout when done
+  --debug                   show request lines and error details
+  -h, --help                show this help
+  -v, --version             show the version
+
+Environment
+  BEEPER_BASE_URL, BEEPER_ACCESS_TOKEN, BEEPER_RECOVERY_KEY, NO_COLOR, CI
+
+Exit codes
+  0 ready   1 error   2 usage   3 input needed that cannot be asked for
+  4 not ready (timed out)   5 Beeper unreachable   130 interrupted
+`;
+
+/** "90s", "10m", "1h", "1500ms" or a bare number of seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  const ms = Math.round(value * factor);
+  return ms > 0 ? ms : undefined;
+}
+
+function parsePort(text: string | undefined, flag: string, fallback: number, allowZero: boolean): number {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < (allowZero ? 0 : 1) || port > 65535) {
+    throw new CliError(`--${flag} needs a port number${allowZero ? ' (0 picks a free one)' : ''}, not "${text}".`, ExitCode.Usage);
+  }
+  return port;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+const usage = (message: string, hint = 'Run beeper-setup --help to see the commands and flags.') =>
+  new CliError(message, ExitCode.Usage, hint);
+
+export function parseCli(argv: string[]): CliOptions {
+  for (const arg of argv) {
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (name && SECRET_FLAGS[name]) {
+      throw usage(`--${name} is refused: secrets on the command line end up in shell history and process lists.`, SECRET_FLAGS[name]);
+    }
+  }
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    if (unknown) {
+      const suggestion = closest(unknown.replace(/^-+/, ''), Object.keys(FLAGS));
+      throw usage(`Unknown flag ${unknown}.`, suggestion ? `Did you mean --${suggestion}? Run beeper-setup --help for all flags.` : undefined);
+    }
+    throw usage(message.replace(/\. To specify a positional argument.*$/s, '.'));
+  }
+
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw usage(`Unexpected argument "${positionals[1]}".`);
+  const commandWord = positionals[0] ?? 'setup';
+  if (!COMMANDS.includes(commandWord as Command)) {
+    const suggestion = closest(commandWord, COMMANDS);
+    throw usage(`Unknown command "${commandWord}".`, suggestion ? `Did you mean "beeper-setup ${suggestion}"?` : undefined);
+  }
+
+  const verify = values.verify;
+  if (verify !== undefined && !VERIFY_CHOICES.includes(verify as VerifyChoice)) {
+    throw usage(`--verify takes device, recovery-key or reset, not "${verify}".`);
+  }
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (values.timeout !== undefined) {
+    const parsedTimeout = parseDuration(values.timeout);
+    if (parsedTimeout === undefined) throw usage(`--timeout needs a duration like 90s, 10m or 1h, not "${values.timeout}".`);
+    timeoutMs = parsedTimeout;
+  }
+  if (values['recovery-key-file'] && values['recovery-key-stdin']) {
+    throw usage('Use one of --recovery-key-file and --recovery-key-stdin, not both.');
+  }
+  if (values['reset-recovery-key'] && verify && verify !== 'reset') {
+    throw usage(`--reset-recovery-key contradicts --verify ${verify}.`);
+  }
+
+  return {
+    command: commandWord as Command,
+    help: values.help ?? false,
+    version: values.version ?? false,
+    baseUrl: values['base-url'],
+    demo: values.demo ?? false,
+    debug: values.debug ?? false,
+    nonInteractive: values['non-interactive'] ?? false,
+    json: values.json ?? false,
+    email: values.email,
+    code: values.code,
+    username: values.username,
+    acceptTerms: values['accept-terms'] ?? false,
+    recoveryKeyFile: values['recovery-key-file'],
+    recoveryKeyStdin: values['recovery-key-stdin'] ?? false,
+    resetRecoveryKey: values['reset-recovery-key'] ?? false,
+    newRecoveryKeyFile: values['new-recovery-key-file'],
+    verify: (values['reset-recovery-key'] ? 'reset' : verify) as VerifyChoice | undefined,
+    timeoutMs,
+    saveToken: !(values['no-save-token'] ?? false),
+    printToken: values['print-token'] ?? false,
+    ssh: values.ssh,
+    remotePort: parsePort(values['remote-port'], 'remote-port', 23373, false),
+    port: parsePort(values.port, 'port', 0, true),
+  };
+}

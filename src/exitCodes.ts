@@ -1,0 +1,26 @@
+/** Exit codes, documented in --help and the README. */
+export const ExitCode = {
+  Ready: 0,
+  Error: 1,
+  Usage: 2,
+  /** An answer is needed and nobody can be asked (no TTY, no flag). */
+  InputNeeded: 3,
+  /** Not ready when a wait ran out (--timeout), or `status` of an unfinished setup. */
+  NotReady: 4,
+  Unreachable: 5,
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An expected failure: printed as one clear message (no stack) and exits with its code. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    /** A second line: what to do about it. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,36 @@
+import { inspect } from 'node:util';
+
+/**
+ * Wraps a value that must never be printed: access tokens, codes, recovery
+ * keys. JSON, string conversion and util.inspect all show "[redacted]", so a
+ * logged snapshot, event or error cannot leak it; `reveal()` is the one way in.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  get length(): number {
+    return this.#value.length;
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  toString(): string {
+    return '[redacted]';
+  }
+
+  [inspect.custom](): string {
+    return 'Secret([redacted])';
+  }
+}
+
+export const secret = (value: string) => new Secret(value);
