@@ -1,0 +1,95 @@
+/**
+ * Typed failures of the setup API client. Every one names the call (e.g.
+ * "POST /v1/app/setup/email") and never holds a request body, header or
+ * anything else a secret could hide in: messages are built only from the
+ * method, the path template, the status and the server's own `message`.
+ */
+
+export type ApiErrorKind = 'unreachable' | 'http' | 'invalid-response';
+
+export abstract class ApiError extends Error {
+  abstract readonly kind: ApiErrorKind;
+  /** "METHOD /path/template" — ids are not interpolated. */
+  readonly call: string;
+
+  protected constructor(call: string, message: string) {
+    super(message);
+    this.call = call;
+  }
+}
+
+export type UnreachableReason = 'refused' | 'dns' | 'timeout' | 'reset' | 'network';
+
+/** Nothing answered: the app is not running, the address is wrong, or it stopped responding. */
+export class UnreachableError extends ApiError {
+  readonly kind = 'unreachable' as const;
+  override readonly name = 'UnreachableError';
+
+  constructor(
+    call: string,
+    readonly baseUrl: string,
+    readonly reason: UnreachableReason,
+  ) {
+    super(call, unreachableMessage(baseUrl, reason));
+  }
+}
+
+function unreachableMessage(baseUrl: string, reason: UnreachableReason): string {
+  const what: Record<UnreachableReason, string> = {
+    refused: `Nothing is listening at ${baseUrl}.`,
+    dns: `The host in ${baseUrl} could not be found.`,
+    timeout: `${baseUrl} did not answer in time.`,
+    reset: `The connection to ${baseUrl} was dropped.`,
+    network: `Could not connect to ${baseUrl}.`,
+  };
+  return `${what[reason]} Start Beeper Desktop or Beeper Server, or point beeper-setup at it with --base-url (or BEEPER_BASE_URL).`;
+}
+
+export interface ServerIssue {
+  code?: string;
+  message?: string;
+  path?: (string | number)[];
+}
+
+/** The server answered with a non-2xx status. */
+export class HttpError extends ApiError {
+  readonly kind = 'http' as const;
+  override readonly name = 'HttpError';
+
+  constructor(
+    call: string,
+    readonly status: number,
+    /** The server's error `code`, when its body had one. */
+    readonly code: string | undefined,
+    /** The server's `message` when its body had one, else the status text. */
+    readonly serverMessage: string,
+    readonly details: { issues?: ServerIssue[]; attemptsLeft?: number } | undefined,
+    /** Milliseconds the server asked us to wait (429 / 503 with Retry-After). */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(call, `${call} failed with ${status}: ${serverMessage}`);
+  }
+}
+
+/** The server answered 2xx but the body is not what the contract promises. */
+export class InvalidResponseError extends ApiError {
+  readonly kind = 'invalid-response' as const;
+  override readonly name = 'InvalidResponseError';
+
+  constructor(
+    call: string,
+    /** Dotted path of the offending field, or "body" when it did not parse. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(call, `${call} returned an unexpected response: ${field} ${problem}.`);
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError');
+}
