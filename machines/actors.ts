@@ -1,0 +1,184 @@
+/**
+ * Every HTTP call the flow makes, as a named promise actor with typed input.
+ * Secrets cross the actor boundary wrapped in Secret, so the done events the
+ * machine receives (and any inspector sees) never hold a bare token or key.
+ */
+import { fromPromise } from 'xstate';
+import { HttpError } from '../src/api/errors.js';
+import type { AppInfo, RegistrationCopy, Session, SessionEnvelope, StartResponse, Verification } from '../src/api/types.js';
+import { Secret } from '../src/shared/secret.js';
+import type { SetupApi } from './api.js';
+
+interface Authed {
+  api: SetupApi;
+  token: Secret | undefined;
+}
+
+const auth = (input: Authed, signal: AbortSignal) => ({ accessToken: input.token?.reveal(), signal });
+
+/** A verification round-trip, normalised: the envelope's own verification, else the session's. */
+export interface VerificationUpdate {
+  session: Session;
+  verification: Verification | undefined;
+}
+
+const toUpdate = (envelope: SessionEnvelope): VerificationUpdate => ({
+  session: envelope.session,
+  verification: envelope.verification ?? envelope.session.verification,
+});
+
+export interface ProbeResult {
+  app: AppInfo | undefined;
+  /** Undefined when the app has no `GET /v1/app/setup` (404) or refused our token (401). */
+  session: Session | undefined;
+  /** The token we had was refused: sign in again. */
+  tokenRefused: boolean;
+}
+
+export type SignInResult =
+  | { kind: 'signed-in'; token: Secret; session: Session }
+  | {
+      kind: 'registration-required';
+      setupRequestID: string;
+      leadToken: Secret;
+      usernameSuggestions: string[];
+      copy: RegistrationCopy;
+    };
+
+export const probe = fromPromise<ProbeResult, Authed>(async ({ input, signal }) => {
+  const [app, sessionResult] = await Promise.all([
+    // /v1/info is optional: older builds and proxies may not serve it.
+    input.api.info({ signal }).catch(() => undefined),
+    input.api.getSession(auth(input, signal)).then(
+      (session) => ({ session }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if ('session' in sessionResult) return { app, session: sessionResult.session, tokenRefused: false };
+  const { error } = sessionResult;
+  if (error instanceof HttpError && error.status === 404) return { app, session: undefined, tokenRefused: false };
+  if (error instanceof HttpError && error.status === 401) return { app, session: undefined, tokenRefused: true };
+  throw error;
+});
+
+export const startSignIn = fromPromise<StartResponse, { api: SetupApi }>(({ input, signal }) => input.api.start({ signal }));
+
+export const sendCode = fromPromise<void, { api: SetupApi; setupRequestID: string; email: string }>(({ input, signal }) =>
+  input.api.sendEmail({ setupRequestID: input.setupRequestID, email: input.email }, { signal }),
+);
+
+/** Resend and restart: a fresh setup request, then a fresh code to the same address. */
+export const restartSignIn = fromPromise<{ setupRequestID: string }, { api: SetupApi; email: string }>(async ({ input, signal }) => {
+  const { setupRequestID } = await input.api.start({ signal });
+  await input.api.sendEmail({ setupRequestID, email: input.email }, { signal });
+  return { setupRequestID };
+});
+
+export const submitCode = fromPromise<SignInResult, { api: SetupApi; setupRequestID: string; code: Secret }>(async ({ input, signal }) => {
+  const result = await input.api.submitCode({ setupRequestID: input.setupRequestID, code: input.code.reveal() }, { signal });
+  if (result.kind === 'signed-in') return { kind: 'signed-in', token: new Secret(result.matrix.accessToken), session: result.session };
+  return {
+    kind: 'registration-required',
+    setupRequestID: result.setupRequestID,
+    leadToken: new Secret(result.leadToken),
+    usernameSuggestions: result.usernameSuggestions,
+    copy: result.copy,
+  };
+});
+
+export const register = fromPromise<
+  { token: Secret; session: Session },
+  { api: SetupApi; setupRequestID: string; leadToken: Secret; username: string }
+>(async ({ input, signal }) => {
+  const result = await input.api.register(
+    { setupRequestID: input.setupRequestID, leadToken: input.leadToken.reveal(), username: input.username, acceptTerms: true },
+    { signal },
+  );
+  return { token: new Secret(result.matrix.accessToken), session: result.session };
+});
+
+/** One poll of the overall state; no client retries, the machine backs off itself. */
+export const fetchSession = fromPromise<Session, Authed>(({ input, signal }) =>
+  input.api.getSession({ ...auth(input, signal), retries: 0 }),
+);
+
+/** While the user chooses a method: the session, and an incoming request if one exists. */
+export const findIncoming = fromPromise<{ session: Session; incoming: Verification | undefined }, Authed>(async ({ input, signal }) => {
+  const session = await input.api.getSession({ ...auth(input, signal), retries: 0 });
+  const fromSession = isAcceptableIncoming(session.verification) ? session.verification : undefined;
+  if (fromSession || session.state !== 'needs-verification') return { session, incoming: fromSession };
+  const { items } = await input.api.listVerifications({ ...auth(input, signal), retries: 0 });
+  return { session, incoming: items.find(isAcceptableIncoming) };
+});
+
+export function isAcceptableIncoming(verification: Verification | undefined): verification is Verification {
+  return !!verification && verification.direction === 'incoming' && verification.availableActions.includes('accept');
+}
+
+export const verifyRecoveryKey = fromPromise<Session, Authed & { recoveryKey: Secret }>(async ({ input, signal }) => {
+  const { session } = await input.api.verifyRecoveryKey(input.recoveryKey.reveal(), auth(input, signal));
+  return session;
+});
+
+export const resetRecoveryKey = fromPromise<{ recoveryKey: Secret; session: Session }, Authed & { existingRecoveryKey: Secret | undefined }>(
+  async ({ input, signal }) => {
+    const result = await input.api.resetRecoveryKey(input.existingRecoveryKey?.reveal(), auth(input, signal));
+    return { recoveryKey: new Secret(result.recoveryKey), session: result.session };
+  },
+);
+
+export const confirmRecoveryKey = fromPromise<Session, Authed & { recoveryKey: Secret }>(async ({ input, signal }) => {
+  const { session } = await input.api.confirmRecoveryKeyReset(input.recoveryKey.reveal(), auth(input, signal));
+  return session;
+});
+
+/** Accepts the incoming request when given one, else asks the other devices to verify this one. */
+export const beginVerification = fromPromise<VerificationUpdate, Authed & { incomingID: string | undefined }>(async ({ input, signal }) =>
+  toUpdate(
+    input.incomingID
+      ? await input.api.acceptVerification(input.incomingID, auth(input, signal))
+      : await input.api.createVerification({ purpose: 'device' }, auth(input, signal)),
+  ),
+);
+
+type VerificationInput = Authed & { id: string };
+
+export const fetchVerification = fromPromise<VerificationUpdate, VerificationInput>(async ({ input, signal }) =>
+  toUpdate(await input.api.getVerification(input.id, { ...auth(input, signal), retries: 0 })),
+);
+
+export const startSas = fromPromise<VerificationUpdate, VerificationInput>(async ({ input, signal }) =>
+  toUpdate(await input.api.startSas(input.id, auth(input, signal))),
+);
+
+export const confirmSas = fromPromise<VerificationUpdate, VerificationInput>(async ({ input, signal }) =>
+  toUpdate(await input.api.confirmSas(input.id, auth(input, signal))),
+);
+
+export const confirmQrScanned = fromPromise<VerificationUpdate, VerificationInput>(async ({ input, signal }) =>
+  toUpdate(await input.api.confirmQrScanned(input.id, auth(input, signal))),
+);
+
+export const cancelVerification = fromPromise<VerificationUpdate, VerificationInput & { code: string; reason: string }>(
+  async ({ input, signal }) => toUpdate(await input.api.cancelVerification(input.id, { code: input.code, reason: input.reason }, auth(input, signal))),
+);
+
+export const setupActors = {
+  probe,
+  startSignIn,
+  sendCode,
+  restartSignIn,
+  submitCode,
+  register,
+  fetchSession,
+  findIncoming,
+  verifyRecoveryKey,
+  resetRecoveryKey,
+  confirmRecoveryKey,
+  beginVerification,
+  fetchVerification,
+  startSas,
+  confirmSas,
+  confirmQrScanned,
+  cancelVerification,
+};

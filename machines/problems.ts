@@ -1,0 +1,59 @@
+/**
+ * What went wrong, as plain data the UI and headless mode can explain.
+ * The machine stores a Problem in context instead of the thrown object so a
+ * snapshot stays printable and never carries a stack or a request.
+ */
+import { HttpError, InvalidResponseError, UnreachableError } from '../src/api/errors.js';
+
+export type ProblemKind =
+  /** Nothing answered at the base URL. */
+  | 'unreachable'
+  /** The app answers but has no setup routes: an old Beeper build. */
+  | 'unsupported-build'
+  /** The server refused what was sent (4xx); `message` is the server's. */
+  | 'rejected'
+  /** The access token is missing, wrong or revoked. */
+  | 'unauthorized'
+  /** The sign-in request is gone (too many wrong codes, or expired). */
+  | 'sign-in-expired'
+  /** The server failed (5xx). */
+  | 'server'
+  /** The server answered something the contract does not allow. */
+  | 'invalid-response'
+  /** A bug on our side. */
+  | 'unexpected';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** One sentence a person can read. For 'rejected' it is the server's own message. */
+  message: string;
+  /** "METHOD /path/template" when an API call failed. */
+  call?: string;
+  status?: number;
+  /** The server's machine-readable code, e.g. "USERNAME_TAKEN". */
+  code?: string;
+  /** For wrong sign-in codes, when the server said. */
+  attemptsLeft?: number;
+  /** For 'unreachable': the URL that was tried. */
+  baseUrl?: string;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof UnreachableError) {
+    return { kind: 'unreachable', message: error.message, call: error.call, baseUrl: error.baseUrl };
+  }
+  if (error instanceof HttpError) {
+    const base = { message: error.serverMessage, call: error.call, status: error.status, ...(error.code ? { code: error.code } : {}) };
+    if (error.details?.attemptsLeft !== undefined) Object.assign(base, { attemptsLeft: error.details.attemptsLeft });
+    if (error.status === 401) return { ...base, kind: 'unauthorized' };
+    if (error.status === 410) return { ...base, kind: 'sign-in-expired' };
+    if (error.status >= 500) return { ...base, kind: 'server' };
+    return { ...base, kind: 'rejected' };
+  }
+  if (error instanceof InvalidResponseError) {
+    return { kind: 'invalid-response', message: error.message, call: error.call };
+  }
+  return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
+}
+
+export const isStatus = (problem: Problem | undefined, status: number) => problem?.status === status;

@@ -1,0 +1,87 @@
+/**
+ * What both front ends (Ink wizard, headless) need to drive the machine: a
+ * client, the token to resume with, and token persistence. No React here.
+ */
+import { createActor, type Actor } from 'xstate';
+import { SetupClient } from './api/client.js';
+import type { CliOptions } from './args.js';
+import { Secret } from './shared/secret.js';
+import { forgetToken, loadToken, saveToken } from './tokenStore.js';
+import { setupMachine, type SetupInput } from '../machines/setupMachine.js';
+
+export interface RunContext {
+  options: CliOptions;
+  baseUrl: string;
+  /** What the saved token is filed under: the base URL, or ssh://host:port for tunnels. */
+  tokenKey: string;
+  client: SetupClient;
+  accessToken: Secret | undefined;
+  tokenSource: 'env' | 'saved' | undefined;
+  /** Set by --demo: the in-process simulator, for the demo banner and its other device. */
+  demo?: DemoHandle | undefined;
+  /** Human-readable description of where we connect, for headers: "Beeper Server 4.2.1 on 127.0.0.1:23373". */
+  describeTarget?: (() => string) | undefined;
+}
+
+export interface DemoHandle {
+  /** Lines that tell a newcomer how to walk the demo (accounts, where codes show up). */
+  banner: string[];
+  /** Subscribe to the simulator's mail and other-device lines; returns an unsubscribe. */
+  onEvent: (listener: (event: { kind: 'mail' | 'other-device'; text: string }) => void) => () => void;
+  /** Lets the demo's other device scan the QR the wizard shows. */
+  scanQr: () => Promise<void>;
+}
+
+export async function createRunContext(
+  options: CliOptions,
+  baseUrl: string,
+  tokenKey: string,
+  env: NodeJS.ProcessEnv = process.env,
+  log?: (line: string) => void,
+): Promise<RunContext> {
+  const fromEnv = env.BEEPER_ACCESS_TOKEN?.trim();
+  const saved = fromEnv ? undefined : await loadToken(tokenKey, env);
+  const client = new SetupClient({ baseUrl, ...(options.debug && log ? { onLog: log } : {}) });
+  return {
+    options,
+    baseUrl: client.baseUrl,
+    tokenKey,
+    client,
+    accessToken: fromEnv ? new Secret(fromEnv) : saved ? new Secret(saved) : undefined,
+    tokenSource: fromEnv ? 'env' : saved ? 'saved' : undefined,
+  };
+}
+
+export function machineInput(context: RunContext, overrides: Partial<SetupInput> = {}): SetupInput {
+  return {
+    api: context.client,
+    accessToken: context.accessToken,
+    email: context.options.email,
+    ...overrides,
+  };
+}
+
+export function startSetupActor(context: RunContext, overrides: Partial<SetupInput> = {}): Actor<typeof setupMachine> {
+  const actor = createActor(setupMachine, { input: machineInput(context, overrides) });
+  persistTokenChanges(actor, context);
+  return actor;
+}
+
+/**
+ * Saves the token whenever sign-in yields a new one, and drops a saved one the
+ * server refused. A token from BEEPER_ACCESS_TOKEN is the caller's: never written.
+ */
+export function persistTokenChanges(actor: Actor<typeof setupMachine>, context: RunContext, env: NodeJS.ProcessEnv = process.env): void {
+  let last = context.accessToken;
+  actor.subscribe((snapshot) => {
+    const token = snapshot.context.accessToken;
+    if (token === last) return;
+    last = token;
+    if (token) {
+      context.accessToken = token;
+      if (context.options.saveToken && context.tokenSource !== 'env') void saveToken(context.tokenKey, token.reveal(), env).catch(() => {});
+    } else if (context.tokenSource === 'saved') {
+      void forgetToken(context.tokenKey, env).catch(() => {});
+    }
+  });
+}
