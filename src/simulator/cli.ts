@@ -1,0 +1,65 @@
+/** `beeper-setup simulate`, and the demo banner's account description. */
+import type { SimulatorControl } from './control.js';
+import { startSimulator } from './server.js';
+
+/** The port Beeper Desktop/Server listens on by default. */
+export const DEFAULT_SIMULATOR_PORT = 23373;
+
+export interface SimulateCommandOptions {
+  /** Default 23373 (Beeper's own port, so the wizard's default base URL finds it). */
+  port?: number;
+  autoOtherDevice?: boolean;
+  /** Stops the simulator like SIGINT would (tests). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Starts the simulator, prints `simulator listening on http://127.0.0.1:PORT` on stdout and a
+ * short hint on stderr, and resolves once SIGINT/SIGTERM (or `signal`) has closed it cleanly.
+ * The caller then exits 0.
+ */
+export async function runSimulateCommand(options: SimulateCommandOptions = {}): Promise<void> {
+  const simulator = await startSimulator({
+    port: options.port ?? DEFAULT_SIMULATOR_PORT,
+    autoOtherDevice: options.autoOtherDevice ?? false,
+  });
+  process.stdout.write(`simulator listening on ${simulator.url}\n`);
+  const emails = simulator.control.accounts().map((account) => account.email);
+  process.stderr.write(
+    [
+      `accounts: ${emails.join(', ')} (any other email creates a new account)`,
+      `sign-in codes are printed below and served at GET ${simulator.url}/_sim/code?email=${emails[0] ?? 'EMAIL'}`,
+      `control API: ${simulator.url}/_sim/ (accounts, other-device, faults, requests, reset) — Ctrl-C stops`,
+      '',
+    ].join('\n'),
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+  });
+  await simulator.close();
+}
+
+/**
+ * Lines for the demo banner describing each account, INCLUDING its recovery key.
+ * The only place the simulator hands out keys as text: call it only where showing
+ * them is the point (the demo); nothing logs it on its own.
+ */
+export function describeDemoAccounts(control: SimulatorControl): string[] {
+  return control.accounts().map((account) => {
+    const kind = account.crossSigning
+      ? `existing account, other device "${account.otherDeviceName}"${account.sharesSecrets ? '' : ', needs the recovery key after verifying'}`
+      : 'new account, no recovery key yet';
+    const key = account.recoveryKey ? `; recovery key: ${account.recoveryKey}` : '';
+    return `${account.email} (${account.userID}): ${kind}${key}`;
+  });
+}

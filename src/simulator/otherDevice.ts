@@ -1,0 +1,116 @@
+/**
+ * The account's other signed-in device (e.g. a phone). Tests and the demo drive it
+ * through the control API; with `autoOtherDevice` it also plays along by itself:
+ * it accepts our requests and confirms the emojis after we do. It never reports a
+ * mismatch or scans the QR code by itself. Its "screen" goes to the log and the
+ * `other-device` event.
+ */
+import type { Verification } from '../api/types.js';
+import { invalidState } from './errors.js';
+import type { AppState } from './state.js';
+import type { OtherDeviceAction, SimulatorConfig } from './types.js';
+import { describeSas, toWire, type VerificationEvent, type VerificationRecord } from './verification.js';
+
+export interface OtherDeviceScreen {
+  deviceName: string;
+  verification: Verification;
+}
+
+export interface OtherDeviceDeps {
+  app: AppState;
+  config: SimulatorConfig;
+  /** Shows one line of the other device's screen. */
+  show(text: string, screen: OtherDeviceScreen): void;
+}
+
+export class OtherDevice {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly deps: OtherDeviceDeps) {}
+
+  /** One move by the other device; 409 when it is not possible now. */
+  act(action: OtherDeviceAction): VerificationRecord {
+    if (action === 'request') return this.deps.app.incomingVerification();
+    const book = this.deps.app.verifications();
+    const record = book.current();
+    if (!record) throw invalidState('There is no verification for the other device to act on.');
+    switch (action) {
+      case 'accept':
+        book.theirAccept(record);
+        break;
+      case 'confirm-sas':
+        book.theirConfirmSas(record);
+        break;
+      case 'scan-qr':
+        book.theirScan(record);
+        break;
+      case 'mismatch':
+        book.theirMismatch(record);
+        break;
+      case 'cancel':
+        book.theirCancel(record);
+        break;
+    }
+    return record;
+  }
+
+  /** The QR payload the other device shows for the current verification (for `qr/scan`). */
+  qr(): string {
+    const record = this.deps.app.verifications().current();
+    if (!record) throw invalidState('There is no verification, so the other device shows no QR code.');
+    return record.theirQr;
+  }
+
+  /** Reacts to every verification change: updates its screen, and moves by itself in auto mode. */
+  onEvent({ kind, by, record }: VerificationEvent): void {
+    const auto = this.deps.config.autoOtherDevice;
+    const book = this.deps.app.verifications();
+    switch (kind) {
+      case 'requested':
+        if (by === 'them') return this.show(record, 'Sent a verification request to the new sign-in.');
+        this.show(record, `The new sign-in asks to be verified. ${auto ? 'Accepting…' : 'Waiting to accept.'}`);
+        if (auto) this.later(() => book.theirAccept(record));
+        return;
+      case 'ready':
+        return this.show(record, 'Ready: scan the QR code on the new sign-in, or compare emojis.');
+      case 'sas-started':
+        return this.show(record, `compare: ${describeSas(record)}`);
+      case 'sas-confirmed':
+        if (by === 'them') return this.show(record, 'You said the emojis match. Waiting for the new sign-in…');
+        this.show(record, 'The new sign-in says the emojis match.');
+        if (auto && !record.theyConfirmedSas) this.later(() => book.theirConfirmSas(record));
+        return;
+      case 'qr-scanned':
+        return this.show(record, 'Scanned the QR code of the new sign-in. Confirm it there.');
+      case 'done':
+        return this.show(record, 'Verified: the new sign-in is now trusted.');
+      case 'cancelled':
+        return this.show(record, `Verification cancelled: ${record.error?.reason ?? ''}`);
+    }
+  }
+
+  /** Forgets pending automatic moves (sign-out, shutdown). */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private show(record: VerificationRecord, text: string): void {
+    this.deps.show(text, { deviceName: record.otherDevice.name, verification: toWire(record) });
+  }
+
+  /** An automatic move after `otherDeviceMs`; dropped if the verification moved on meanwhile. */
+  private later(move: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.deps.config.autoOtherDevice) return;
+      try {
+        move();
+      } catch {
+        // The verification changed (cancelled, done, signed out): nothing to do.
+      }
+    }, this.deps.config.timings.otherDeviceMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,110 @@
+/** Public option and record types of the simulator (see index.ts). */
+
+export interface Timings {
+  /** needs-login → initializing → next state, after sign-in. */
+  initializingMs: number;
+  /** needs-first-sync → ready. */
+  firstSyncMs: number;
+  /** How long the automatic other device takes to accept / confirm. */
+  otherDeviceMs: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = { initializingMs: 800, firstSyncMs: 1500, otherDeviceMs: 1200 };
+
+export interface SeedAccount {
+  email: string;
+  username: string;
+  /** Generated (real format) when absent. */
+  recoveryKey?: string;
+  /** Default "Pixel 8". */
+  otherDeviceName?: string;
+  /** Default true: device verification also brings the secrets (→ needs-first-sync); false → needs-secrets. */
+  sharesSecrets?: boolean;
+}
+
+/** An account as the simulator holds it (a copy: changing it changes nothing). */
+export interface SimAccount {
+  email: string;
+  username: string;
+  userID: string;
+  /** Absent for a new account until it has set up a recovery key. */
+  recoveryKey?: string;
+  /** Unix seconds; set when a key is created through reset/confirm. */
+  recoveryKeyGeneratedAt?: number;
+  crossSigning: boolean;
+  otherDeviceName: string;
+  sharesSecrets: boolean;
+}
+
+export interface FaultConfig {
+  /** Delay before every answer. */
+  latencyMs?: number;
+  /** Every n-th request (counted from when the faults were set) answers `status` with a JSON error. */
+  failEvery?: { n: number; status: number };
+  /** The next `count` requests answer 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimit?: { count: number; retryAfterSeconds: number };
+  /** The next N requests: the socket is destroyed without an answer. */
+  dropConnections?: number;
+  /** The next N requests: 200 with truncated JSON. */
+  malformedBody?: number;
+  /** The next N requests: 502 with a text/html body. */
+  htmlError?: number;
+}
+
+export interface SimulatorConfig {
+  legacyBuild: boolean;
+  autoOtherDevice: boolean;
+  timings: Timings;
+}
+
+export interface ConfigChange {
+  legacyBuild?: boolean;
+  autoOtherDevice?: boolean;
+  timings?: Partial<Timings>;
+}
+
+export interface MailMessage {
+  email: string;
+  code: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** One answered API request. Never holds bodies, headers or query strings. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** 0 when the connection was dropped by a fault. */
+  status: number;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export type OtherDeviceAction = 'accept' | 'confirm-sas' | 'scan-qr' | 'mismatch' | 'cancel' | 'request';
+export const OTHER_DEVICE_ACTIONS: readonly OtherDeviceAction[] = [
+  'accept',
+  'confirm-sas',
+  'scan-qr',
+  'mismatch',
+  'cancel',
+  'request',
+];
+
+export interface SimulatorOptions {
+  /** Default 0: a free port. The server binds 127.0.0.1 only. */
+  port?: number;
+  /** Demo mode: the other device accepts and confirms by itself (default false). */
+  autoOtherDevice?: boolean;
+  /** Defaults 800 / 1500 / 1200 ms. */
+  timings?: Partial<Timings>;
+  /** Replaces DEFAULT_ACCOUNTS when given. */
+  accounts?: SeedAccount[];
+  /** Answer /v1/info but 404 every /v1/app/setup* route (a Beeper build without terminal setup). */
+  legacyBuild?: boolean;
+  /** The simulator's console; default writes lines to stderr. */
+  log?: (line: string) => void;
+  /** Injectable randomness in [0, 1); default crypto. */
+  random?: () => number;
+  /** Injectable clock in epoch ms (tests: verification timeouts); default Date.now. */
+  now?: () => number;
+}
