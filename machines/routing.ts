@@ -66,7 +66,11 @@ export type VerificationStep =
   | 'failed';
 
 /** Which verification step a server verification calls for. */
-export function verificationStepFor(verification: Verification, options: { sasConfirmed: boolean; preferEmoji: boolean }): VerificationStep {
+export function verificationStepFor(
+  verification: Verification,
+  /** `sasStarted`: we already sent sas/start for this verification; the other device has to answer it. */
+  options: { sasConfirmed: boolean; preferEmoji: boolean; sasStarted?: boolean },
+): VerificationStep {
   const can = (action: string) => verification.availableActions.includes(action);
   switch (verification.state) {
     case 'done':
@@ -76,7 +80,7 @@ export function verificationStepFor(verification: Verification, options: { sasCo
       return 'failed';
     case 'ready':
       if (verification.qr && !options.preferEmoji) return 'showingQr';
-      return can('sas.start') ? 'startingSas' : 'waitingForOtherDevice';
+      return can('sas.start') && !options.sasStarted ? 'startingSas' : 'waitingForOtherDevice';
     case 'sas_ready':
       return can('sas.confirm') && !options.sasConfirmed ? 'comparingEmojis' : 'waitingForOtherConfirm';
     case 'qr_scanned':

@@ -1,0 +1,162 @@
+/**
+ * The event catalogue for walking the machine's graph with xstate/graph: every
+ * user event (valid and invalid payloads), every timer, and for each invoked
+ * actor a done event per representative server answer and an error event per
+ * kind of failure. Invoke ids are read from the machine (v5 names them
+ * `<index>.<state node id>`), so nothing here hard-codes them.
+ */
+import type { AnyStateNode } from 'xstate';
+import type { Session, Verification } from '../../src/api/types.js';
+import { Secret } from '../../src/shared/secret.js';
+import type { ActorName } from './helpers.js';
+import { APP, NEW_KEY, RECOVERY_KEY, TYPO_KEY, httpError, incomingRequest, session, unreachable, verification } from './helpers.js';
+import { isLiveVerification, routeFor, verificationStepFor } from '../../machines/routing.js';
+import type { SetupContext, SetupEvent } from '../../machines/setupMachine.js';
+
+export const USER_EVENTS: SetupEvent[] = [
+  { type: 'SUBMIT_EMAIL', email: 'alice@example.com' },
+  { type: 'SUBMIT_EMAIL', email: 'not-an-email' },
+  { type: 'SUBMIT_CODE', code: new Secret('123456') },
+  { type: 'SUBMIT_CODE', code: new Secret('12') },
+  { type: 'RESEND_CODE' },
+  { type: 'CHANGE_EMAIL' },
+  { type: 'SUBMIT_USERNAME', username: 'carol' },
+  { type: 'SUBMIT_USERNAME', username: 'X' },
+  { type: 'ACCEPT_TERMS' },
+  { type: 'CHOOSE_DEVICE' },
+  { type: 'ACCEPT_INCOMING' },
+  { type: 'CHOOSE_RECOVERY_KEY' },
+  { type: 'FORGOT_RECOVERY_KEY' },
+  { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(RECOVERY_KEY) },
+  { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(TYPO_KEY) },
+  { type: 'CONFIRM_RESET' },
+  { type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(RECOVERY_KEY) },
+  { type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(TYPO_KEY) },
+  { type: 'KEY_SAVED' },
+  { type: 'SHOW_EMOJI' },
+  { type: 'MATCH' },
+  { type: 'NO_MATCH' },
+  { type: 'SCAN_CONFIRMED' },
+  { type: 'SCAN_DENIED' },
+  { type: 'USE_RECOVERY_KEY' },
+  { type: 'BACK' },
+  { type: 'RETRY' },
+  { type: 'INTERRUPT' },
+];
+
+const SESSION_STATES = [
+  'needs-login',
+  'initializing',
+  'needs-cross-signing-setup',
+  'needs-verification',
+  'needs-secrets',
+  'needs-first-sync',
+  'ready',
+  'needs-something-new',
+];
+const SESSIONS: Session[] = SESSION_STATES.map((state) => session(state));
+const NEEDS_VERIFICATION = session('needs-verification');
+
+const VERIFICATIONS: Verification[] = [
+  verification('requested'),
+  verification('ready'),
+  verification('ready', { qr: undefined }),
+  verification('ready', { availableActions: ['cancel'], qr: undefined }),
+  verification('sas_ready'),
+  verification('sas_ready', { availableActions: ['cancel'] }),
+  verification('qr_scanned'),
+  verification('done'),
+  verification('cancelled'),
+];
+/** A verification answer: still needs-verification, or the server moved on after it finished. */
+const UPDATES = [
+  ...VERIFICATIONS.map((v) => ({ session: NEEDS_VERIFICATION, verification: v })),
+  { session: session('needs-first-sync'), verification: verification('done') },
+  { session: NEEDS_VERIFICATION, verification: undefined },
+];
+
+const token = new Secret('token-1');
+const REGISTRATION = {
+  kind: 'registration-required' as const,
+  setupRequestID: 'req-1',
+  leadToken: new Secret('lead'),
+  usernameSuggestions: ['carol'],
+  copy: { title: 't', usernamePlaceholder: 'u', terms: 'terms', submit: 's' },
+};
+
+/** Representative successful answers per actor. */
+export const OUTPUTS: Record<ActorName, unknown[]> = {
+  probe: [
+    ...SESSIONS.map((s) => ({ app: APP, session: s, tokenRefused: false })),
+    { app: APP, session: session('needs-verification', { verification: verification('sas_ready') }), tokenRefused: false },
+    { app: undefined, session: undefined, tokenRefused: false },
+    { app: APP, session: undefined, tokenRefused: true },
+  ],
+  startSignIn: [{ setupRequestID: 'req-1', signInMethods: ['email'] }],
+  sendCode: [undefined],
+  restartSignIn: [{ setupRequestID: 'req-2' }],
+  submitCode: [...SESSIONS.map((s) => ({ kind: 'signed-in', token, session: s })), REGISTRATION],
+  register: SESSIONS.map((s) => ({ token, session: s })),
+  fetchSession: SESSIONS,
+  findIncoming: [
+    ...SESSIONS.map((s) => ({ session: s, incoming: undefined })),
+    { session: NEEDS_VERIFICATION, incoming: incomingRequest() },
+  ],
+  verifyRecoveryKey: SESSIONS,
+  resetRecoveryKey: [{ recoveryKey: new Secret(NEW_KEY), session: session('needs-verification') }],
+  confirmRecoveryKey: SESSIONS,
+  beginVerification: UPDATES,
+  fetchVerification: UPDATES,
+  startSas: UPDATES,
+  confirmSas: UPDATES,
+  confirmQrScanned: UPDATES,
+  cancelVerification: UPDATES,
+};
+
+export const ERRORS: Error[] = [
+  unreachable(),
+  httpError(400, 'INVALID', 'Bad input.'),
+  httpError(401, 'UNAUTHORIZED', 'Sign in again.'),
+  httpError(404, 'SETUP_REQUEST_NOT_FOUND', 'Gone.'),
+  httpError(404, 'NOT_FOUND', 'No such route.'),
+  httpError(409, 'USERNAME_TAKEN', 'Taken.'),
+  httpError(410, 'SETUP_REQUEST_EXPIRED', 'Expired.'),
+  httpError(500, 'INTERNAL', 'Boom.'),
+];
+
+/** Every event a snapshot can take: user events, timers, and its invoked actors' answers and failures. */
+export function eventsFor(snapshot: { _nodes: AnyStateNode[] }): Array<{ type: string; [key: string]: unknown }> {
+  const events: Array<{ type: string; [key: string]: unknown }> = [...USER_EVENTS];
+  for (const node of snapshot._nodes) {
+    for (const type of node.ownEvents) if (type.startsWith('xstate.after.')) events.push({ type });
+    for (const invoke of node.invoke) {
+      const src = invoke.src as ActorName;
+      for (const output of OUTPUTS[src]) events.push({ type: `xstate.done.actor.${invoke.id}`, output, actorId: invoke.id });
+      for (const error of ERRORS) events.push({ type: `xstate.error.actor.${invoke.id}`, error, actorId: invoke.id });
+    }
+  }
+  return events;
+}
+
+/**
+ * A vertex is the state value plus what the guards can tell apart, reduced to
+ * the decisions they make (a route, a verification step), so the walk stays
+ * small. Merging never invents a reachable state: every vertex is a snapshot
+ * the walk really reached; it can only hide one, which the tests would show.
+ */
+export function serializeForGraph(snapshot: { value: unknown; status: string; context: SetupContext }): string {
+  if (snapshot.status === 'done') return JSON.stringify(snapshot.value);
+  const c = snapshot.context;
+  const flags = { sasConfirmed: c.sasConfirmed, preferEmoji: c.preferEmoji, sasStarted: c.sasStarted };
+  return JSON.stringify([
+    snapshot.status,
+    snapshot.value,
+    routeFor(c.session, c.verification),
+    c.session?.state === 'needs-verification',
+    isLiveVerification(c.session?.verification) && routeFor(c.session) === 'deviceVerification',
+    c.verification ? `${c.verification.state}:${verificationStepFor(c.verification, flags)}` : 'none',
+    !!c.incomingVerification,
+    c.preferEmoji,
+    c.leaveTo,
+  ]);
+}

@@ -1,0 +1,150 @@
+/** Verifying this device from another one: emoji, QR, incoming requests, resuming. */
+import { describe, expect, it } from 'vitest';
+import { Secret } from '../../src/shared/secret.js';
+import { atChooseMethod, atComparingEmojis, atShowingQr, atWaitingForOtherDevice, step } from './flows.js';
+import { incomingRequest, session, startFlow, verification, type Flow } from './helpers.js';
+
+/** Verification done: the server moves on to the first sync, then ready. */
+async function finish(flow: Flow) {
+  flow.server.session = session('needs-first-sync');
+  await flow.advance(1000);
+  expect(flow.state()).toBe('waitingForServer.idle');
+  flow.server.session = session('ready');
+  await flow.advance(1000);
+  expect(flow.actor.getSnapshot().output?.outcome).toBe('ready');
+}
+
+describe('verify with another device', () => {
+  it('emoji: request → accepted → SHOW_EMOJI → compare → MATCH → other device confirms → ready', async () => {
+    const flow = await atComparingEmojis();
+    const { server } = flow;
+    expect(server.callsTo('beginVerification')).toEqual([{ token: expect.any(Secret), incomingID: undefined }]);
+    expect(server.callsTo('startSas').map((input) => input.id)).toEqual(['txn/$1:beeper.com']);
+    expect(flow.context().preferEmoji).toBe(true);
+
+    server.moves('confirmSas', verification('sas_ready', { availableActions: ['cancel'] }));
+    await flow.send({ type: 'MATCH' });
+    expect(server.count('confirmSas')).toBe(1);
+    expect(flow.context().sasConfirmed).toBe(true);
+    expect(step(flow)).toBe('waitingForOtherConfirm');
+    await flow.advance(3000);
+    expect(step(flow)).toBe('waitingForOtherConfirm');
+
+    server.verification = verification('done');
+    await finish(flow);
+    expect(server.count('cancelVerification')).toBe(0);
+  });
+
+  it('emoji straight away with preferEmoji: no QR step, sas/start sent once', async () => {
+    const flow = await atChooseMethod({ preferEmoji: true });
+    await atWaitingForOtherDevice(flow);
+    flow.server.verification = verification('ready');
+    flow.server.moves('startSas', verification('sas_ready'));
+    await flow.advance(1000);
+    expect(step(flow)).toBe('comparingEmojis');
+    expect(flow.server.count('startSas')).toBe(1);
+  });
+
+  it('QR: the other device scans → "did it show success?" → SCAN_CONFIRMED → ready', async () => {
+    const flow = await atShowingQr();
+    expect(flow.context().verification?.qr?.data).toBe('qr-payload');
+    flow.server.verification = verification('qr_scanned');
+    await flow.advance(1000);
+    expect(step(flow)).toBe('confirmingScan');
+
+    flow.server.moves('confirmQrScanned', verification('done'));
+    flow.server.session = session('needs-first-sync');
+    await flow.send({ type: 'SCAN_CONFIRMED' });
+    expect(flow.server.callsTo('confirmQrScanned').map((input) => input.id)).toEqual(['txn/$1:beeper.com']);
+    expect(flow.state()).toBe('waitingForServer.idle');
+    flow.server.session = session('ready');
+    await flow.advance(1000);
+    expect(flow.state()).toBe('ready');
+  });
+
+  it('SHOW_EMOJI is ignored when the server does not offer sas.start', async () => {
+    const flow = await atWaitingForOtherDevice();
+    flow.server.verification = verification('ready', { availableActions: ['cancel'] });
+    await flow.advance(1000);
+    expect(step(flow)).toBe('showingQr');
+    await flow.send({ type: 'SHOW_EMOJI' });
+    expect(step(flow)).toBe('showingQr');
+    expect(flow.server.count('startSas')).toBe(0);
+  });
+
+  it('an incoming request found while choosing is accepted, not a new request made', async () => {
+    const flow = await atChooseMethod();
+    await flow.send({ type: 'ACCEPT_INCOMING' });
+    expect(flow.state()).toBe('chooseMethod.idle');
+
+    flow.server.incoming = incomingRequest();
+    await flow.advance(1000);
+    expect(flow.context().incomingVerification?.id).toBe('incoming-1');
+
+    flow.server.moves('beginVerification', verification('ready', { id: 'incoming-1', direction: 'incoming' }));
+    await flow.send({ type: 'ACCEPT_INCOMING' });
+    expect(flow.server.callsTo('beginVerification')).toEqual([{ token: expect.any(Secret), incomingID: 'incoming-1' }]);
+    expect(step(flow)).toBe('showingQr');
+    expect(flow.context().incomingVerification).toBeUndefined();
+
+    flow.server.moves('startSas', verification('sas_ready', { id: 'incoming-1', direction: 'incoming' }));
+    await flow.send({ type: 'SHOW_EMOJI' });
+    expect(flow.server.callsTo('startSas').map((input) => input.id)).toEqual(['incoming-1']);
+    flow.server.moves('confirmSas', verification('done', { id: 'incoming-1' }));
+    await flow.send({ type: 'MATCH' });
+    await finish(flow);
+  });
+
+  it('an incoming request that goes away is no longer offered', async () => {
+    const flow = await atChooseMethod();
+    flow.server.incoming = incomingRequest();
+    await flow.advance(1000);
+    flow.server.incoming = undefined;
+    await flow.advance(1000);
+    expect(flow.context().incomingVerification).toBeUndefined();
+    await flow.send({ type: 'ACCEPT_INCOMING' });
+    expect(flow.state()).toBe('chooseMethod.idle');
+  });
+
+  it('CHOOSE_DEVICE with an incoming request pending starts our own request', async () => {
+    const flow = await atChooseMethod();
+    flow.server.incoming = incomingRequest();
+    await flow.advance(1000);
+    await atWaitingForOtherDevice(flow);
+    expect(flow.server.callsTo('beginVerification').map((input) => input.incomingID)).toEqual([undefined]);
+  });
+
+  it('verified on the other device while choosing: follows the server without a verification', async () => {
+    const flow = await atChooseMethod();
+    flow.server.session = session('needs-first-sync');
+    await flow.advance(1000);
+    expect(flow.state()).toBe('waitingForServer.idle');
+  });
+
+  it('a rerun resumes the verification the session already has, without starting another', async () => {
+    const live = verification('sas_ready');
+    const flow = await startFlow({
+      input: { accessToken: new Secret('token-0') },
+      prepare: (server) => {
+        server.session = session('needs-verification', { verification: live });
+        server.verification = live;
+      },
+    });
+    expect(step(flow)).toBe('comparingEmojis');
+    expect(flow.server.count('beginVerification')).toBe(0);
+  });
+
+  it('a done verification while the session still says needs-verification waits for the server', async () => {
+    const flow = await atShowingQr();
+    flow.server.moves('confirmQrScanned', verification('done'));
+    flow.server.verification = verification('qr_scanned');
+    await flow.advance(1000);
+    await flow.send({ type: 'SCAN_CONFIRMED' });
+    expect(flow.state()).toBe('waitingForServer.idle');
+    await flow.advance(5000);
+    expect(flow.state()).toBe('waitingForServer.idle');
+    flow.server.session = session('needs-secrets');
+    await flow.advance(1000);
+    expect(flow.state()).toBe('enterRecoveryKey');
+  });
+});
