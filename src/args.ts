@@ -26,13 +26,16 @@ export interface CliOptions {
   resetRecoveryKey: boolean;
   newRecoveryKeyFile: string | undefined;
   verify: VerifyChoice | undefined;
+  /** Verify with a QR code for the other device to scan instead of comparing emojis (headless). */
+  qr: boolean;
   /** Every wait (server, other device); default 10 minutes, the Matrix verification lifetime. */
   timeoutMs: number;
   saveToken: boolean;
   printToken: boolean;
   ssh: string | undefined;
   remotePort: number;
-  port: number;
+  /** simulate: undefined means the simulator's default, Beeper's own port 23373. */
+  port: number | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -56,6 +59,7 @@ const FLAGS = {
   'reset-recovery-key': { type: 'boolean' },
   'new-recovery-key-file': { type: 'string' },
   verify: { type: 'string' },
+  qr: { type: 'boolean' },
   timeout: { type: 'string' },
   'save-token': { type: 'boolean' },
   'no-save-token': { type: 'boolean' },
@@ -94,6 +98,7 @@ Answers (for scripts; without a terminal these replace the prompts)
   --username NAME           username for a new account
   --accept-terms            agree to Beeper's Terms of Use and Privacy Policy (new accounts)
   --verify METHOD           device | recovery-key | reset
+  --qr                      without a terminal UI: show a QR code to scan instead of comparing emojis
   --recovery-key-file PATH  read the recovery key from a file
   --recovery-key-stdin      read the recovery key from standard input
   --reset-recovery-key      make a new recovery key (needs --new-recovery-key-file without a terminal)
@@ -112,6 +117,7 @@ Output
 
 Environment
   BEEPER_BASE_URL, BEEPER_ACCESS_TOKEN, BEEPER_RECOVERY_KEY, NO_COLOR, CI
+  BEEPER_SETUP_SSH_COMMAND   ssh program and options for --ssh (like GIT_SSH_COMMAND)
 
 Exit codes
   0 ready   1 error   2 usage   3 input needed that cannot be asked for
@@ -206,6 +212,9 @@ export function parseCli(argv: string[]): CliOptions {
   if (values['recovery-key-file'] && values['recovery-key-stdin']) {
     throw usage('Use one of --recovery-key-file and --recovery-key-stdin, not both.');
   }
+  if (values['print-token'] && values.json) {
+    throw usage('--print-token cannot be combined with --json: with --json, stdout carries only events.');
+  }
   if (values['reset-recovery-key'] && verify && verify !== 'reset') {
     throw usage(`--reset-recovery-key contradicts --verify ${verify}.`);
   }
@@ -228,11 +237,12 @@ export function parseCli(argv: string[]): CliOptions {
     resetRecoveryKey: values['reset-recovery-key'] ?? false,
     newRecoveryKeyFile: values['new-recovery-key-file'],
     verify: (values['reset-recovery-key'] ? 'reset' : verify) as VerifyChoice | undefined,
+    qr: values.qr ?? false,
     timeoutMs,
     saveToken: !(values['no-save-token'] ?? false),
     printToken: values['print-token'] ?? false,
     ssh: values.ssh,
     remotePort: parsePort(values['remote-port'], 'remote-port', 23373, false),
-    port: parsePort(values.port, 'port', 0, true),
+    port: values.port === undefined ? undefined : parsePort(values.port, 'port', 0, true),
   };
 }

@@ -79,9 +79,23 @@ export function persistTokenChanges(actor: Actor<typeof setupMachine>, context: 
     last = token;
     if (token) {
       context.accessToken = token;
-      if (context.options.saveToken && context.tokenSource !== 'env') void saveToken(context.tokenKey, token.reveal(), env).catch(() => {});
+      if (context.options.saveToken && context.tokenSource !== 'env') track(saveToken(context.tokenKey, token.reveal(), env));
     } else if (context.tokenSource === 'saved') {
-      void forgetToken(context.tokenKey, env).catch(() => {});
+      track(forgetToken(context.tokenKey, env));
     }
   });
+}
+
+/** Token writes in flight; the front ends await them before returning an exit code. */
+const pendingWrites = new Set<Promise<unknown>>();
+
+function track(write: Promise<unknown>): void {
+  // A failed write only costs the resume; it must not crash the wizard.
+  const settled = write.catch(() => {}).finally(() => pendingWrites.delete(settled));
+  pendingWrites.add(settled);
+}
+
+/** Resolves once every token write started so far has finished. */
+export async function flushTokenWrites(): Promise<void> {
+  while (pendingWrites.size > 0) await Promise.all([...pendingWrites]);
 }

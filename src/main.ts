@@ -1,0 +1,98 @@
+/**
+ * Parses argv, picks the front end, and is the one place that
+ * decides the exit code: every runner returns one, expected failures arrive
+ * as CliError and print as one clear message, anything else is a bug and
+ * shows its stack only with --debug.
+ */
+import pkg from '../package.json' with { type: 'json' };
+import { resolveBaseUrl } from './api/client.js';
+import { HELP, parseCli, type CliOptions } from './args.js';
+import { CliError, ExitCode } from './exitCodes.js';
+import { createRunContext, flushTokenWrites, type RunContext } from './runtime.js';
+
+const print = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Ink only with a person at both ends of a terminal; otherwise plain, scriptable output. */
+export function wantsInteractive(options: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = !!env.CI && env.CI !== 'false' && env.CI !== '0';
+  return !!process.stdin.isTTY && !!process.stdout.isTTY && !options.nonInteractive && !options.json && !ci;
+}
+
+async function runSetup(options: CliOptions): Promise<number> {
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    let baseUrl = resolveBaseUrl(options.baseUrl);
+    let tokenKey = baseUrl;
+    let demo: RunContext['demo'];
+    if (options.demo) {
+      const { startDemo } = await import('./demo.js');
+      const running = await startDemo();
+      cleanups.push(running.close);
+      baseUrl = running.baseUrl;
+      tokenKey = running.baseUrl;
+      demo = running.handle;
+    } else if (options.ssh) {
+      const { openSshTunnel } = await import('./ssh.js');
+      const tunnel = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: print });
+      cleanups.push(tunnel.close);
+      baseUrl = tunnel.baseUrl;
+      tokenKey = tunnel.tokenKey;
+    }
+    const context = await createRunContext(options, baseUrl, tokenKey, process.env, print);
+    context.demo = demo;
+    if (options.command === 'status') {
+      const { runStatus } = await import('./headless/status.js');
+      return await runStatus(context);
+    }
+    if (wantsInteractive(options)) {
+      const { runInteractive } = await import('./interactive.js');
+      return await runInteractive(context);
+    }
+    const { runHeadless } = await import('./headless/run.js');
+    return await runHeadless(context);
+  } finally {
+    // A token saved just before the end must reach the disk before the process exits.
+    await flushTokenWrites();
+    // Tunnels and the demo simulator close on every path, including errors.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: CliOptions | undefined;
+  try {
+    options = parseCli(argv);
+    if (options.help) {
+      process.stdout.write(HELP);
+      return ExitCode.Ready;
+    }
+    if (options.version) {
+      process.stdout.write(`${pkg.version}\n`);
+      return ExitCode.Ready;
+    }
+    switch (options.command) {
+      case 'simulate': {
+        const { runSimulateCommand } = await import('./simulator/index.js');
+        await runSimulateCommand({ ...(options.port !== undefined ? { port: options.port } : {}), autoOtherDevice: true });
+        return ExitCode.Ready;
+      }
+      case 'logout': {
+        const { runLogout } = await import('./headless/status.js');
+        return await runLogout(options);
+      }
+      default:
+        return await runSetup(options);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      print(`beeper-setup: ${error.message}`);
+      if (error.hint) print(error.hint);
+      return error.exitCode;
+    }
+    print(`beeper-setup: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    if (options?.debug && error instanceof Error && error.stack) print(error.stack);
+    else print('This is a bug in beeper-setup. Run again with --debug for details.');
+    return ExitCode.Error;
+  }
+}
+
