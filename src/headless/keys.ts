@@ -1,0 +1,86 @@
+/**
+ * Recovery keys without a terminal: where an existing key comes from (file,
+ * stdin, BEEPER_RECOVERY_KEY), and the file a new key goes to (mode 0600,
+ * created, never overwritten: the only place a new key lands headless).
+ */
+import { lstat, readFile, writeFile } from 'node:fs/promises';
+import type { CliOptions } from '../args.js';
+import { CliError, ExitCode } from '../exitCodes.js';
+import { stripWhitespace } from '../shared/recoveryKey.js';
+import { Secret } from '../shared/secret.js';
+
+export type KeySource = { kind: 'file'; path: string } | { kind: 'env' } | { kind: 'stdin' };
+
+/** The flag wins over the variable; --recovery-key-file and --recovery-key-stdin exclude each other (args.ts). */
+export function recoveryKeySource(options: CliOptions, env: NodeJS.ProcessEnv): KeySource | undefined {
+  if (options.recoveryKeyFile) return { kind: 'file', path: options.recoveryKeyFile };
+  if (options.recoveryKeyStdin) return { kind: 'stdin' };
+  if (env.BEEPER_RECOVERY_KEY?.trim()) return { kind: 'env' };
+  return undefined;
+}
+
+export function describeKeySource(source: KeySource): string {
+  if (source.kind === 'file') return `the file ${source.path}`;
+  if (source.kind === 'env') return 'BEEPER_RECOVERY_KEY';
+  return 'stdin';
+}
+
+/** Reads a key from a file or the environment; spaces and line breaks are ignored. */
+export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env: NodeJS.ProcessEnv): Promise<Secret> {
+  if (source.kind === 'env') return new Secret(stripWhitespace(env.BEEPER_RECOVERY_KEY ?? ''));
+  let text: string;
+  try {
+    text = await readFile(source.path, 'utf8');
+  } catch (error) {
+    throw new CliError(`Could not read the recovery key file ${source.path}: ${reason(error)}.`, ExitCode.Error);
+  }
+  return new Secret(stripWhitespace(text));
+}
+
+/**
+ * Why a new key cannot be written to `path`, checked before the server is
+ * asked for one (a key the server made but we could not save would be lost).
+ */
+export async function newKeyFileProblem(path: string | undefined): Promise<CliError | undefined> {
+  if (!path) {
+    return new CliError(
+      'A new recovery key would be created, and without a terminal it can only be written to a file.',
+      ExitCode.InputNeeded,
+      'Pass --new-recovery-key-file PATH (created with mode 0600; an existing file is never overwritten).',
+    );
+  }
+  try {
+    await lstat(path);
+    return new CliError(
+      `${path} exists already; beeper-setup never overwrites a recovery key file.`,
+      ExitCode.Error,
+      'Move it away or choose another path with --new-recovery-key-file.',
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      return new CliError(`Cannot use ${path} for the new recovery key: ${reason(error)}.`, ExitCode.Error);
+    }
+  }
+  return undefined;
+}
+
+/** Creates the file with the key (mode 0600, flag wx). */
+export async function writeNewKey(path: string, key: Secret): Promise<void> {
+  try {
+    await writeFile(path, `${key.reveal()}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    throw new CliError(
+      `Could not write the new recovery key to ${path}: ${reason(error)}. It was not activated; your old key (if any) still works.`,
+      ExitCode.Error,
+    );
+  }
+}
+
+const reason = (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EEXIST') return 'it exists already';
+  if (code === 'EISDIR') return 'it is a folder';
+  return error instanceof Error ? error.message : String(error);
+};

@@ -1,0 +1,125 @@
+/**
+ * `beeper-setup status [--json]`: what the app reports, changing nothing.
+ * Exit 0 when ready, 4 when not (yet), 5 when nothing answers.
+ * `beeper-setup logout`: forgets the saved access token for the address.
+ */
+import { resolveBaseUrl } from '../api/client.js';
+import { HttpError, UnreachableError } from '../api/errors.js';
+import type { AppInfo, Session } from '../api/types.js';
+import type { CliOptions } from '../args.js';
+import { ExitCode } from '../exitCodes.js';
+import type { RunContext } from '../runtime.js';
+import { sshTokenKey } from '../ssh.js';
+import { forgetToken } from '../tokenStore.js';
+import { createReporter, HeadlessError, type Reporter } from './output.js';
+
+const STATE_TEXT: Record<string, string> = {
+  'needs-login': 'not signed in',
+  initializing: 'starting encrypted messaging',
+  'needs-cross-signing-setup': 'signed in; the account needs a recovery key',
+  'needs-verification': 'signed in; this device is not verified yet',
+  'needs-secrets': 'verified; the recovery key is needed to unlock messages',
+  'needs-first-sync': 'verified; the first encrypted sync is running',
+  ready: 'ready',
+};
+
+export async function runStatus(ctx: RunContext): Promise<number> {
+  const out = createReporter({ json: ctx.options.json, debug: ctx.options.debug });
+  try {
+    return await report(ctx, out);
+  } catch (error) {
+    if (error instanceof HeadlessError) out.emit({ event: 'error', code: error.eventCode, message: error.message, exitCode: error.exitCode });
+    throw error;
+  }
+}
+
+async function report(ctx: RunContext, out: Reporter): Promise<number> {
+  const token = ctx.accessToken?.reveal();
+  const [info, result] = await Promise.all([
+    ctx.client.info({ retries: 0 }).catch(() => undefined),
+    ctx.client.getSession({ accessToken: token, retries: 1 }).then(
+      (session) => ({ session }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if ('error' in result) {
+    const { error } = result;
+    if (error instanceof UnreachableError) throw new HeadlessError('unreachable', error.message, ExitCode.Unreachable);
+    if (error instanceof HttpError && error.status === 401) {
+      // Signed in, but we hold no token for it (or a stale one): the state is not ours to see.
+      const token = !ctx.accessToken ? 'missing' : 'refused';
+      const why = !ctx.accessToken
+        ? 'the app is signed in, and beeper-setup has no access token for it'
+        : ctx.tokenSource === 'env'
+          ? 'BEEPER_ACCESS_TOKEN was refused'
+          : 'the saved access token was refused';
+      out.emit({ event: 'status', state: null, ready: false, token, baseUrl: ctx.baseUrl, ...appFields(info) });
+      out.say(`${describeApp(info, ctx.baseUrl)}: ${why}. Run beeper-setup to sign in (again).`);
+      return ExitCode.NotReady;
+    }
+    if (error instanceof HttpError && error.status === 404) {
+      throw new HeadlessError('unsupported-build', `The app at ${ctx.baseUrl} has no terminal setup.`, ExitCode.Error, 'Update Beeper Desktop or Beeper Server.');
+    }
+    throw new HeadlessError('error', error instanceof Error ? error.message : String(error), ExitCode.Error);
+  }
+  const { session } = result;
+  const ready = session.state === 'ready';
+  out.emit({
+    event: 'status',
+    state: session.state,
+    ready,
+    baseUrl: ctx.baseUrl,
+    ...appFields(info),
+    userID: session.matrix?.userID ?? null,
+    deviceID: session.matrix?.deviceID ?? null,
+    homeserver: session.matrix?.homeserver ?? null,
+    verification: session.verification
+      ? {
+          id: session.verification.id,
+          state: session.verification.state,
+          direction: session.verification.direction,
+          otherDevice: session.verification.otherDevice?.name ?? session.verification.otherDevice?.id ?? null,
+        }
+      : null,
+    tokenSource: ctx.tokenSource ?? null,
+  });
+  for (const line of describe(session, info, ctx)) out.say(line);
+  return ready ? ExitCode.Ready : ExitCode.NotReady;
+}
+
+function describe(session: Session, info: AppInfo | undefined, ctx: RunContext): string[] {
+  const lines = [`${describeApp(info, ctx.baseUrl)}: ${STATE_TEXT[session.state] ?? session.state} (${session.state})`];
+  if (session.matrix) lines.push(`  account: ${session.matrix.userID} on ${session.matrix.homeserver}`, `  device:  ${session.matrix.deviceID}`);
+  const v = session.verification;
+  if (v && !['done', 'cancelled', 'error'].includes(v.state)) {
+    lines.push(`  verification in progress: ${v.state}, ${v.direction}, with ${v.otherDevice?.name ?? v.otherDevice?.id ?? 'another device'}`);
+  }
+  if (session.state === 'needs-login' && ctx.accessToken) lines.push('  (an access token is saved, but the app is signed out)');
+  if (session.state !== 'ready') lines.push('Run beeper-setup to continue the setup.');
+  return lines;
+}
+
+function describeApp(info: AppInfo | undefined, baseUrl: string): string {
+  return info ? `${info.app.name} ${info.app.version} at ${baseUrl}` : `Beeper at ${baseUrl}`;
+}
+
+const appFields = (info: AppInfo | undefined) => (info ? { app: info.app.name, version: info.app.version } : {});
+
+/** The key the token was saved under: the base URL, or ssh://[user@]host:port with --ssh. */
+export function tokenKeyFor(options: CliOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return options.ssh ? sshTokenKey(options.ssh, options.remotePort) : resolveBaseUrl(options.baseUrl, env);
+}
+
+export async function runLogout(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = createReporter({ json: options.json, debug: options.debug });
+  const key = tokenKeyFor(options, env);
+  const forgotten = await forgetToken(key, env);
+  out.emit({ event: 'logout', key, forgotten });
+  out.say(
+    forgotten
+      ? `Forgot the access token saved for ${key}. The app itself stays signed in; sign it out in Beeper if needed.`
+      : `No access token was saved for ${key}; nothing to forget.`,
+  );
+  if (env.BEEPER_ACCESS_TOKEN) out.say('Note: BEEPER_ACCESS_TOKEN is set in the environment; beeper-setup uses it regardless.');
+  return ExitCode.Ready;
+}

@@ -1,0 +1,280 @@
+/**
+ * `--ssh [user@]host[:port]`: a local forward to Beeper's API on the remote
+ * machine, made with the system `ssh` (keys, agent, ~/.ssh/config all apply),
+ * so the wizard runs here and sets up a Beeper Server there.
+ *
+ * BEEPER_SETUP_SSH_COMMAND replaces the `ssh` program and may add options,
+ * like GIT_SSH_COMMAND: e.g. "ssh -i ~/.ssh/deploy -o StrictHostKeyChecking=accept-new".
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isatty } from 'node:tty';
+import { SetupClient } from './api/client.js';
+import { UnreachableError } from './api/errors.js';
+import { CliError, ExitCode } from './exitCodes.js';
+
+export interface SshTarget {
+  user: string | undefined;
+  host: string;
+  port: number | undefined;
+}
+
+export interface SshTunnel {
+  baseUrl: string;
+  tokenKey: string;
+  close(): Promise<void>;
+}
+
+const usage = (message: string) =>
+  new CliError(message, ExitCode.Usage, 'Write it as --ssh host, --ssh user@host or --ssh user@host:2222 (the ssh port).');
+
+export function parseSshSpec(spec: string): SshTarget {
+  const text = spec.trim();
+  const at = text.lastIndexOf('@');
+  const user = at >= 0 ? text.slice(0, at) : undefined;
+  let rest = at >= 0 ? text.slice(at + 1) : text;
+  let port: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(rest);
+  if (bracketed) {
+    rest = bracketed[1]!;
+    port = bracketed[2];
+  } else if (rest.split(':').length === 2) {
+    [rest, port] = rest.split(':') as [string, string];
+  }
+  if (!rest || /\s/.test(rest) || rest.startsWith('-')) throw usage(`--ssh needs a host name, not "${spec}".`);
+  if (user !== undefined && (!user || /\s/.test(user) || user.startsWith('-'))) throw usage(`--ssh has an unusable user name in "${spec}".`);
+  let portNumber: number | undefined;
+  if (port !== undefined) {
+    portNumber = Number(port);
+    if (!/^\d+$/.test(port) || portNumber < 1 || portNumber > 65535) throw usage(`--ssh has a bad port in "${spec}".`);
+  }
+  return { user, host: rest, port: portNumber };
+}
+
+/** What a token reached through a tunnel is saved under: ssh://[user@]host:remotePort. */
+export function sshTokenKey(spec: string, remotePort: number): string {
+  const { user, host } = parseSshSpec(spec);
+  return `ssh://${user ? `${user}@` : ''}${host.includes(':') ? `[${host}]` : host}:${remotePort}`;
+}
+
+/** Splits a command line like a POSIX shell would (quotes and backslashes; no expansion). */
+export function splitCommand(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else word = (word ?? '') + char;
+    } else if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!)) word = (word ?? '') + text[++i];
+      else word = (word ?? '') + char;
+    } else if (/\s/.test(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (char === "'" || char === '"') {
+      word ??= '';
+      quote = char;
+    } else if (char === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text[++i];
+    } else {
+      word = (word ?? '') + char;
+    }
+  }
+  if (quote) throw new CliError('BEEPER_SETUP_SSH_COMMAND has an unclosed quote.', ExitCode.Usage);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+export function sshArguments(target: SshTarget, localPort: number, remotePort: number, batch: boolean): string[] {
+  return [
+    '-N',
+    '-o', 'ExitOnForwardFailure=yes',
+    ...(batch ? ['-o', 'BatchMode=yes'] : []),
+    '-o', 'ConnectTimeout=15',
+    '-o', 'ServerAliveInterval=30',
+    '-L', `127.0.0.1:${localPort}:127.0.0.1:${remotePort}`,
+    ...(target.port ? ['-p', String(target.port)] : []),
+    '--',
+    target.user ? `${target.user}@${target.host}` : target.host,
+  ];
+}
+
+const AUTH = /Permission denied|Too many authentication failures|Authentication failed|Host key verification failed|IDENTIFICATION HAS CHANGED|No more authentication methods/i;
+const NETWORK = /Could not resolve hostname|Connection refused|Connection timed out|timed out|No route to host|Network is unreachable|Connection closed by|Connection reset|kex_exchange_identification/i;
+const BIND = /Address already in use|Could not request local forwarding|cannot listen to port/i;
+const REMOTE_CLOSED = /open failed: connect failed|open failed: administratively prohibited/i;
+
+/** Turns what ssh said before it exited into one clear error: auth → 1, network → 5. */
+export function sshFailure(stderr: string, host: string, exitCode: number | null): CliError {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line && !/^Warning: Permanently added/.test(line));
+  const find = (pattern: RegExp) => lines.find((line) => pattern.test(line));
+  const auth = find(AUTH);
+  if (auth) {
+    return new CliError(`ssh could not log in to ${host}: ${auth}`, ExitCode.Error, 'Check that `ssh HOST` works on its own. Without a terminal ssh runs with BatchMode=yes: keys or an agent, no passwords.');
+  }
+  const network = find(NETWORK);
+  if (network) return new CliError(`Could not reach ${host} over ssh: ${network}`, ExitCode.Unreachable);
+  const last = lines.at(-1);
+  return new CliError(`ssh to ${host} stopped (exit code ${exitCode ?? 'none'})${last ? `: ${last}` : '.'}`, ExitCode.Error);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no free local port');
+  return address.port;
+}
+
+export async function openSshTunnel(
+  spec: string,
+  remotePort: number,
+  opts: { debug: boolean; log: (line: string) => void; env?: NodeJS.ProcessEnv },
+): Promise<SshTunnel> {
+  const env = opts.env ?? process.env;
+  const target = parseSshSpec(spec);
+  const tokenKey = sshTokenKey(spec, remotePort);
+  const command = splitCommand(env.BEEPER_SETUP_SSH_COMMAND?.trim() || 'ssh');
+  if (command.length === 0) throw new CliError('BEEPER_SETUP_SSH_COMMAND is empty.', ExitCode.Usage);
+  const batch = !isatty(0) && !isatty(2);
+  for (let attempt = 1; ; attempt++) {
+    const localPort = await freePort();
+    try {
+      return await connect(command, sshArguments(target, localPort, remotePort, batch), localPort, remotePort, target.host, tokenKey, batch, opts);
+    } catch (error) {
+      // Someone took the port between our check and ssh's bind: try another one.
+      if (error instanceof PortTaken && attempt < 3) continue;
+      throw error instanceof PortTaken ? new CliError(`ssh could not listen on a local port: ${error.message}`, ExitCode.Error) : error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function connect(
+  command: string[],
+  args: string[],
+  localPort: number,
+  remotePort: number,
+  host: string,
+  tokenKey: string,
+  batch: boolean,
+  opts: { debug: boolean; log: (line: string) => void },
+): Promise<SshTunnel> {
+  const [program, ...leading] = command as [string, ...string[]];
+  const argv = [...leading, ...args];
+  if (opts.debug) opts.log(`[ssh] ${[program, ...argv].join(' ')}`);
+  const child = spawn(program, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let exited: { code: number | null } | undefined;
+  let spawnError: Error | undefined;
+  let closing = false;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    if (stderr.length < 65_536) stderr += chunk;
+    if (opts.debug) for (const line of chunk.split('\n')) if (line.trim()) opts.log(`[ssh] ${line.trim()}`);
+  });
+  const exit = new Promise<void>((resolve) => {
+    child.once('error', (error) => {
+      spawnError = error;
+      exited ??= { code: null };
+      resolve();
+    });
+    child.once('exit', (code) => {
+      exited = { code };
+      if (!closing && opts.debug) opts.log(`[ssh] the tunnel to ${host} closed (exit code ${code ?? 'none'})`);
+      resolve();
+    });
+  });
+
+  // Every way out of this process takes ssh with it.
+  const killNow = () => {
+    if (!exited) child.kill('SIGTERM');
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    killNow();
+    // Nobody else handles it (the Ink UI, the headless driver): stop like the default would.
+    if (process.listenerCount(signal) === 1) process.exit(ExitCode.Interrupted);
+  };
+  process.on('exit', killNow);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const detach = () => {
+    process.off('exit', killNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  const close = async () => {
+    closing = true;
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exit;
+      clearTimeout(timer);
+    }
+    detach();
+  };
+
+  const baseUrl = `http://127.0.0.1:${localPort}`;
+  const client = new SetupClient({ baseUrl, timeoutMs: 5000, retry: { limit: 0 } });
+  // Long enough to type a password or passphrase when there is a terminal.
+  const deadline = Date.now() + (batch ? 30_000 : 180_000);
+  let dropped = 0;
+  try {
+    for (;;) {
+      if (spawnError) {
+        const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
+        throw new CliError(
+          missing ? `${program} was not found: --ssh needs an OpenSSH client.` : `Could not start ${program}: ${spawnError.message}`,
+          ExitCode.Error,
+          missing ? 'Install openssh-client, or point BEEPER_SETUP_SSH_COMMAND at it.' : undefined,
+        );
+      }
+      if (exited) {
+        if (BIND.test(stderr)) throw new PortTaken(stderr.trim().split('\n').at(-1));
+        throw sshFailure(stderr, host, exited.code);
+      }
+      const outcome = await probe(client);
+      if (outcome === 'answered') {
+        if (opts.debug) opts.log(`[ssh] tunnel ready: ${baseUrl} → ${host}:127.0.0.1:${remotePort}`);
+        return { baseUrl, tokenKey, close };
+      }
+      // ssh accepts on the local port only once logged in; accepted-then-dropped means the remote port is closed
+      // (ssh says so on stderr too, unless its LogLevel hides it).
+      dropped = outcome === 'dropped' ? dropped + 1 : 0;
+      if (REMOTE_CLOSED.test(stderr) || dropped >= 3) {
+        throw new CliError(
+          `ssh reached ${host}, but nothing answers on 127.0.0.1:${remotePort} there.`,
+          ExitCode.Unreachable,
+          'Is Beeper Server running on that machine? If it listens on another port, pass --remote-port N.',
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new CliError(`The ssh tunnel to ${host} did not come up within ${batch ? 30 : 180} seconds.`, ExitCode.Unreachable);
+      }
+      await Promise.race([sleep(150), exit]);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Any HTTP answer through the tunnel counts: the forward works and something listens. */
+async function probe(client: SetupClient): Promise<'answered' | 'refused' | 'dropped'> {
+  try {
+    await client.info({ retries: 0 });
+    return 'answered';
+  } catch (error) {
+    if (!(error instanceof UnreachableError)) return 'answered';
+    return error.reason === 'refused' ? 'refused' : 'dropped';
+  }
+}

@@ -1,0 +1,174 @@
+/** Existing account, verified from the other device by comparing emojis: yes, no, timeout, Ctrl-C. */
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { cliEnv, ensureBuilt, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+
+const EMAIL = 'alice@example.com';
+let sim: RunningSimulator;
+
+beforeAll(ensureBuilt, 180_000);
+afterEach(async () => {
+  await sim?.close();
+});
+
+/** What the simulated other device shows: "compare: 🐶 Dog, 🐱 Cat, … / 1234 5678 9012". */
+function otherDeviceSas(sim: RunningSimulator): Promise<string> {
+  return new Promise((resolve) => {
+    const off = sim.control.on('other-device', (text) => {
+      if (!text.startsWith('compare: ')) return;
+      off();
+      resolve(text.slice('compare: '.length));
+    });
+  });
+}
+
+describe('headless: device verification', () => {
+  it('shows the emojis and decimals, confirms only after "yes", and reaches ready', async () => {
+    sim = await simulator();
+    const config = join(tempDir(), 'config');
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--json'], cliEnv(config));
+    feedCodes(sim, run, EMAIL);
+    const sas = otherDeviceSas(sim);
+
+    await run.waitFor('"step":"waiting-other-device"');
+    sim.control.otherDevice('accept');
+    await run.waitFor('"for":"emoji-match"');
+    // Nothing is confirmed before the answer.
+    expect(sim.control.session().verification).toMatchObject({ state: 'sas_ready', availableActions: ['sas.confirm', 'cancel'] });
+    run.write('yes');
+    await run.waitFor('"step":"waiting-other-confirm"');
+    sim.control.otherDevice('confirm-sas');
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    // The first sync (30 ms here) may be over before the next poll: the last wait is optional.
+    expect(stepsOf(result.events).filter((step, i, all) => !(i === all.length - 1 && step === 'waiting-server'))).toEqual([
+      'connecting',
+      'starting-sign-in',
+      'email',
+      'sending-code',
+      'code',
+      'checking-code',
+      'waiting-server',
+      'choose-method',
+      'starting-verification',
+      'waiting-other-device',
+      'starting-sas',
+      'compare-emojis',
+      'confirming-sas',
+      'waiting-other-confirm',
+    ]);
+    expect(result.events).toContainEqual(expect.objectContaining({ event: 'waiting', for: 'other-device', elapsedMs: expect.any(Number) }));
+    const shown = result.events.find((event) => event.event === 'verification');
+    const [emojiText, decimals] = (await sas).split(' / ');
+    expect(shown).toEqual({
+      event: 'verification',
+      otherDevice: 'Pixel 8',
+      emojis: emojiText!.split(', ').map((pair) => {
+        const [emoji, ...name] = pair.split(' ');
+        return { emoji, name: name.join(' ') };
+      }),
+      decimals,
+    });
+    expect(shown!.emojis).toHaveLength(7);
+    expect(result.stderr).toContain(`(or the numbers: ${decimals})`);
+    expect(result.stderr).toContain(`1. ${shown!.emojis[0].emoji} ${shown!.emojis[0].name}`);
+    expect(result.events.at(-1)).toMatchObject({ event: 'ready', userID: '@alice:beeper.com' });
+    expect(findSecrets(result.stdout + result.stderr, [savedTokens(config)[sim.url], recoveryKeyOf(sim, EMAIL), ...mailedCodes(sim)])).toEqual([]);
+  });
+
+  it('rejects on "no": cancels as a mismatch and exits 1', async () => {
+    sim = await simulator({ autoOtherDevice: true });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('"for":"emoji-match"');
+    run.write('maybe');
+    await run.waitFor('Please answer yes or no.');
+    run.write('no');
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The verification stopped: The emojis did not match.');
+    expect(result.events.filter((event) => event.event === 'prompt' && event.for === 'emoji-match')).toHaveLength(2);
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'verification-failed', exitCode: 1 });
+    expect(sim.control.session()).toMatchObject({ state: 'needs-verification', verification: { state: 'cancelled', error: { code: 'm.mismatched_sas' } } });
+  });
+
+  it('never confirms on its own: stdin ending at the emojis exits 3', async () => {
+    sim = await simulator({ autoOtherDevice: true });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('Answer yes or no:');
+    run.end();
+    const result = await run.result;
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('A yes or no is needed on stdin');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/sas/confirm'))).toBe(false);
+  });
+
+  it('exits 4 when the other device never answers within --timeout', async () => {
+    sim = await simulator();
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--timeout', '1s', '--json'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, EMAIL);
+    const started = Date.now();
+    const result = await run.result;
+
+    expect(result.code).toBe(4);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.stderr).toContain('Not ready after 1s: Pixel 8 did not finish the verification.');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'timeout', exitCode: 4 });
+    // Stopping to wait is not a cancel: the request stays open on the other device.
+    expect(sim.control.session().verification?.state).toBe('requested');
+  });
+
+  it('exits 130 on SIGINT without cancelling the verification', async () => {
+    sim = await simulator();
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('"step":"waiting-other-device"');
+    run.child.kill('SIGINT');
+    const result = await run.result;
+
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Nothing was cancelled on the server');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'interrupted', exitCode: 130 });
+    expect(sim.control.session().verification?.state).toBe('requested');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/cancel'))).toBe(false);
+  });
+
+  it('asks for the recovery key after the device is verified when the secrets did not come along (bob)', async () => {
+    sim = await simulator({ autoOtherDevice: true });
+    const key = recoveryKeyOf(sim, 'bob@example.com');
+    const config = join(tempDir(), 'config');
+    const run = runCli(['--base-url', sim.url, '--email', 'bob@example.com', '--json'], cliEnv(config));
+    // One pipe: the code, "yes" for the emojis, then the recovery key.
+    feedCodes(sim, run, 'bob@example.com', ['yes', key], true);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.events.filter((event) => event.event === 'prompt').map((event) => event.for)).toEqual(['code', 'emoji-match', 'recovery-key']);
+    expect(result.stderr).toContain('This device is verified; the recovery key unlocks the encrypted messages.');
+    expect(findSecrets(result.stdout + result.stderr, [savedTokens(config)[sim.url], key, ...mailedCodes(sim)])).toEqual([]);
+  });
+
+  it('accepts an incoming request from the other device with --verify device', async () => {
+    sim = await simulator({ autoOtherDevice: false });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device'], cliEnv(join(tempDir(), 'config')));
+    // The other device asks first, while the app is still initializing.
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('Waiting for Beeper to start encrypted messaging');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sim.control.otherDevice('request');
+    await run.waitFor('Answer yes or no:');
+    run.write('yes');
+    await run.waitFor('to confirm the emojis match too');
+    sim.control.otherDevice('confirm-sas');
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Accepting the verification request from Pixel 8.');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/accept'))).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+/** Where nobody can answer: exit 3 naming what supplies the answer; unreachable: exit 5; usage: exit 2. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { CLI, cliEnv, ensureBuilt, feedCodes, runCli, simulator, tempDir } from './helpers.js';
+
+let sim: RunningSimulator | undefined;
+
+beforeAll(ensureBuilt, 180_000);
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('headless: input that cannot be asked for', () => {
+  it('exits 3 naming --email when there is no email and stdin is empty', async () => {
+    sim = await simulator();
+    const run = runCli(['--base-url', sim.url, '--json'], cliEnv(join(tempDir(), 'config')));
+    run.end();
+    const result = await run.result;
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('An email address is needed to sign in.');
+    expect(result.stderr).toContain('Pass --email EMAIL.');
+    expect(result.events.at(-1)).toEqual({ event: 'error', code: 'input-needed', message: 'An email address is needed to sign in.', exitCode: 3 });
+    // Asked for nothing it could not get: no code was mailed.
+    expect(sim.control.outbox()).toEqual([]);
+  });
+
+  it.each([
+    ['/dev/null', '</dev/null'],
+    ['closed', '<&-'],
+  ])('exits 3 at once when stdin is %s, without prompting', async (_name, redirect) => {
+    sim = await simulator();
+    const command = `exec "${process.execPath}" "${CLI}" --base-url ${sim.url} --email alice@example.com ${redirect}`;
+    // Not spawnSync: the simulator answers from this process's event loop.
+    const child = spawn('sh', ['-c', command], { env: cliEnv(join(tempDir(), 'config')), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const result = { status, stderr };
+
+    expect(result.status, result.stderr).toBe(3);
+    expect(result.stderr).toContain('The sign-in code emailed to alice@example.com is needed, and stdin has nothing to read.');
+    expect(result.stderr).not.toContain('Enter the 6-digit sign-in code');
+  });
+
+  it('reads the email from stdin when stdin has it', async () => {
+    sim = await simulator();
+    const run = runCli(['--base-url', sim.url], cliEnv(join(tempDir(), 'config')));
+    run.write('alice@example.com');
+    run.end();
+    const result = await run.result;
+
+    // The code cannot come any more: exit 3, after the email was used.
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Email address of your Beeper account');
+    expect(sim.control.outbox().map((message) => message.email)).toEqual(['alice@example.com']);
+    expect(result.stderr).toContain('The sign-in code emailed to alice@example.com is needed, and stdin has nothing to read.');
+    expect(result.stderr).toContain('Write the code to stdin (one line), or pass --code CODE.');
+  });
+
+  it('exits 3 naming the recovery key sources when the device cannot be verified any way', async () => {
+    sim = await simulator();
+    const run = runCli(['--base-url', sim.url, '--email', 'alice@example.com', '--json'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, 'alice@example.com', [], true);
+    const result = await run.result;
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('This device needs to be verified, and there is no way to ask how.');
+    expect(result.stderr).toContain('--recovery-key-file PATH, --recovery-key-stdin or BEEPER_RECOVERY_KEY');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'input-needed', exitCode: 3 });
+    expect(sim.control.session().state).toBe('needs-verification');
+  });
+
+  it('exits 3 when --recovery-key-stdin finds stdin at its end', async () => {
+    sim = await simulator();
+    const run = runCli(['--base-url', sim.url, '--email', 'alice@example.com', '--recovery-key-stdin'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, 'alice@example.com', [], true);
+    const result = await run.result;
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Pass --recovery-key-file PATH, --recovery-key-stdin, or set BEEPER_RECOVERY_KEY.');
+  });
+
+  it('exits 5 when nothing answers at the base URL', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const run = runCli(['--base-url', url, '--email', 'alice@example.com', '--json'], cliEnv(join(tempDir(), 'config')));
+    run.end();
+    const result = await run.result;
+
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(`Nothing is listening at ${url}.`);
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'unreachable', exitCode: 5 });
+  });
+
+  it('refuses --print-token together with --json (exit 2)', async () => {
+    const run = runCli(['--base-url', 'http://127.0.0.1:9', '--json', '--print-token'], cliEnv(join(tempDir(), 'config')));
+    run.end();
+    const result = await run.result;
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--print-token cannot be combined with --json');
+  });
+});

@@ -1,0 +1,192 @@
+/** Existing account, verified with the recovery key: from a file, stdin and the environment; wrong keys. */
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import {
+  cliEnv,
+  ensureBuilt,
+  eventKinds,
+  feedCodes,
+  findSecrets,
+  mailedCodes,
+  recoveryKeyOf,
+  runCli,
+  savedTokens,
+  simulator,
+  stepsOf,
+  tempDir,
+} from './helpers.js';
+
+const EMAIL = 'alice@example.com';
+let sim: RunningSimulator;
+
+beforeAll(ensureBuilt, 180_000);
+afterEach(async () => {
+  await sim?.close();
+});
+
+function setup() {
+  const dir = tempDir();
+  const config = join(dir, 'config');
+  return { dir, config, env: cliEnv(config) };
+}
+
+describe('headless: recovery key', () => {
+  it('reaches ready from no TTY with --json, the code on stdin and the key in a file (acceptance)', async () => {
+    sim = await simulator();
+    const { dir, config, env } = setup();
+    const keyFile = join(dir, 'key.txt');
+    // Line breaks and spaces inside the file are ignored.
+    writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL).replace(/ /g, ' \n '));
+    const run = runCli(['--non-interactive', '--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile, '--json'], env);
+    feedCodes(sim, run, EMAIL);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.events.every((event) => event.event !== '<not json>')).toBe(true);
+    expect(stepsOf(result.events)).toEqual([
+      'connecting',
+      'starting-sign-in',
+      'email',
+      'sending-code',
+      'code',
+      'checking-code',
+      'waiting-server',
+      'choose-method',
+      'recovery-key',
+      'verifying-recovery-key',
+      'waiting-server',
+    ]);
+    const kinds = eventKinds(result.events);
+    expect(kinds.indexOf('connected')).toBeGreaterThan(kinds.indexOf('step:connecting'));
+    expect(kinds.indexOf('prompt')).toBe(kinds.indexOf('step:code') + 1);
+    expect(result.events.find((event) => event.event === 'prompt')).toMatchObject({ for: 'code' });
+    expect(result.events.some((event) => event.event === 'waiting' && event.for === 'server' && typeof event.elapsedMs === 'number')).toBe(true);
+    expect(result.events.at(-1)).toEqual({ event: 'ready', userID: '@alice:beeper.com', deviceID: sim.control.session().matrix?.deviceID, homeserver: 'https://matrix.beeper.com' });
+    expect(sim.control.session().state).toBe('ready');
+
+    const token = savedTokens(config)[sim.url];
+    expect(token).toMatch(/^syt_/);
+    expect(statSync(join(config, 'beeper-setup/tokens.json')).mode & 0o777).toBe(0o600);
+    expect(findSecrets(result.stdout + result.stderr, [token, recoveryKeyOf(sim, EMAIL), ...mailedCodes(sim)])).toEqual([]);
+  });
+
+  it('reads the code and then the key from one stdin pipe with --recovery-key-stdin (plain output)', async () => {
+    sim = await simulator();
+    const { config, env } = setup();
+    const key = recoveryKeyOf(sim, EMAIL);
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-stdin'], env);
+    feedCodes(sim, run, EMAIL, [key], true);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Enter the 6-digit sign-in code emailed to alice@example.com:');
+    expect(result.stderr).toContain('Enter your recovery key');
+    expect(result.stderr).toMatch(/Ready: @alice:beeper\.com is signed in on device \w+/);
+    expect(findSecrets(result.stdout + result.stderr, [savedTokens(config)[sim.url], key, ...mailedCodes(sim)])).toEqual([]);
+  });
+
+  it('takes the key from BEEPER_RECOVERY_KEY', async () => {
+    sim = await simulator();
+    const { config } = setup();
+    const key = recoveryKeyOf(sim, EMAIL);
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL], cliEnv(config, { BEEPER_RECOVERY_KEY: key }));
+    feedCodes(sim, run, EMAIL, [], true);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Using the recovery key from BEEPER_RECOVERY_KEY.');
+    expect(sim.control.session().state).toBe('ready');
+    expect(findSecrets(result.stdout + result.stderr, [savedTokens(config)[sim.url], key, ...mailedCodes(sim)])).toEqual([]);
+  });
+
+  it('exits 1 with the server message when the key from a file is wrong, without retrying', async () => {
+    sim = await simulator();
+    const { dir, env } = setup();
+    const keyFile = join(dir, 'key.txt');
+    writeFileSync(keyFile, recoveryKeyOf(sim, 'bob@example.com'));
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile, '--json'], env);
+    feedCodes(sim, run, EMAIL);
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('That recovery key does not belong to this account.');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'WRONG_RECOVERY_KEY', exitCode: 1 });
+    const attempts = sim.control.requests().filter((request) => request.path === '/v1/app/setup/verification/recovery-key');
+    expect(attempts).toHaveLength(1);
+    expect(sim.control.session().state).toBe('needs-verification');
+  });
+
+  it('refuses a file that holds no recovery key before sending it', async () => {
+    sim = await simulator();
+    const { dir, env } = setup();
+    const keyFile = join(dir, 'key.txt');
+    writeFileSync(keyFile, 'not a key at all');
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile], env);
+    feedCodes(sim, run, EMAIL);
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The recovery key in the file ${keyFile} is not valid`);
+    expect(sim.control.requests().some((request) => request.path.endsWith('/recovery-key'))).toBe(false);
+  });
+
+  it('asks again after a wrong key typed on stdin, then accepts the right one', async () => {
+    sim = await simulator();
+    const { env } = setup();
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'recovery-key', '--json'], env);
+    feedCodes(sim, run, EMAIL, [recoveryKeyOf(sim, 'bob@example.com'), recoveryKeyOf(sim, EMAIL)], true);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    const prompts = result.events.filter((event) => event.event === 'prompt' && event.for === 'recovery-key');
+    expect(prompts).toHaveLength(2);
+    expect(result.events).toContainEqual({ event: 'problem', code: 'WRONG_RECOVERY_KEY', message: 'That recovery key does not belong to this account.' });
+  });
+
+  it('stops after three wrong keys on stdin', async () => {
+    sim = await simulator();
+    const { env } = setup();
+    const wrong = recoveryKeyOf(sim, 'bob@example.com');
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-stdin'], env);
+    feedCodes(sim, run, EMAIL, [wrong, 'EsTx not even close', wrong, recoveryKeyOf(sim, EMAIL)], true);
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('3 recovery keys were not accepted; stopping.');
+    expect(sim.control.session().state).toBe('needs-verification');
+  });
+
+  it('asks again for a wrong code typed on stdin, and stops once the server ends the sign-in', async () => {
+    sim = await simulator();
+    const { env } = setup();
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--json'], env);
+    const off = sim.control.on('mail', (message) => {
+      off();
+      // Five wrong codes (never the real one): the server allows five attempts.
+      const wrong = ['1', '2', '3', '4', '5', '6'].map((digit) => digit.repeat(6)).filter((code) => code !== message.code);
+      for (const code of wrong.slice(0, 5)) run.write(code);
+    });
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.events.filter((event) => event.event === 'prompt' && event.for === 'code')).toHaveLength(5);
+    expect(result.events.filter((event) => event.event === 'problem').map((event) => event.attemptsLeft)).toEqual([4, 3, 2, 1]);
+    expect(result.stderr).toContain('The sign-in was stopped: Too many wrong codes.');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'SETUP_REQUEST_EXPIRED', exitCode: 1 });
+  });
+
+  it('exits 1 with the server message for a wrong --code', async () => {
+    sim = await simulator();
+    const { env } = setup();
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--code', '000000', '--json'], env);
+    run.end();
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/That code is not right\. 4 attempts left\./);
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'INVALID_CODE', exitCode: 1 });
+  });
+});
