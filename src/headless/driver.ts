@@ -209,6 +209,8 @@ export class Driver {
     if (!data) return;
     if (this.io.stderrIsTTY) qrcode.generate(data, { small: true }, (art) => this.out.say(art));
     this.out.say('Scan this QR code with Beeper on your other device.');
+    // Without a terminal there is no picture: the payload lets another tool draw it.
+    this.out.say(`QR payload: ${data}`);
     this.out.emit({ event: 'qr', data });
   }
 

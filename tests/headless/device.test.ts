@@ -24,6 +24,30 @@ function otherDeviceSas(sim: RunningSimulator): Promise<string> {
 }
 
 describe('headless: device verification', () => {
+  it('--qr: prints the payload, waits for the scan, confirms only after "yes"', async () => {
+    sim = await simulator();
+    const config = join(tempDir(), 'config');
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--qr', '--json'], cliEnv(config));
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('"step":"waiting-other-device"');
+    sim.control.otherDevice('accept');
+    await run.waitFor('"event":"qr"');
+    const data = sim.control.session().verification?.qr?.data;
+    expect(data).toEqual(expect.any(String));
+    sim.control.otherDevice('scan-qr');
+    await run.waitFor('"for":"scan-confirm"');
+    expect(sim.control.session().verification).toMatchObject({ state: 'qr_scanned' });
+    run.write('yes');
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.events).toContainEqual({ event: 'qr', data });
+    expect(result.stderr).toContain(`QR payload: ${data}`);
+    expect(stepsOf(result.events)).toEqual(expect.arrayContaining(['showing-qr', 'confirm-scan', 'confirming-scan']));
+    expect(stepsOf(result.events)).not.toContain('compare-emojis');
+    expect(result.events.at(-1)).toMatchObject({ event: 'ready', userID: '@alice:beeper.com' });
+  });
+
   it('shows the emojis and decimals, confirms only after "yes", and reaches ready', async () => {
     sim = await simulator();
     const config = join(tempDir(), 'config');
