@@ -5,7 +5,7 @@
  */
 import { CliError, ExitCode } from '../exitCodes.js';
 
-/** Every event --json writes; field names are stable (docs/provisioning.md lists them). */
+/** Every event --json writes; field names are stable (README.md, "NDJSON events", lists them). */
 export type HeadlessEvent =
   | { event: 'connected'; baseUrl: string; via?: string; app?: string; version?: string }
   | { event: 'step'; step: string }
