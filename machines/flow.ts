@@ -105,3 +105,6 @@ export const flow = setup({
     waitTimeout: ({ context }) => Math.min(context.waitTimeoutMs ?? MAX_DELAY_MS, MAX_DELAY_MS),
   },
 });
+
+/** Any call refused for a missing or revoked token: the token is worthless, sign in again. */
+export const signInAgainIfUnauthorized = { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' } as const;

@@ -6,7 +6,7 @@
  * (routing.ts), so a rerun resumes wherever the app stands.
  */
 import { assign } from 'xstate';
-import { authed, flow, OUTCOMES } from './flow.js';
+import { authed, flow, OUTCOMES, signInAgainIfUnauthorized } from './flow.js';
 import { ROUTES, routeFor } from './routing.js';
 import { signIn } from './states/signIn.js';
 import { createRecoveryKey, enterRecoveryKey, newRecoveryKey, verifyingRecoveryKey } from './states/recoveryKey.js';
@@ -110,7 +110,7 @@ export const setupMachine = flow.createMachine({
               { target: '#setup.route', actions: [{ type: 'storeSession', params: ({ event }) => ({ session: event.output }) }, 'notePollSuccess'] },
             ],
             onError: [
-              { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+              signInAgainIfUnauthorized,
               { target: 'idle', actions: 'notePollFailure' },
             ],
           },

@@ -1,6 +1,6 @@
 /** The recovery key: enter it, or make a new one (shown once, confirmed saved). */
 import { assign } from 'xstate';
-import { authed, flow, given, notARecoveryKey } from '../flow.js';
+import { authed, flow, given, notARecoveryKey, signInAgainIfUnauthorized } from '../flow.js';
 
 export const enterRecoveryKey = flow.createStateConfig({
   on: {
@@ -74,7 +74,7 @@ export const newRecoveryKey = flow.createStateConfig({
           }),
         },
         onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+          signInAgainIfUnauthorized,
           { target: 'creationFailed', actions: 'recordProblem' },
         ],
       },
@@ -98,7 +98,7 @@ export const newRecoveryKey = flow.createStateConfig({
           actions: assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, problem: undefined }),
         },
         onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+          signInAgainIfUnauthorized,
           { target: 'showingKey', actions: 'recordProblem' },
         ],
       },

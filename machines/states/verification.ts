@@ -1,7 +1,17 @@
 /** Verifying this device from another one: choose, then emoji or QR, polling all along. */
 import { assign, not } from 'xstate';
-import { authed, flow, verificationInput } from '../flow.js';
+import { authed, flow, verificationInput, signInAgainIfUnauthorized } from '../flow.js';
 import { routeFor } from '../routing.js';
+
+/**
+ * A verification action the server refused: a 409 means the state moved on under us (keep
+ * polling and follow it); anything else stops the verification with the problem shown.
+ */
+const actionFailed = [
+  signInAgainIfUnauthorized,
+  { guard: 'isStateConflict', target: 'tracking.step.waitingForOtherDevice' },
+  { target: 'failed', actions: 'recordProblem' },
+] as const;
 
 export const chooseMethod = flow.createStateConfig({
   initial: 'idle',
@@ -37,7 +47,7 @@ export const chooseMethod = flow.createStateConfig({
           },
         ],
         onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+          signInAgainIfUnauthorized,
           { target: 'idle', actions: 'notePollFailure' },
         ],
       },
@@ -78,7 +88,7 @@ export const deviceVerification = flow.createStateConfig({
           actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ incomingVerification: undefined })],
         },
         onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+          signInAgainIfUnauthorized,
           { target: 'failed', actions: 'recordProblem' },
         ],
       },
@@ -115,7 +125,7 @@ export const deviceVerification = flow.createStateConfig({
                   actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'notePollSuccess'],
                 },
                 onError: [
-                  { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+                  signInAgainIfUnauthorized,
                   { target: 'idle', actions: 'notePollFailure' },
                 ],
               },
@@ -154,11 +164,7 @@ export const deviceVerification = flow.createStateConfig({
           target: 'route',
           actions: [assign({ sasStarted: true }), { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }],
         },
-        onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
-          { guard: 'isStateConflict', target: 'tracking.step.waitingForOtherDevice' },
-          { target: 'failed', actions: 'recordProblem' },
-        ],
+        onError: actionFailed,
       },
     },
     confirmingSas: {
@@ -169,11 +175,7 @@ export const deviceVerification = flow.createStateConfig({
           target: 'route',
           actions: [assign({ sasConfirmed: true }), { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }],
         },
-        onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
-          { guard: 'isStateConflict', target: 'tracking.step.waitingForOtherDevice' },
-          { target: 'failed', actions: 'recordProblem' },
-        ],
+        onError: actionFailed,
       },
     },
     confirmingScanned: {
@@ -181,11 +183,7 @@ export const deviceVerification = flow.createStateConfig({
         src: 'confirmQrScanned',
         input: verificationInput,
         onDone: { target: 'route', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
-        onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
-          { guard: 'isStateConflict', target: 'tracking.step.waitingForOtherDevice' },
-          { target: 'failed', actions: 'recordProblem' },
-        ],
+        onError: actionFailed,
       },
     },
     /** The user said the other device does not match: tell the server, then show why it stopped. */
@@ -199,7 +197,7 @@ export const deviceVerification = flow.createStateConfig({
         }),
         onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
         onError: [
-          { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' },
+          signInAgainIfUnauthorized,
           { target: 'failed', actions: 'recordProblem' },
         ],
       },
