@@ -1,0 +1,61 @@
+/** chooseMethod: how to trust this device — only the choices the machine allows right now. */
+import { Box, Text } from 'ink';
+import { useEffect, useState } from 'react';
+import type { Notice, SetupEvent } from '../machines/setupMachine.js';
+import { useKeyHints } from './KeyHints.js';
+import { Say } from './Say.js';
+import { Select, type SelectItem } from './Select.js';
+import { Para } from './Para.js';
+
+export type MethodChoice = 'incoming' | 'device' | 'recovery-key' | 'forgot';
+
+export interface ChooseMethodStepProps {
+  /** Offered choices, in order (from snapshot.can). */
+  choices: MethodChoice[];
+  /** The device that asked to verify this one (context.incomingVerification). */
+  incomingFrom?: string | undefined;
+  notice?: Notice;
+  onEvent: (event: SetupEvent) => void;
+}
+
+const EVENTS: Record<MethodChoice, SetupEvent> = {
+  incoming: { type: 'ACCEPT_INCOMING' },
+  device: { type: 'CHOOSE_DEVICE' },
+  'recovery-key': { type: 'CHOOSE_RECOVERY_KEY' },
+  forgot: { type: 'FORGOT_RECOVERY_KEY' },
+};
+
+export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: ChooseMethodStepProps) {
+  const items: SelectItem<MethodChoice>[] = choices.map((choice) => {
+    switch (choice) {
+      case 'incoming':
+        return { value: choice, label: `Accept the request from ${incomingFrom ?? 'your other device'}`, hint: 'It asked to verify this device just now.' };
+      case 'device':
+        return { value: choice, label: 'Use another device', hint: 'A phone or computer where you are signed in: scan a QR code or compare emojis.' };
+      case 'recovery-key':
+        return { value: choice, label: 'Enter my recovery key', hint: 'The key you saved when you set up encrypted messages.' };
+      case 'forgot':
+        return { value: choice, label: 'I lost my recovery key', hint: 'Make a new one. Other devices must be verified again.' };
+    }
+  });
+  const [value, setValue] = useState<MethodChoice>(choices[0] ?? 'device');
+  // A request arriving from another device goes to the top: highlight it.
+  useEffect(() => {
+    if (choices.includes('incoming')) setValue('incoming');
+    else if (!choices.includes(value) && choices[0]) setValue(choices[0]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [choices.join(',')]);
+  useKeyHints([
+    { keys: '↑↓', label: 'choose' },
+    { keys: 'Enter', label: 'continue' },
+  ]);
+
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold>Verify this device</Text>
+      {notice === 'verification-cancelled-by-us' ? <Say tone="info">Stopped the verification; your other device no longer waits for it.</Say> : null}
+      <Para>Encrypted messages can only be read on devices you trust. Choose how to verify this one:</Para>
+      <Select items={items} value={value} onChange={setValue} onSubmit={(choice) => onEvent(EVENTS[choice])} />
+    </Box>
+  );
+}

@@ -1,0 +1,85 @@
+/** signIn.enterCode: the emailed code (digits only), resend after a cooldown, or another email. */
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import type { Notice, SetupEvent } from '../machines/setupMachine.js';
+import type { Problem } from '../machines/problems.js';
+import { Secret } from '../src/shared/secret.js';
+import { CODE_LENGTH, cleanCode, codeProblem } from '../src/shared/validation.js';
+import { useKeyHints } from './KeyHints.js';
+import { codeProblemText } from './problemText.js';
+import { Say } from './Say.js';
+import { TextField } from './TextField.js';
+import { useKeys } from './hooks.js';
+import { useTheme } from './theme.js';
+import { Para } from './Para.js';
+
+export interface CodeStepProps {
+  /** Where the code went. */
+  email: string;
+  /** A wrong code (server message, attempts left) or a failed send. */
+  problem?: Problem | undefined;
+  notice?: Notice;
+  /** Seconds until "resend code" is offered; 0 when it is available now. */
+  resendInSeconds: number;
+  onEvent: (event: SetupEvent) => void;
+}
+
+export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: CodeStepProps) {
+  const theme = useTheme();
+  const [value, setValue] = useState('');
+  const [localProblem, setLocalProblem] = useState<string | undefined>();
+  const canResend = resendInSeconds <= 0;
+  useKeyHints([
+    { keys: 'Enter', label: 'sign in' },
+    ...(canResend ? [{ keys: 'Ctrl-R', label: 'resend code' }] : []),
+    { keys: 'Esc', label: 'use another email' },
+  ]);
+
+  useKeys((input, key) => {
+    if (key.escape) onEvent({ type: 'CHANGE_EMAIL' });
+    else if (key.ctrl && input === 'r' && canResend) onEvent({ type: 'RESEND_CODE' });
+  });
+
+  const submit = (text: string) => {
+    const wrong = codeProblem(text);
+    setLocalProblem(wrong);
+    if (!wrong) onEvent({ type: 'SUBMIT_CODE', code: new Secret(cleanCode(text)) });
+  };
+
+  const restarted = notice === 'sign-in-restarted';
+  const serverProblem = !localProblem && problem && !restarted && value === '' ? codeProblemText(problem) : undefined;
+
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold>Check your email</Text>
+      {restarted ? <Say tone="warning">That sign-in expired after too many wrong codes, so a new code is on its way.</Say> : null}
+      {notice === 'code-resent' ? <Say tone="success">Sent a new code. Use the newest email.</Say> : null}
+      <Para>
+        We sent a {CODE_LENGTH}-digit code to <Text bold>{email}</Text>. Enter it here.
+      </Para>
+      <Box flexDirection="column">
+        <Box>
+          <Text>Code: </Text>
+          <TextField
+            value={value}
+            onChange={(next) => {
+              setValue(next);
+              setLocalProblem(undefined);
+            }}
+            onSubmit={submit}
+            filter={cleanCode}
+            maxLength={CODE_LENGTH}
+            placeholder={`${CODE_LENGTH} digits`}
+          />
+        </Box>
+        {localProblem ? <Say tone="error">{localProblem}</Say> : null}
+        {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
+      </Box>
+      <Para color={theme.color.muted}>
+        {canResend
+          ? 'No email? Check spam, or press Ctrl-R to send a new code.'
+          : `No email? You can ask for a new code in ${resendInSeconds}s.`}
+      </Para>
+    </Box>
+  );
+}

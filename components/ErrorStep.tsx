@@ -1,0 +1,60 @@
+/**
+ * A stop: a failed connection, a failed call, a verification that ended, a
+ * timeout. Says what happened and what fixes it, offers the ways on that
+ * make sense, and shows the technical details only with --debug.
+ */
+import { Box, Text } from 'ink';
+import type { SetupEvent } from '../machines/setupMachine.js';
+import { useKeyHints } from './KeyHints.js';
+import { useKeys } from './hooks.js';
+import { useTheme } from './theme.js';
+import { Para } from './Para.js';
+
+export interface ErrorAction {
+  /** "Enter", "Esc", or a letter. */
+  key: string;
+  label: string;
+  event: SetupEvent;
+}
+
+export interface ErrorStepProps {
+  title: string;
+  message: string;
+  fix?: string | undefined;
+  actions: ErrorAction[];
+  /** --debug details (call, status, code); omitted otherwise. */
+  details?: string[] | undefined;
+  onEvent: (event: SetupEvent) => void;
+}
+
+export function ErrorStep({ title, message, fix, actions, details, onEvent }: ErrorStepProps) {
+  const theme = useTheme();
+  useKeyHints(actions.map((action) => ({ keys: action.key, label: action.label })));
+  useKeys(
+    (input, key) => {
+      const action = actions.find((candidate) =>
+        candidate.key === 'Enter' ? key.return : candidate.key === 'Esc' ? key.escape : candidate.key === input,
+      );
+      if (action) onEvent(action.event);
+    },
+    actions.length > 0,
+  );
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold color={theme.color.error}>
+        {theme.glyph.cross} {title}
+      </Text>
+      <Para>{message}</Para>
+      {fix ? <Para>{fix}</Para> : null}
+      {details && details.length > 0 ? (
+        <Box flexDirection="column">
+          {details.map((line) => (
+            <Para key={line} color={theme.color.muted}>
+              {line}
+            </Para>
+          ))}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,30 @@
+/** newRecoveryKey.intro: a new account's first recovery key, explained before it is made. */
+import { Box, Text } from 'ink';
+import type { SetupEvent } from '../machines/setupMachine.js';
+import { useKeyHints } from './KeyHints.js';
+import { useKeys } from './hooks.js';
+import { Para } from './Para.js';
+
+export interface NewKeyIntroStepProps {
+  onEvent: (event: SetupEvent) => void;
+}
+
+export function NewKeyIntroStep({ onEvent }: NewKeyIntroStepProps) {
+  useKeyHints([{ keys: 'Enter', label: 'create my recovery key' }]);
+  useKeys((_input, key) => {
+    if (key.return) onEvent({ type: 'CREATE_RECOVERY_KEY' });
+  });
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold>Create your recovery key</Text>
+      <Para>
+        Your messages are end-to-end encrypted. A recovery key lets you read them on a new device, or after losing this one,
+        when no other device of yours is at hand.
+      </Para>
+      <Para>
+        Beeper shows the key once, on the next screen. Keep it somewhere safe, like a password manager — not on this machine
+        alone.
+      </Para>
+    </Box>
+  );
+}

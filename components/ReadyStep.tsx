@@ -1,0 +1,47 @@
+/** ready: who is signed in, which device, where, and what to do next. */
+import { Box, Text } from 'ink';
+import { useTheme } from './theme.js';
+import { Para } from './Para.js';
+import { Bullet } from './Say.js';
+
+export interface ReadyStepProps {
+  userID?: string | undefined;
+  deviceID?: string | undefined;
+  homeserver?: string | undefined;
+  /** "Beeper Server 4.2.1 on 127.0.0.1:23373". */
+  target: string;
+}
+
+export function ReadyStep({ userID, deviceID, homeserver, target }: ReadyStepProps) {
+  const theme = useTheme();
+  const rows: [string, string | undefined][] = [
+    ['Signed in as', userID],
+    ['This device', deviceID],
+    ['Homeserver', homeserver],
+    ['App', target],
+  ];
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold color={theme.color.success}>
+        {theme.glyph.check} Beeper is ready
+      </Text>
+      <Box flexDirection="column">
+        {rows
+          .filter((row): row is [string, string] => !!row[1])
+          .map(([label, value]) => (
+            <Box key={label}>
+              <Box width={14} flexShrink={0}>
+                <Text color={theme.color.muted}>{label}</Text>
+              </Box>
+              <Para>{value}</Para>
+            </Box>
+          ))}
+      </Box>
+      <Box flexDirection="column">
+        <Text bold>Next</Text>
+        <Bullet>Your chats sync in the background; open Beeper to use them.</Bullet>
+        <Bullet>Check this setup any time with: beeper-setup status</Bullet>
+      </Box>
+    </Box>
+  );
+}

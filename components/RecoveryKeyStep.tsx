@@ -1,0 +1,111 @@
+/**
+ * enterRecoveryKey: the saved key, masked until Tab. Pasted keys may carry
+ * spaces and line breaks. Format and parity are checked as you type, which
+ * is a different message from the server's "wrong recovery key".
+ */
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import type { SetupEvent } from '../machines/setupMachine.js';
+import type { Problem } from '../machines/problems.js';
+import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
+import { Secret } from '../src/shared/secret.js';
+import { useKeyHints } from './KeyHints.js';
+import { Say } from './Say.js';
+import { TextField } from './TextField.js';
+import { useKeys } from './hooks.js';
+import { useTheme } from './theme.js';
+import { Para } from './Para.js';
+
+const KEY_LENGTH = 48;
+
+export interface RecoveryKeyStepProps {
+  /** What was typed before (context.recoveryKeyDraft), kept after a wrong attempt. */
+  draft: string;
+  /** The last attempt's problem: WRONG_RECOVERY_KEY, or a failed call. */
+  problem?: Problem | undefined;
+  /** Esc goes back to the choices (only where the machine allows it). */
+  canGoBack: boolean;
+  /** needs-secrets: the device is trusted but the key must unlock the messages. */
+  unlockOnly: boolean;
+  onEvent: (event: SetupEvent) => void;
+}
+
+/** What the live check says about `value`; quiet while a plausible key is still being typed. */
+export function liveCheck(value: string): { tone: 'error' | 'success' | 'info'; text: string } | undefined {
+  const compact = stripWhitespace(value);
+  if (compact === '') return undefined;
+  const check = checkRecoveryKey(compact);
+  if (check.ok) return { tone: 'success', text: 'This is a valid recovery key. Press Enter to use it.' };
+  if (check.reason === 'length' && compact.length < KEY_LENGTH) return { tone: 'info', text: `${compact.length} of ${KEY_LENGTH} characters` };
+  return { tone: 'error', text: `Not a recovery key: ${describeRecoveryKeyProblem(check.reason)}` };
+}
+
+export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, onEvent }: RecoveryKeyStepProps) {
+  const theme = useTheme();
+  const [value, setValue] = useState(stripWhitespace(draft));
+  const [revealed, setRevealed] = useState(false);
+  const [tried, setTried] = useState(false);
+  useKeyHints([
+    { keys: 'Enter', label: 'unlock' },
+    { keys: 'Tab', label: revealed ? 'hide' : 'show' },
+    { keys: 'Ctrl-F', label: 'I lost my key' },
+    ...(canGoBack ? [{ keys: 'Esc', label: 'back' }] : []),
+  ]);
+  useKeys((input, key) => {
+    if (key.tab) setRevealed((shown) => !shown);
+    else if (key.escape && canGoBack) onEvent({ type: 'BACK' });
+    else if (key.ctrl && input === 'f') onEvent({ type: 'FORGOT_RECOVERY_KEY' });
+  });
+
+  const live = liveCheck(value);
+  const submit = (text: string) => {
+    setTried(true);
+    if (checkRecoveryKey(text).ok) onEvent({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(stripWhitespace(text)) });
+  };
+  // The server's verdict belongs to the key it judged: hide it once the key is edited.
+  const unchanged = value === stripWhitespace(draft);
+  const wrongKey = unchanged && problem?.code === 'WRONG_RECOVERY_KEY';
+  const otherProblem = unchanged && problem && !wrongKey && problem.code !== 'NOT_A_RECOVERY_KEY' ? problem.message : undefined;
+
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold>{unlockOnly ? 'Unlock your encrypted messages' : 'Verify with your recovery key'}</Text>
+      <Para>
+        {unlockOnly ? 'This device is verified, but it needs your recovery key to read your encrypted messages. ' : ''}
+        Enter the recovery key you saved when you set up encrypted messages (12 groups of 4 characters, starting with
+        Es). Pasting it with spaces or line breaks is fine.
+      </Para>
+      <Box flexDirection="column">
+        <Box>
+          <Box flexShrink={0}>
+            <Text>Key: </Text>
+          </Box>
+          <TextField
+            value={value}
+            onChange={(next) => {
+              setValue(next);
+              setTried(false);
+            }}
+            onSubmit={submit}
+            filter={stripWhitespace}
+            format={formatRecoveryKey}
+            mask={revealed ? undefined : theme.glyph.mask}
+            placeholder={`EsT${theme.glyph.ellipsis} (hidden as you type; Tab shows it)`}
+          />
+        </Box>
+        {wrongKey ? (
+          <Say tone="error">That is a recovery key, but not the one for this account. Check you have the right key.</Say>
+        ) : live && (live.tone !== 'info' || tried) ? (
+          <Say tone={live.tone === 'info' ? 'error' : live.tone}>
+            {live.tone === 'info' ? `Not a recovery key yet: ${describeRecoveryKeyProblem('length')} (${live.text})` : live.text}
+          </Say>
+        ) : live ? (
+          <Text color={theme.color.muted}>{live.text}</Text>
+        ) : tried ? (
+          <Say tone="error">{describeRecoveryKeyProblem('empty')}</Say>
+        ) : null}
+        {otherProblem ? <Say tone="error">{otherProblem}</Say> : null}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * A one-line text input in the manner of ink-text-input: controlled
+ * `value` / `onChange` / `onSubmit`, `focus` feeding useInput's isActive.
+ * Adds what the wizard needs: a `filter` for what may be typed or pasted
+ * (digits only, no whitespace), an optional `mask`, and `format` for how the
+ * value is shown (e.g. groups of four). Colours come from the theme, so
+ * NO_COLOR holds here too.
+ */
+import { Text } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import { useKeys } from './hooks.js';
+import { useTheme } from './theme.js';
+
+export interface TextFieldProps {
+  value: string;
+  onChange: (value: string) => void;
+  /** Enter. */
+  onSubmit?: (value: string) => void;
+  placeholder?: string;
+  /** Receives keys only while true (default true). */
+  focus?: boolean;
+  /** Shown instead of every character (secrets). */
+  mask?: string;
+  /** Cleans inserted text (typed or pasted); default drops line breaks. */
+  filter?: (text: string) => string;
+  /** Display form of the value; the cursor then stays at the end. */
+  format?: (value: string) => string;
+  /** Longest accepted value, after filtering. */
+  maxLength?: number;
+}
+
+const dropLineBreaks = (text: string) => text.replace(/[\r\n]+/g, '');
+
+export function TextField({
+  value,
+  onChange,
+  onSubmit,
+  placeholder = '',
+  focus = true,
+  mask,
+  filter = dropLineBreaks,
+  format,
+  maxLength,
+}: TextFieldProps) {
+  const theme = useTheme();
+  const [cursor, setCursor] = useState(value.length);
+  const atEndOnly = format !== undefined;
+  const position = atEndOnly ? value.length : Math.min(cursor, value.length);
+
+  // Keys can arrive before React re-renders (a paste, then Enter at once):
+  // the handler reads the latest value and cursor from refs, never from a stale render.
+  const latest = useRef({ value, cursor: position });
+  const emitted = useRef(value);
+  if (value !== emitted.current) {
+    // A value set from outside (a picked suggestion, a reset) puts the cursor at its end.
+    emitted.current = value;
+    latest.current = { value, cursor: value.length };
+  }
+  useEffect(() => {
+    if (cursor !== latest.current.cursor) setCursor(latest.current.cursor);
+  });
+  const change = (next: string, nextCursor: number) => {
+    const previous = latest.current.value;
+    latest.current = { value: next, cursor: nextCursor };
+    emitted.current = next;
+    setCursor(nextCursor);
+    if (next !== previous) onChange(next);
+  };
+
+  useKeys((input, key) => {
+    if (key.upArrow || key.downArrow || key.tab || key.escape || (key.ctrl && input !== '') || key.meta) return;
+    const { value: current, cursor: at0 } = latest.current;
+    const at = atEndOnly ? current.length : Math.min(at0, current.length);
+    if (key.return) {
+      onSubmit?.(current);
+      return;
+    }
+    if (key.leftArrow) return change(current, Math.max(0, at - 1));
+    if (key.rightArrow) return change(current, Math.min(current.length, at + 1));
+    if (key.backspace || key.delete) {
+      if (at === 0) return;
+      change(current.slice(0, at - 1) + current.slice(at), at - 1);
+      return;
+    }
+    let inserted = filter(input);
+    if (maxLength !== undefined) inserted = inserted.slice(0, Math.max(0, maxLength - current.length));
+    if (inserted === '') return;
+    change(current.slice(0, at) + inserted + current.slice(at), at + inserted.length);
+  }, focus);
+
+  if (value === '' && placeholder) {
+    return (
+      <Text>
+        {focus ? <Text inverse>{placeholder[0]}</Text> : null}
+        <Text color={theme.color.muted}>{focus ? placeholder.slice(1) : placeholder}</Text>
+      </Text>
+    );
+  }
+  const shown = mask ? mask.repeat(value.length) : value;
+  if (atEndOnly || !focus) {
+    return (
+      <Text>
+        {format ? format(shown) : shown}
+        {focus ? <Text inverse> </Text> : null}
+      </Text>
+    );
+  }
+  const chars = [...shown];
+  return (
+    <Text>
+      {chars.slice(0, position).join('')}
+      <Text inverse>{chars[position] ?? ' '}</Text>
+      {chars.slice(position + 1).join('')}
+    </Text>
+  );
+}

@@ -1,0 +1,94 @@
+/** signIn.chooseUsername: the server's copy, its suggestions (↑/↓) or a name typed freely. */
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import type { SetupEvent } from '../machines/setupMachine.js';
+import type { Problem } from '../machines/problems.js';
+import type { RegistrationCopy } from '../src/api/types.js';
+import { usernameProblem } from '../src/shared/validation.js';
+import { useKeyHints } from './KeyHints.js';
+import { Say } from './Say.js';
+import { TextField } from './TextField.js';
+import { useKeys } from './hooks.js';
+import { useTheme } from './theme.js';
+import { Para } from './Para.js';
+
+export interface UsernameStepProps {
+  /** The server's texts (context.registration.copy). */
+  copy: RegistrationCopy;
+  suggestions: string[];
+  /** What was typed before (a taken name comes back here). */
+  username: string;
+  email: string;
+  /** E.g. the server's "That username is taken." */
+  problem?: Problem | undefined;
+  onEvent: (event: SetupEvent) => void;
+}
+
+export function UsernameStep({ copy, suggestions, username, email, problem, onEvent }: UsernameStepProps) {
+  const theme = useTheme();
+  const [value, setValue] = useState(username || suggestions[0] || '');
+  const [localProblem, setLocalProblem] = useState<string | undefined>();
+  const [edited, setEdited] = useState(false);
+  useKeyHints([
+    { keys: 'Enter', label: copy.submit || 'continue' },
+    ...(suggestions.length > 1 ? [{ keys: '↑↓', label: 'suggestions' }] : []),
+  ]);
+
+  useKeys((_input, key) => {
+    if (suggestions.length === 0 || !(key.upArrow || key.downArrow)) return;
+    const at = suggestions.indexOf(value);
+    const step = key.downArrow ? 1 : -1;
+    const next = at < 0 ? (step > 0 ? 0 : suggestions.length - 1) : (at + step + suggestions.length) % suggestions.length;
+    setValue(suggestions[next]!);
+    setLocalProblem(undefined);
+    setEdited(true);
+  });
+
+  const submit = (text: string) => {
+    const wrong = usernameProblem(text);
+    setLocalProblem(wrong);
+    setEdited(false);
+    if (!wrong) onEvent({ type: 'SUBMIT_USERNAME', username: text.trim() });
+  };
+  const serverProblem = !edited && !localProblem && problem ? problem.message : undefined;
+
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Text bold>{copy.title}</Text>
+      <Para>
+        There is no Beeper account for <Text bold>{email}</Text> yet. Pick a username to create one.
+      </Para>
+      <Box flexDirection="column">
+        <Box>
+          <Text>{copy.usernamePlaceholder}: </Text>
+          <TextField
+            value={value}
+            onChange={(next) => {
+              setValue(next);
+              setEdited(true);
+              setLocalProblem(undefined);
+            }}
+            onSubmit={submit}
+            filter={(text) => text.replace(/\s+/g, '')}
+            placeholder={copy.usernamePlaceholder}
+          />
+        </Box>
+        {localProblem ? <Say tone="error">{localProblem}</Say> : null}
+        {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
+      </Box>
+      {suggestions.length > 0 ? (
+        <Para>
+          <Text color={theme.color.muted}>Suggestions: </Text>
+          {suggestions.map((name, i) => (
+            <Text key={name}>
+              {i > 0 ? '  ' : ''}
+              <Text color={name === value ? theme.color.accent : undefined} bold={name === value} underline={name === value}>
+                {name}
+              </Text>
+            </Text>
+          ))}
+        </Para>
+      ) : null}
+    </Box>
+  );
+}

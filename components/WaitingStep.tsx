@@ -1,0 +1,64 @@
+/**
+ * Every state that waits on the server or another device: a spinner, what
+ * we wait for, the elapsed time, and a line when the connection keeps failing.
+ */
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { SetupEvent } from '../machines/setupMachine.js';
+import { useKeyHints } from './KeyHints.js';
+import { formatElapsed, useKeys, useNow } from './hooks.js';
+import { useTheme } from './theme.js';
+import { Para } from './Para.js';
+
+export interface WaitAction {
+  /** The key, as typed (e.g. "r"), or "Esc". */
+  key: string;
+  label: string;
+  event: SetupEvent;
+}
+
+export interface WaitingStepProps {
+  /** What we wait for, e.g. "Checking the code". */
+  title: string;
+  /** A second line: what the user can do meanwhile. */
+  detail?: string | undefined;
+  /** When the wait began (ms since epoch), for the elapsed time. */
+  since: number;
+  /** Set while polls fail: the reason, shown as "retrying". */
+  retrying?: { failures: number; reason: string } | undefined;
+  /** Ways out of the wait, e.g. Esc back. */
+  actions?: WaitAction[];
+  onEvent: (event: SetupEvent) => void;
+}
+
+export function WaitingStep({ title, detail, since, retrying, actions = [], onEvent }: WaitingStepProps) {
+  const theme = useTheme();
+  const now = useNow(1000);
+  useKeyHints(actions.map((action) => ({ keys: action.key, label: action.label })));
+  useKeys((input, key) => {
+    const action = actions.find((candidate) => (candidate.key === 'Esc' ? key.escape : candidate.key === input));
+    if (action) onEvent(action.event);
+  }, actions.length > 0);
+
+  return (
+    <Box flexDirection="column" gap={1}>
+      <Box>
+        <Box flexShrink={0} marginRight={1}>
+          <Text color={theme.color.accent}>
+            <Spinner type={theme.spinner} />
+          </Text>
+        </Box>
+        <Para>
+          {title}
+          {theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
+        </Para>
+      </Box>
+      {detail ? <Para>{detail}</Para> : null}
+      {retrying ? (
+        <Para color={theme.color.warning}>
+          {theme.glyph.warning} Connection trouble ({retrying.failures} failed {retrying.failures === 1 ? 'try' : 'tries'}), retrying: {retrying.reason}
+        </Para>
+      ) : null}
+    </Box>
+  );
+}

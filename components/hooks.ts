@@ -1,0 +1,71 @@
+/**
+ * Small UI hooks: terminal size, a display clock, and key handling that is
+ * safe without raw mode. Timers here only redraw (countdowns, elapsed time);
+ * they never drive the flow, which the machine owns.
+ */
+import { useInput, useStdin, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+/** The terminal's size, updated on every 'resize' of stdout. */
+export function useTerminalSize(): TerminalSize {
+  const { stdout } = useStdout();
+  const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    onResize();
+    return () => {
+      stdout.off('resize', onResize);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stdout]);
+  return size;
+}
+
+/** Date.now(), refreshed every `intervalMs` while `active`. */
+export function useNow(intervalMs = 1000, active = true): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs, active]);
+  return now;
+}
+
+/** When `key` last changed (ms since epoch): the start of the current step, for elapsed times and countdowns. */
+export function useSinceChange(key: string): number {
+  const mark = useRef<{ key: string; at: number } | undefined>(undefined);
+  if (mark.current?.key !== key) mark.current = { key, at: Date.now() };
+  return mark.current.at;
+}
+
+/** "42s", "3m 05s", "1h 02m". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * useInput that stays quiet where raw mode is impossible (stdin not a
+ * terminal): Ink would otherwise throw "Raw mode is not supported". The
+ * listener is subscribed once and always calls the latest handler, so a key
+ * that arrives right after a re-render never meets the previous render's props.
+ */
+export function useKeys(handler: (input: string, key: Key) => void, active = true): void {
+  const { isRawModeSupported } = useStdin();
+  const latest = useRef(handler);
+  latest.current = handler;
+  const stable = useCallback((input: string, key: Key) => latest.current(input, key), []);
+  useInput(stable, { isActive: active && isRawModeSupported });
+}

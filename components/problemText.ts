@@ -1,0 +1,98 @@
+/**
+ * Every Problem the machine can hold (machines/problems.ts), in words a person
+ * understands: what happened, what fixes it, and whether trying again makes
+ * sense. No stack traces; --debug adds the call, status and server code.
+ */
+import type { Problem } from '../machines/problems.js';
+
+export interface Explanation {
+  title: string;
+  /** What happened. */
+  message: string;
+  /** What to do about it. */
+  fix?: string;
+  /** Whether RETRY is worth offering. */
+  retry: boolean;
+}
+
+export function explainProblem(problem: Problem, where: { baseUrl: string }): Explanation {
+  switch (problem.kind) {
+    case 'unreachable': {
+      const url = problem.baseUrl ?? where.baseUrl;
+      return {
+        title: "Can't reach Beeper",
+        message: `Nothing answered at ${url}.`,
+        fix: 'Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:23373 (or set BEEPER_BASE_URL).',
+        retry: true,
+      };
+    }
+    case 'unsupported-build':
+      return {
+        title: 'This Beeper build has no terminal setup',
+        message: `The Beeper app at ${where.baseUrl} answers, but it cannot be set up from a terminal.`,
+        fix: 'Update Beeper to the latest version, then try again.',
+        retry: true,
+      };
+    case 'rejected':
+      return {
+        title: 'Beeper did not accept that',
+        message: problem.message || 'The request was refused.',
+        fix: 'Check what you entered and try again.',
+        retry: true,
+      };
+    case 'unauthorized':
+      return {
+        title: 'Your sign-in is no longer valid',
+        message: problem.message || 'Beeper did not accept the saved sign-in.',
+        fix: 'Sign in again with your email.',
+        retry: true,
+      };
+    case 'sign-in-expired':
+      return {
+        title: 'This sign-in expired',
+        message: problem.message || 'The sign-in request is no longer valid.',
+        fix: 'Start again with your email to get a new code.',
+        retry: true,
+      };
+    case 'server':
+      return {
+        title: 'Beeper ran into a problem',
+        message: problem.message ? `Beeper said: ${problem.message}` : 'Beeper failed to answer.',
+        fix: 'Wait a moment and try again. If it keeps happening, restart Beeper.',
+        retry: true,
+      };
+    case 'invalid-response':
+      return {
+        title: 'Beeper answered something unexpected',
+        message: 'Its answer did not match what this version of beeper-setup understands.',
+        fix: 'Update Beeper and beeper-setup to their latest versions. --debug shows the details.',
+        retry: true,
+      };
+    case 'unexpected':
+    default:
+      return {
+        title: 'Something went wrong in beeper-setup',
+        message: 'This is a bug in beeper-setup, not something you did.',
+        fix: 'Try again; run with --debug to see the details for a bug report.',
+        retry: true,
+      };
+  }
+}
+
+/** The details --debug adds: call, status, server code, raw message. */
+export function problemDetails(problem: Problem): string[] {
+  return [
+    problem.call ? `call: ${problem.call}` : undefined,
+    problem.status !== undefined ? `status: ${problem.status}` : undefined,
+    problem.code ? `code: ${problem.code}` : undefined,
+    problem.message ? `message: ${problem.message}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+}
+
+/** A server's message about a wrong code, with the attempts left when it did not say them itself. */
+export function codeProblemText(problem: Problem): string {
+  const message = problem.message || 'That code did not work.';
+  if (problem.attemptsLeft === undefined || /attempt/i.test(message)) return message;
+  const n = problem.attemptsLeft;
+  return `${message} ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`;
+}

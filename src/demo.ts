@@ -1,0 +1,53 @@
+/**
+ * --demo: the built-in simulator in this process, on a free port, with an
+ * other device that plays along by itself. Its mail and other-device lines
+ * go to DemoHandle listeners (the wizard's demo panel), never to stderr,
+ * because Ink owns the terminal while the wizard runs.
+ */
+import type { DemoHandle } from './runtime.js';
+import { startSimulator } from './simulator/index.js';
+
+type DemoEvent = Parameters<Parameters<DemoHandle['onEvent']>[0]>[0];
+
+export async function startDemo(): Promise<{ baseUrl: string; handle: DemoHandle; close(): Promise<void> }> {
+  const listeners = new Set<(event: DemoEvent) => void>();
+  const emit = (event: DemoEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  // The simulator's console would write to stderr under Ink: drop it, the events below carry the same news.
+  const simulator = await startSimulator({ port: 0, autoOtherDevice: true, log: () => {} });
+  const { control } = simulator;
+  control.on('mail', (message) => emit({ kind: 'mail', text: `Email to ${message.email}: your code is ${message.code}` }));
+  control.on('other-device', (text, screen) => emit({ kind: 'other-device', text: `${screen.deviceName}: ${text}` }));
+
+  const accounts = control.accounts();
+  const alice = accounts.find((account) => account.email === 'alice@example.com') ?? accounts[0];
+  const banner = [
+    'Simulation: no real Beeper account is used. Emailed codes and the other device show up here.',
+    alice
+      ? `Try ${alice.email} (existing account with a phone, "${alice.otherDeviceName}"), or any other email for a new account.`
+      : 'Any email creates a new account.',
+    ...(alice?.recoveryKey ? [`${alice.email.split('@')[0]}'s recovery key: ${alice.recoveryKey}`] : []),
+  ];
+
+  const handle: DemoHandle = {
+    banner,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async scanQr() {
+      control.otherDevice('scan-qr');
+    },
+  };
+  return {
+    baseUrl: simulator.url,
+    handle,
+    async close() {
+      listeners.clear();
+      await simulator.close();
+    },
+  };
+}

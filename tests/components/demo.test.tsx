@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DemoPanel, demoPanelRows, toAscii } from '../../components/DemoPanel.js';
+import { startDemo } from '../../src/demo.js';
+import { SetupClient } from '../../src/api/client.js';
+import { ASCII, renderAt, unmountAll } from './render.js';
+
+afterEach(unmountAll);
+
+const NOTES = ['Simulation: no real Beeper account is used. Emailed codes and the other device show up here.'];
+const EVENTS = ['Email to alice@example.com: your code is 123456', 'Pixel 8: The new sign-in asks to be verified. Accepting…', 'Pixel 8: compare: 🐶 Dog, ☁️ Cloud / 1000 2000 3000'];
+
+describe('DemoPanel', () => {
+  it('shows the notes and the latest lines when there is room', () => {
+    const ui = renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={12} width={98} />);
+    expect(ui.text()).toContain('Simulation: no real Beeper account is used.');
+    for (const line of EVENTS.map((event) => event.slice(0, 20))) expect(ui.frame()).toContain(line);
+  });
+
+  it('drops older lines, then shrinks to one line, to stay within its rows', () => {
+    const rows = demoPanelRows(NOTES, EVENTS.slice(2), 58);
+    const tight = renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={rows} width={58} />, { columns: 60 });
+    expect(tight.frame()).not.toContain('123456');
+    expect(tight.frame()).toContain('Dog');
+    expect(tight.frame().split('\n').length).toBeLessThanOrEqual(rows);
+    const one = renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={2} width={58} />, { columns: 60 });
+    expect(one.frame().split('\n')).toHaveLength(1);
+    expect(one.frame()).toMatch(/^demo · Pixel 8: compare/);
+    expect(renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={0} width={58} />).frame()).toBe('');
+  });
+
+  it('keeps the simulator lines readable without Unicode', () => {
+    expect(toAscii(EVENTS[2]!)).toBe('Pixel 8: compare: Dog, Cloud / 1000 2000 3000');
+    const ui = renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={12} width={98} />, { caps: ASCII });
+    expect(ui.frame()).not.toMatch(/[^\x00-\x7F]/);
+    expect(ui.frame()).toContain('Accepting...');
+  });
+});
+
+describe('startDemo', () => {
+  it('runs the simulator in-process, reports its mail as demo events, and plays the phone', async () => {
+    const demo = await startDemo();
+    try {
+      expect(demo.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(demo.handle.banner[0]).toContain('Simulation');
+      expect(demo.handle.banner.join(' ')).toMatch(/recovery key: Es[STU]/);
+      const events: { kind: string; text: string }[] = [];
+      const stop = demo.handle.onEvent((event) => events.push(event));
+      const client = new SetupClient({ baseUrl: demo.baseUrl });
+      const { setupRequestID } = await client.start();
+      await client.sendEmail({ setupRequestID, email: 'alice@example.com' });
+      expect(events).toEqual([{ kind: 'mail', text: expect.stringMatching(/^Email to alice@example.com: your code is \d{6}$/) }]);
+      await expect(demo.handle.scanQr()).rejects.toThrow();
+      stop();
+      await client.sendEmail({ setupRequestID, email: 'alice@example.com' });
+      expect(events).toHaveLength(1);
+    } finally {
+      await demo.close();
+    }
+  });
+});

@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CodeStep } from '../../components/CodeStep.js';
+import { EmailStep } from '../../components/EmailStep.js';
+import type { SetupEvent } from '../../machines/setupMachine.js';
+import { hintText, renderAt, unmountAll, widestLine } from './render.js';
+
+afterEach(unmountAll);
+
+const events = () => vi.fn<(event: SetupEvent) => void>();
+
+describe('EmailStep', () => {
+  it('refuses an empty or malformed address with the shared messages and sends nothing', async () => {
+    const onEvent = events();
+    const ui = renderAt(<EmailStep email="" onEvent={onEvent} />);
+    expect(ui.frame()).toContain('Sign in to Beeper');
+    expect(hintText(ui.hints())).toContain('Enter send code');
+    await ui.press('enter');
+    expect(ui.frame()).toContain('Enter the email address of your Beeper account (or the one to create it with).');
+    await ui.type('alice');
+    expect(ui.frame()).not.toContain('or the one to create it with');
+    await ui.press('enter');
+    expect(ui.frame()).toContain('An email address needs an @, like you@example.com.');
+    await ui.type('@example');
+    await ui.press('enter');
+    expect(ui.frame()).toContain('"alice@example" does not look like an email address.');
+    expect(onEvent).not.toHaveBeenCalled();
+  });
+
+  it('sends the trimmed address, even when Enter follows a paste at once', async () => {
+    const onEvent = events();
+    const ui = renderAt(<EmailStep email="" onEvent={onEvent} />);
+    await ui.type('  alice@example.com ');
+    await ui.press('enter');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'SUBMIT_EMAIL', email: 'alice@example.com' });
+
+    const fast = events();
+    const again = renderAt(<EmailStep email="" onEvent={fast} />);
+    again.type('bob@example.com');
+    await again.press('enter');
+    expect(fast).toHaveBeenCalledWith({ type: 'SUBMIT_EMAIL', email: 'bob@example.com' });
+  });
+
+  it('prefills the address, shows the server refusal and why a sign-in is needed again', () => {
+    const ui = renderAt(
+      <EmailStep
+        email="carol@example.com"
+        problem={{ kind: 'rejected', message: 'Too many requests. Try again in 30 seconds.', status: 429 }}
+        notice="token-refused"
+        tokenSource="saved"
+        onEvent={events()}
+      />,
+    );
+    expect(ui.frame()).toContain('Email: carol@example.com');
+    expect(ui.frame()).toContain('Too many requests. Try again in 30 seconds.');
+    expect(ui.frame()).toContain('The sign-in saved for this Beeper is no longer valid.');
+    const env = renderAt(<EmailStep email="" notice="token-refused" tokenSource="env" onEvent={events()} />);
+    expect(env.text()).toContain('Beeper did not accept the token in BEEPER_ACCESS_TOKEN.');
+    // No token was sent: a 401 then only means the app is signed in elsewhere; nothing was "refused".
+    const none = renderAt(<EmailStep email="" notice="token-refused" onEvent={events()} />);
+    expect(none.text()).not.toContain('accept');
+    expect(none.text()).not.toContain('no longer valid');
+  });
+
+  it('fits 60 columns', () => {
+    const ui = renderAt(<EmailStep email="" notice="signed-out" onEvent={events()} />, { columns: 60 });
+    expect(widestLine(ui.frame())).toBeLessThanOrEqual(60);
+    expect(ui.frame()).toContain('Beeper signed this app out.');
+  });
+});
+
+describe('CodeStep', () => {
+  it('takes digits only: a pasted code with spaces or dashes is cleaned', async () => {
+    const onEvent = events();
+    const ui = renderAt(<CodeStep email="alice@example.com" resendInSeconds={30} onEvent={onEvent} />);
+    expect(ui.frame()).toContain('We sent a 6-digit code to alice@example.com');
+    await ui.type('12a-3');
+    expect(ui.frame()).toContain('Code: 123');
+    await ui.type(' 4 56 78');
+    expect(ui.frame()).toContain('Code: 123456');
+    expect(ui.frame()).not.toContain('1234567');
+    await ui.press('enter');
+    expect(onEvent).toHaveBeenCalledTimes(1);
+    const sent = onEvent.mock.calls[0]![0];
+    expect(sent.type).toBe('SUBMIT_CODE');
+    expect(sent.type === 'SUBMIT_CODE' && sent.code.reveal()).toBe('123456');
+  });
+
+  it('says how many digits are missing instead of sending a short code', async () => {
+    const onEvent = events();
+    const ui = renderAt(<CodeStep email="a@b.co" resendInSeconds={30} onEvent={onEvent} />);
+    await ui.type('1234');
+    await ui.press('enter');
+    expect(ui.frame()).toContain('The code has 6 digits; this has 4.');
+    await ui.press('backspace');
+    expect(ui.frame()).toContain('Code: 123');
+    expect(ui.frame()).not.toContain('this has 4');
+    expect(onEvent).not.toHaveBeenCalled();
+  });
+
+  it("shows the server's message for a wrong code and adds the attempts left when it did not say them", () => {
+    const withCount = renderAt(
+      <CodeStep
+        email="a@b.co"
+        problem={{ kind: 'unauthorized', message: 'That code is not right. 4 attempts left.', attemptsLeft: 4, code: 'INVALID_CODE' }}
+        resendInSeconds={12}
+        onEvent={events()}
+      />,
+    );
+    expect(withCount.frame()).toContain('That code is not right. 4 attempts left.');
+    expect(withCount.frame()).not.toContain('left. 4 attempts');
+    const bare = renderAt(
+      <CodeStep email="a@b.co" problem={{ kind: 'rejected', message: 'Wrong code.', attemptsLeft: 1 }} resendInSeconds={12} onEvent={events()} />,
+    );
+    expect(bare.frame()).toContain('Wrong code. 1 attempt left.');
+  });
+
+  it('offers "resend code" only after the cooldown, with a countdown before', async () => {
+    const onEvent = events();
+    const ui = renderAt(<CodeStep email="a@b.co" resendInSeconds={23} onEvent={onEvent} />);
+    expect(ui.frame()).toContain('You can ask for a new code in 23s.');
+    expect(hintText(ui.hints())).not.toContain('resend');
+    await ui.press('ctrlR');
+    expect(onEvent).not.toHaveBeenCalled();
+    ui.rerender(<CodeStep email="a@b.co" resendInSeconds={0} onEvent={onEvent} />);
+    await ui.press('ctrlR');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'RESEND_CODE' });
+    expect(hintText(ui.hints())).toContain('Ctrl-R resend code');
+    expect(ui.frame()).toContain('press Ctrl-R to send a new code');
+  });
+
+  it('Esc goes back to use another email', async () => {
+    const onEvent = events();
+    const ui = renderAt(<CodeStep email="a@b.co" resendInSeconds={5} onEvent={onEvent} />);
+    expect(hintText(ui.hints())).toContain('Esc use another email');
+    await ui.press('escape');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'CHANGE_EMAIL' });
+  });
+
+  it('words a resend and a restarted sign-in', () => {
+    const resent = renderAt(<CodeStep email="a@b.co" notice="code-resent" resendInSeconds={30} onEvent={events()} />);
+    expect(resent.frame()).toContain('Sent a new code.');
+    const restarted = renderAt(
+      <CodeStep
+        email="a@b.co"
+        notice="sign-in-restarted"
+        problem={{ kind: 'sign-in-expired', message: 'Too many wrong codes. Start over to get a new code.', status: 410 }}
+        resendInSeconds={30}
+        onEvent={events()}
+      />,
+      { columns: 60 },
+    );
+    expect(restarted.text()).toContain('a new code is on its way');
+    expect(restarted.frame()).not.toContain('Start over');
+    expect(widestLine(restarted.frame())).toBeLessThanOrEqual(60);
+  });
+});
