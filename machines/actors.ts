@@ -57,7 +57,8 @@ export const probe = fromPromise<ProbeResult, Authed>(async ({ input, signal }) 
   if ('session' in sessionResult) return { app, session: sessionResult.session, tokenRefused: false };
   const { error } = sessionResult;
   if (error instanceof HttpError && error.status === 404) return { app, session: undefined, tokenRefused: false };
-  if (error instanceof HttpError && error.status === 401) return { app, session: undefined, tokenRefused: true };
+    // Signed in by another client and we hold no token: nothing was refused, we just have to sign in.
+  if (error instanceof HttpError && error.status === 401) return { app, session: undefined, tokenRefused: !!input.token };
   throw error;
 });
 

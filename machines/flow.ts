@@ -81,7 +81,7 @@ export const flow = setup({
   },
   actions: {
     recordProblem: assign({ problem: ({ event }) => problemOf(event) }),
-    clearProblem: assign({ problem: undefined, notice: undefined }),
+    clearProblem: assign({ problem: undefined, notice: undefined, pollFailures: 0 }),
     forgetToken: assign({ accessToken: undefined, session: undefined, notice: 'signed-out' as Notice, problem: undefined }),
     storeSession: assign({ session: (_, params: { session: Session }) => params.session }),
     storeUpdate: assign((_, params: { update: VerificationUpdate }) => ({

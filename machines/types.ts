@@ -87,6 +87,7 @@ export type SetupEvent =
   | { type: 'CHOOSE_RECOVERY_KEY' }
   | { type: 'FORGOT_RECOVERY_KEY' }
   | { type: 'SUBMIT_RECOVERY_KEY'; recoveryKey: Secret }
+  | { type: 'CREATE_RECOVERY_KEY' }
   | { type: 'CONFIRM_RESET'; existingRecoveryKey?: Secret | undefined }
   | { type: 'KEY_SAVED' }
   | { type: 'SHOW_EMOJI' }

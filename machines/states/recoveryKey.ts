@@ -40,12 +40,19 @@ export const verifyingRecoveryKey = flow.createStateConfig({
 
 /** needs-cross-signing-setup: a new account makes its first recovery key. */
 export const createRecoveryKey = flow.createStateConfig({
-  always: { target: 'newRecoveryKey.creating', actions: assign({ newKeyReason: 'new-account' as const, existingRecoveryKey: undefined }) },
+  always: { target: 'newRecoveryKey.intro', actions: assign({ newKeyReason: 'new-account' as const, existingRecoveryKey: undefined }) },
 });
 
 export const newRecoveryKey = flow.createStateConfig({
   initial: 'warning',
   states: {
+    /**
+     * A new account's first key: say what it is for before the server makes one, so a
+     * front end that has nowhere to keep it (headless without a file) can stop first.
+     */
+    intro: {
+      on: { CREATE_RECOVERY_KEY: { target: 'creating', actions: 'clearProblem' } },
+    },
     /** What a reset costs, before anything is sent. */
     warning: {
       on: {

@@ -113,6 +113,14 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
     case 'recovery-key':
       return recoveryKey(d, snapshot, sent, !!problem);
 
+    case 'create-recovery-key': {
+      // The account's first key: only made once it has a file to go to.
+      const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+      if (keyProblem) throw keyProblem;
+      d.out.say('This account has no recovery key yet; creating one.');
+      return sent({ type: 'CREATE_RECOVERY_KEY' }, false);
+    }
+
     case 'reset-warning': {
       d.out.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
       const source = recoveryKeySource(options, d.io.env);
@@ -122,7 +130,7 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
     }
 
     case 'creation-failed':
-      throw memory.refusedReset ?? d.fail(context.problem ?? { kind: 'unexpected', message: 'Creating a recovery key failed.' });
+      throw d.fail(context.problem ?? { kind: 'unexpected', message: 'Creating a recovery key failed.' });
 
     case 'save-recovery-key': {
       // Back here after the key was saved means activating it failed.

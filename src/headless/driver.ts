@@ -42,8 +42,6 @@ export interface DriverMemory {
   usernameFromStdin: boolean;
   lookedForIncoming: boolean;
   shownSasFor: string | undefined;
-  /** Set when the new-key guard refused to ask the server for a key. */
-  refusedReset: CliError | undefined;
 }
 
 const LONG_WAITS: Partial<Record<WaitStep, 'other-device' | 'other-device-confirm' | 'server'>> = {
@@ -64,7 +62,6 @@ export class Driver {
     usernameFromStdin: false,
     lookedForIncoming: false,
     shownSasFor: undefined,
-    refusedReset: undefined,
   };
   private interrupted = false;
   private lastWait: WaitStep | undefined;

@@ -4,11 +4,9 @@
  * answers from flags, files, the environment and stdin, progress on stderr and
  * NDJSON events on stdout with --json. Returns the exit code (src/exitCodes.ts).
  */
-import type { SetupApi } from '../../machines/api.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import { startSetupActor, type RunContext } from '../runtime.js';
 import { Driver, type DriverIO } from './driver.js';
-import { newKeyFileProblem } from './keys.js';
 import { createStdinLines } from './lines.js';
 import { createReporter, eventCodeOf } from './output.js';
 
@@ -23,28 +21,20 @@ export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): 
     heartbeatMs: io.heartbeatMs ?? 15_000,
   };
 
-  let driver: Driver | undefined;
-  const api = guardKeyReset(ctx.client, async () => {
-    // Checked before the server makes a key: a key nobody can save would be lost.
-    const problem = await newKeyFileProblem(options.newRecoveryKeyFile);
-    if (problem && driver) driver.memory.refusedReset = problem;
-    if (problem) throw problem;
-  });
   const actor = startSetupActor(ctx, {
-    api,
     // Emojis unless --qr: they need nothing but text, which every stderr can show.
     preferEmoji: !options.qr,
     waitTimeoutMs: options.timeoutMs,
     // A short --timeout still gets a few polls in before it runs out.
     pollIntervalMs: Math.min(1000, Math.max(100, Math.floor(options.timeoutMs / 5))),
   });
-  driver = new Driver(ctx, actor, full);
+  const driver = new Driver(ctx, actor, full);
 
   let signals = 0;
   const onSignal = () => {
     // A second Ctrl-C while stopping: leave at once.
     if (++signals > 1) process.exit(ExitCode.Interrupted);
-    driver?.interrupt();
+    driver.interrupt();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -64,12 +54,3 @@ export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): 
   }
 }
 
-/** The client, with a check that runs before every recovery-key reset. */
-function guardKeyReset(client: RunContext['client'], check: () => Promise<void>): SetupApi {
-  const guarded = Object.create(client) as RunContext['client'];
-  guarded.resetRecoveryKey = async (...args) => {
-    await check();
-    return client.resetRecoveryKey(...args);
-  };
-  return guarded;
-}

@@ -15,6 +15,7 @@ export type AskStep =
   | 'terms'
   | 'choose-method'
   | 'recovery-key'
+  | 'create-recovery-key'
   | 'reset-warning'
   | 'creation-failed'
   | 'save-recovery-key'
@@ -54,6 +55,7 @@ const ASKS: [string, AskStep][] = [
   ['signIn.reviewTerms', 'terms'],
   ['chooseMethod', 'choose-method'],
   ['enterRecoveryKey', 'recovery-key'],
+  ['newRecoveryKey.intro', 'create-recovery-key'],
   ['newRecoveryKey.warning', 'reset-warning'],
   ['newRecoveryKey.creationFailed', 'creation-failed'],
   ['newRecoveryKey.showingKey', 'save-recovery-key'],

@@ -1,13 +1,12 @@
 /** Existing account, verified from the other device by comparing emojis: yes, no, timeout, Ctrl-C. */
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, ensureBuilt, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
 
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator;
 
-beforeAll(ensureBuilt, 180_000);
 afterEach(async () => {
   await sim?.close();
 });

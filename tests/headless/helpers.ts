@@ -2,61 +2,16 @@
  * Runs the BUILT CLI (`node dist/cli.js`) as a child process with stdin as a
  * pipe and no TTY, against a simulator started in the test process.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli.js');
 export const FAST = { initializingMs: 30, firstSyncMs: 30, otherDeviceMs: 30 };
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/cli.js when a source is newer; one build at a time across test files. */
-export async function ensureBuilt(): Promise<void> {
-  const lock = join(ROOT, '.tmp/headless-build.lock');
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
-  for (let waited = 0; ; waited += 100) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
-      await sleep(100);
-    }
-  }
-  try {
-    let built = 0;
-    try {
-      built = statSync(CLI).mtimeMs;
-    } catch {
-      built = 0;
-    }
-    const sources = Math.max(...['src', 'machines', 'components'].map((dir) => newestSource(join(ROOT, dir))), statSync(join(ROOT, 'package.json')).mtimeMs);
-    if (sources > built) {
-      // The build needs every module main.ts imports; another helper may still be writing one: retry a few times.
-      for (let attempt = 1; ; attempt++) {
-        const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-        if (result.status === 0) break;
-        if (attempt >= 5) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
-        await sleep(5000);
-      }
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 export function tempDir(prefix = 'beeper-headless-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -2,13 +2,12 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { CLI, cliEnv, ensureBuilt, feedCodes, runCli, simulator, tempDir } from './helpers.js';
+import { CLI, cliEnv, feedCodes, runCli, simulator, tempDir } from './helpers.js';
 
 let sim: RunningSimulator | undefined;
 
-beforeAll(ensureBuilt, 180_000);
 afterEach(async () => {
   await sim?.close();
   sim = undefined;

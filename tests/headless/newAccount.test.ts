@@ -1,15 +1,14 @@
 /** New accounts without a terminal: terms, the new-key file, and what is refused before anything is created. */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { checkRecoveryKey, sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, ensureBuilt, feedCodes, findSecrets, mailedCodes, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, findSecrets, mailedCodes, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
 
 const EMAIL = 'carol@example.com';
 let sim: RunningSimulator;
 
-beforeAll(ensureBuilt, 180_000);
 afterEach(async () => {
   await sim?.close();
 });
@@ -41,6 +40,7 @@ describe('headless: new account', () => {
       'terms',
       'registering',
       'waiting-server',
+      'create-recovery-key',
       'creating-recovery-key',
       'save-recovery-key',
       'confirming-recovery-key',

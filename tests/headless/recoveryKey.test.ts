@@ -1,11 +1,10 @@
 /** Existing account, verified with the recovery key: from a file, stdin and the environment; wrong keys. */
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import {
   cliEnv,
-  ensureBuilt,
   eventKinds,
   feedCodes,
   findSecrets,
@@ -21,7 +20,6 @@ import {
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator;
 
-beforeAll(ensureBuilt, 180_000);
 afterEach(async () => {
   await sim?.close();
 });

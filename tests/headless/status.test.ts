@@ -2,14 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, ensureBuilt, feedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from './helpers.js';
 
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator | undefined;
 
-beforeAll(ensureBuilt, 180_000);
 afterEach(async () => {
   await sim?.close();
   sim = undefined;

@@ -29,6 +29,7 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'FORGOT_RECOVERY_KEY' },
   { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(RECOVERY_KEY) },
   { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(TYPO_KEY) },
+  { type: 'CREATE_RECOVERY_KEY' },
   { type: 'CONFIRM_RESET' },
   { type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(RECOVERY_KEY) },
   { type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(TYPO_KEY) },

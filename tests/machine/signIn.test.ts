@@ -195,7 +195,10 @@ describe('create an account', () => {
     expect(revealed(registered?.leadToken)).toBe('lead-1');
     expect(revealed(flow.context().accessToken)).toBe('token-new');
 
-    // A new account goes straight to making its first key, without the reset warning.
+    // A new account is told what a recovery key is for, without the reset warning; nothing is made yet.
+    expect(flow.state()).toBe('newRecoveryKey.intro');
+    expect(server.count('resetRecoveryKey')).toBe(0);
+    await flow.send({ type: 'CREATE_RECOVERY_KEY' });
     expect(flow.state()).toBe('newRecoveryKey.showingKey');
     expect(server.callsTo('resetRecoveryKey').map((input) => input.existingRecoveryKey)).toEqual([undefined]);
     expect(flow.context().newKeyReason).toBe('new-account');
@@ -223,7 +226,7 @@ describe('create an account', () => {
     await flow.send({ type: 'SUBMIT_USERNAME', username: 'carol' });
     await flow.send({ type: 'ACCEPT_TERMS' });
     expect(flow.server.callsTo('register').map((input) => input.username)).toEqual(['alice', 'carol']);
-    expect(flow.state()).toBe('newRecoveryKey.showingKey');
+    expect(flow.state()).toBe('newRecoveryKey.intro');
   });
 
   it('a server failure while registering stays on the terms step with the problem', async () => {

@@ -84,6 +84,8 @@ describe('sign in against the simulator', () => {
 
     flow.send({ type: 'SUBMIT_USERNAME', username: 'carol' });
     flow.send({ type: 'ACCEPT_TERMS' });
+    await flow.until('newRecoveryKey.intro');
+    flow.send({ type: 'CREATE_RECOVERY_KEY' });
     await flow.until('newRecoveryKey.showingKey');
     expect(flow.context().newKeyReason).toBe('new-account');
     const key = flow.context().newRecoveryKey!.reveal();
