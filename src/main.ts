@@ -8,7 +8,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { resolveBaseUrl } from './api/client.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
 import { CliError, ExitCode } from './exitCodes.js';
-import { createRunContext, flushTokenWrites, type RunContext } from './runtime.js';
+import { createRunContext, DebugLog, flushTokenWrites, type RunContext } from './runtime.js';
 
 const print = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -20,11 +20,14 @@ export function wantsInteractive(options: CliOptions, env: NodeJS.ProcessEnv = p
 
 async function runSetup(options: CliOptions): Promise<number> {
   const cleanups: (() => Promise<void>)[] = [];
+  const debugLog = new DebugLog(options.debug, print);
   try {
     let baseUrl = resolveBaseUrl(options.baseUrl);
     let tokenKey = baseUrl;
     let demo: RunContext['demo'];
     if (options.demo) {
+      // The demo's simulator lives as long as this run: a token for it is worth nothing later.
+      options = { ...options, saveToken: false };
       const { startDemo } = await import('./demo.js');
       const running = await startDemo();
       cleanups.push(running.close);
@@ -33,12 +36,12 @@ async function runSetup(options: CliOptions): Promise<number> {
       demo = running.handle;
     } else if (options.ssh) {
       const { openSshTunnel } = await import('./ssh.js');
-      const tunnel = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: print });
+      const tunnel = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: debugLog.write });
       cleanups.push(tunnel.close);
       baseUrl = tunnel.baseUrl;
       tokenKey = tunnel.tokenKey;
     }
-    const context = await createRunContext(options, baseUrl, tokenKey, process.env, print);
+    const context = await createRunContext(options, baseUrl, tokenKey, process.env, debugLog);
     context.demo = demo;
     if (options.command === 'status') {
       const { runStatus } = await import('./headless/status.js');

@@ -9,12 +9,41 @@ import { Secret } from './shared/secret.js';
 import { forgetToken, loadToken, saveToken } from './tokenStore.js';
 import { setupMachine, type SetupInput } from '../machines/setupMachine.js';
 
+/**
+ * Where --debug lines go. Starts as stderr; the Ink wizard points it into the
+ * UI while it owns the screen, because a stray stderr line would tear its frame.
+ */
+export class DebugLog {
+  private sink: (line: string) => void;
+
+  constructor(
+    readonly enabled: boolean,
+    initial: (line: string) => void,
+  ) {
+    this.sink = initial;
+  }
+
+  readonly write = (line: string): void => {
+    if (this.enabled) this.sink(line);
+  };
+
+  /** Sends lines to `sink` until the returned function restores the previous one. */
+  redirect(sink: (line: string) => void): () => void {
+    const previous = this.sink;
+    this.sink = sink;
+    return () => {
+      this.sink = previous;
+    };
+  }
+}
+
 export interface RunContext {
   options: CliOptions;
   baseUrl: string;
   /** What the saved token is filed under: the base URL, or ssh://host:port for tunnels. */
   tokenKey: string;
   client: SetupClient;
+  debugLog: DebugLog;
   accessToken: Secret | undefined;
   tokenSource: 'env' | 'saved' | undefined;
   /** Set by --demo: the in-process simulator, for the demo banner and its other device. */
@@ -37,16 +66,17 @@ export async function createRunContext(
   baseUrl: string,
   tokenKey: string,
   env: NodeJS.ProcessEnv = process.env,
-  log?: (line: string) => void,
+  debugLog: DebugLog = new DebugLog(options.debug, (line) => process.stderr.write(`${line}\n`)),
 ): Promise<RunContext> {
   const fromEnv = env.BEEPER_ACCESS_TOKEN?.trim();
   const saved = fromEnv ? undefined : await loadToken(tokenKey, env);
-  const client = new SetupClient({ baseUrl, ...(options.debug && log ? { onLog: log } : {}) });
+  const client = new SetupClient({ baseUrl, ...(options.debug ? { onLog: debugLog.write } : {}) });
   return {
     options,
     baseUrl: client.baseUrl,
     tokenKey,
     client,
+    debugLog,
     accessToken: fromEnv ? new Secret(fromEnv) : saved ? new Secret(saved) : undefined,
     tokenSource: fromEnv ? 'env' : saved ? 'saved' : undefined,
   };
