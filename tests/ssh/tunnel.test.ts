@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, ensureBuilt, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from '../headless/helpers.js';
+import { cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from '../headless/helpers.js';
 
 const SSHD = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((path) => existsSync(path));
 const EMAIL = 'alice@example.com';
@@ -56,7 +56,6 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
     `ssh -F /dev/null -i ${key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
 
   beforeAll(async () => {
-    await ensureBuilt();
     dir = tempDir('beeper-ssh-');
     keygen(join(dir, 'host_key'));
     keygen(join(dir, 'user_key'));
