@@ -3,9 +3,10 @@
  * stdin, BEEPER_RECOVERY_KEY), and the file a new key goes to (mode 0600,
  * created, never overwritten: the only place a new key lands headless).
  */
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import type { CliOptions } from '../args.js';
 import { CliError, ExitCode } from '../exitCodes.js';
+import { fileProblem, writeKeyFile } from '../shared/keyFile.js';
 import { stripWhitespace } from '../shared/recoveryKey.js';
 import { Secret } from '../shared/secret.js';
 
@@ -32,7 +33,7 @@ export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env:
   try {
     text = await readFile(source.path, 'utf8');
   } catch (error) {
-    throw new CliError(`Could not read the recovery key file ${source.path}: ${reason(error)}.`, ExitCode.Error);
+    throw new CliError(`Could not read the recovery key file ${source.path}: ${fileProblem(error)}.`, ExitCode.Error);
   }
   return new Secret(stripWhitespace(text));
 }
@@ -58,29 +59,19 @@ export async function newKeyFileProblem(path: string | undefined): Promise<CliEr
     );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      return new CliError(`Cannot use ${path} for the new recovery key: ${reason(error)}.`, ExitCode.Error);
+      return new CliError(`Cannot use ${path} for the new recovery key: ${fileProblem(error)}.`, ExitCode.Error);
     }
   }
   return undefined;
 }
 
-/** Creates the file with the key (mode 0600, flag wx). */
+/** Creates the file with the key (mode 0600, never over an existing file). */
 export async function writeNewKey(path: string, key: Secret): Promise<void> {
-  try {
-    await writeFile(path, `${key.reveal()}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
+  const result = await writeKeyFile(path, key.reveal());
+  if (!result.ok) {
     throw new CliError(
-      `Could not write the new recovery key to ${path}: ${reason(error)}. It was not activated; your old key (if any) still works.`,
+      `Could not write the new recovery key to ${path}: ${result.reason}. It was not activated; your old key (if any) still works.`,
       ExitCode.Error,
     );
   }
 }
-
-const reason = (error: unknown) => {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EEXIST') return 'it exists already';
-  if (code === 'EISDIR') return 'it is a folder';
-  return error instanceof Error ? error.message : String(error);
-};
