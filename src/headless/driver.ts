@@ -112,6 +112,8 @@ export class Driver {
 
   /** Asks for one line on stdin, saying first what is awaited; `missing` explains exit 3. */
   async ask(what: PromptFor, message: string, missing: () => CliError, secret = false): Promise<string> {
+    // Confirmations only count when typed after the question: a "yes" piped in ahead never confirms.
+    const fresh = what === 'emoji-match' || what === 'scan-confirm';
     if (!this.io.lines.canAsk()) throw missing();
     this.out.say(message);
     this.out.emit({ event: 'prompt', for: what, message });
@@ -121,7 +123,7 @@ export class Driver {
       if (snapshot.status !== 'active' || !sameStep(stepOf(snapshot), asking)) controller.abort(ABORTED);
     });
     try {
-      const line = await this.io.lines.read({ secret, signal: controller.signal });
+      const line = await this.io.lines.read({ secret, fresh, signal: controller.signal });
       if (line === undefined) throw missing();
       return line;
     } finally {

@@ -36,9 +36,10 @@ export interface LineSource {
   /**
    * The next line, or undefined at end of input. `secret` hides typing on a
    * terminal. An abort rejects with the signal's reason; a line typed later
-   * stays queued for the next read.
+   * stays queued for the next read. `fresh` drops lines that arrived before
+   * this read: a confirmation must answer the question actually asked.
    */
-  read(options?: { secret?: boolean; signal?: AbortSignal }): Promise<string | undefined>;
+  read(options?: { secret?: boolean; fresh?: boolean; signal?: AbortSignal }): Promise<string | undefined>;
   close(): void;
 }
 
@@ -80,6 +81,7 @@ export function createStdinLines(kind: StdinKind = stdinKind()): LineSource {
   return {
     canAsk: () => queue.length > 0 || !ended,
     async read(options = {}) {
+      if (options.fresh) queue.length = 0;
       if (queue.length > 0) return queue.shift();
       open();
       if (ended) return undefined;
@@ -120,6 +122,7 @@ export function createScriptedLines(lines: string[]): LineSource {
     canAsk: () => queue.length > 0,
     read: async (options = {}) => {
       options.signal?.throwIfAborted();
+      // Scripted answers stand for lines typed after each prompt, so `fresh` keeps them.
       return queue.shift();
     },
     close: () => void queue.splice(0),
