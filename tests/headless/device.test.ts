@@ -166,14 +166,31 @@ describe('headless: device verification', () => {
     const key = recoveryKeyOf(sim, 'bob@example.com');
     const config = join(tempDir(), 'config');
     const run = runCli(['--base-url', sim.url, '--email', 'bob@example.com', '--json'], cliEnv(config));
-    // One pipe: the code, "yes" for the emojis, then the recovery key.
-    feedCodes(sim, run, 'bob@example.com', ['yes', key], true);
+    // One pipe: the code, "yes" once the emojis are shown, then the recovery key.
+    feedCodes(sim, run, 'bob@example.com');
+    await run.waitFor('"for":"emoji-match"');
+    run.write('yes');
+    await run.waitFor('"for":"recovery-key"');
+    run.write(key);
+    run.end();
     const result = await run.result;
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.events.filter((event) => event.event === 'prompt').map((event) => event.for)).toEqual(['code', 'emoji-match', 'recovery-key']);
     expect(result.stderr).toContain('This device is verified; the recovery key unlocks the encrypted messages.');
     expect(findSecrets(result.stdout + result.stderr, [savedTokens(config)[sim.url], key, ...mailedCodes(sim)])).toEqual([]);
+  });
+
+  it('a "yes" piped in before the emojis were shown never confirms them', async () => {
+    sim = await simulator({ autoOtherDevice: true });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, EMAIL, ['yes', 'yes'], true);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('Nothing was confirmed.');
+    expect(sim.control.requests().filter((request) => request.path.endsWith('/sas/confirm'))).toEqual([]);
+    expect(sim.control.session().e2ee.verified).toBe(false);
   });
 
   it('accepts an incoming request from the other device with --verify device', async () => {
