@@ -65,6 +65,7 @@ export const flow = setup({
       return !key || checkRecoveryKey(key.reveal()).ok;
     },
     hasIncoming: ({ context }) => !!context.incomingVerification,
+    hasPendingSignIn: ({ context }) => !!context.setupRequestID && context.email !== '' && !context.accessToken,
     canStartSas: ({ context }) => !!context.verification?.availableActions.includes('sas.start'),
     mayChooseMethod: ({ context }) => context.session?.state === 'needs-verification',
     isUnauthorized: ({ event }) => problemOf(event).kind === 'unauthorized',
@@ -82,7 +83,8 @@ export const flow = setup({
   actions: {
     recordProblem: assign({ problem: ({ event }) => problemOf(event) }),
     clearProblem: assign({ problem: undefined, notice: undefined, pollFailures: 0 }),
-    forgetToken: assign({ accessToken: undefined, session: undefined, notice: 'signed-out' as Notice, problem: undefined }),
+    // The old setup request is spent too: signing in again starts a fresh one.
+    forgetToken: assign({ accessToken: undefined, session: undefined, setupRequestID: undefined, notice: 'signed-out' as Notice, problem: undefined }),
     storeSession: assign({ session: (_, params: { session: Session }) => params.session }),
     storeUpdate: assign((_, params: { update: VerificationUpdate }) => ({
       session: params.update.session,

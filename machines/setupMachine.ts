@@ -22,8 +22,9 @@ export const setupMachine = flow.createMachine({
     accessToken: input.accessToken,
     app: undefined,
     session: undefined,
-    email: input.email?.trim() ?? '',
-    setupRequestID: undefined,
+    email: input.email?.trim() || input.pendingSignIn?.email || '',
+    // Only resumed for the same address: another --email starts over.
+    setupRequestID: !input.email || input.email.trim() === input.pendingSignIn?.email ? input.pendingSignIn?.setupRequestID : undefined,
     code: undefined,
     registration: undefined,
     username: '',

@@ -10,6 +10,8 @@ export interface SetupInput {
   accessToken?: Secret | undefined;
   /** Prefills the email step (headless passes --email). */
   email?: string | undefined;
+  /** A sign-in an earlier run started: its code is in the mailbox, so this run asks for it. */
+  pendingSignIn?: PendingSignIn | undefined;
   /** Skip the QR code and compare emojis straight away. */
   preferEmoji?: boolean | undefined;
   pollIntervalMs?: number | undefined;
@@ -17,6 +19,11 @@ export interface SetupInput {
   resendCooldownMs?: number | undefined;
   /** Longest wait for the server or the other device; none by default. */
   waitTimeoutMs?: number | undefined;
+}
+
+export interface PendingSignIn {
+  setupRequestID: string;
+  email: string;
 }
 
 /** Informational lines the UI words itself; they are not errors. */

@@ -6,7 +6,7 @@ import { createActor, type Actor } from 'xstate';
 import { SetupClient } from './api/client.js';
 import type { CliOptions } from './args.js';
 import { Secret } from './shared/secret.js';
-import { forgetToken, loadToken, saveToken } from './tokenStore.js';
+import { forgetToken, loadPendingSignIn, loadToken, savePendingSignIn, saveToken, type PendingSignInRecord } from './tokenStore.js';
 import { setupMachine, type SetupInput } from '../machines/setupMachine.js';
 
 /**
@@ -46,6 +46,8 @@ export interface RunContext {
   debugLog: DebugLog;
   accessToken: Secret | undefined;
   tokenSource: 'env' | 'saved' | undefined;
+  /** A sign-in an earlier run left waiting for its code. */
+  pendingSignIn: PendingSignInRecord | undefined;
   /** Set by --demo: the in-process simulator, for the demo banner and its other device. */
   demo?: DemoHandle | undefined;
   /** Human-readable description of where we connect, for headers: "Beeper Server 4.2.1 on 127.0.0.1:23373". */
@@ -79,6 +81,7 @@ export async function createRunContext(
     debugLog,
     accessToken: fromEnv ? new Secret(fromEnv) : saved ? new Secret(saved) : undefined,
     tokenSource: fromEnv ? 'env' : saved ? 'saved' : undefined,
+    pendingSignIn: options.saveToken ? await loadPendingSignIn(tokenKey, env) : undefined,
   };
 }
 
@@ -87,6 +90,7 @@ export function machineInput(context: RunContext, overrides: Partial<SetupInput>
     api: context.client,
     accessToken: context.accessToken,
     email: context.options.email,
+    pendingSignIn: context.pendingSignIn,
     ...overrides,
   };
 }
@@ -103,7 +107,17 @@ export function startSetupActor(context: RunContext, overrides: Partial<SetupInp
  */
 export function persistTokenChanges(actor: Actor<typeof setupMachine>, context: RunContext, env: NodeJS.ProcessEnv = process.env): void {
   let last = context.accessToken;
+  let pendingID = context.pendingSignIn?.setupRequestID;
   actor.subscribe((snapshot) => {
+    if (context.options.saveToken) {
+      // A mailed code outlives this run: remember which sign-in it belongs to; forget it once signed in.
+      const waitingForCode = snapshot.matches({ signIn: 'enterCode' }) ? snapshot.context.setupRequestID : undefined;
+      const pending = waitingForCode ?? (snapshot.context.accessToken ? undefined : pendingID);
+      if (pending !== pendingID) {
+        pendingID = pending;
+        track(savePendingSignIn(context.tokenKey, pending ? { setupRequestID: pending, email: snapshot.context.email } : undefined, env));
+      }
+    }
     const token = snapshot.context.accessToken;
     if (token === last) return;
     last = token;

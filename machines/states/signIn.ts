@@ -6,8 +6,12 @@ import { flow, problemOf } from '../flow.js';
 import type { Notice } from '../types.js';
 
 export const signIn = flow.createStateConfig({
-  initial: 'starting',
+  initial: 'entry',
   states: {
+    /** A sign-in an earlier run started (its code already mailed) goes straight to the code. */
+    entry: {
+      always: [{ guard: 'hasPendingSignIn', target: 'enterCode' }, { target: 'starting' }],
+    },
     starting: {
       invoke: {
         src: 'startSignIn',
@@ -95,7 +99,7 @@ export const signIn = flow.createStateConfig({
             target: '#setup.route',
             actions: assign(({ event }) =>
               event.output.kind === 'signed-in'
-                ? { accessToken: event.output.token, session: event.output.session, code: undefined, notice: undefined, problem: undefined }
+                ? { accessToken: event.output.token, session: event.output.session, setupRequestID: undefined, code: undefined, notice: undefined, problem: undefined }
                 : {},
             ),
           },
@@ -167,6 +171,7 @@ export const signIn = flow.createStateConfig({
             accessToken: ({ event }) => event.output.token,
             session: ({ event }) => event.output.session,
             registration: undefined,
+            setupRequestID: undefined,
             problem: undefined,
           }),
         },

@@ -43,7 +43,9 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
     throw d.fail(context.problem ?? { kind: 'sign-in-expired', message: 'The sign-in expired.' }, 'The sign-in was stopped: ');
   }
   if (problem) {
-    if (!last?.fromStdin) throw d.fail(problem);
+    // Only a refused answer is worth asking again; a dropped connection or a server failure is not the answer's fault.
+    const answerWasRefused = problem.kind === 'rejected' || problem.kind === 'unauthorized';
+    if (!last?.fromStdin || !answerWasRefused) throw d.fail(problem);
     d.note(problem);
   }
 
@@ -63,7 +65,9 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
       if (flag !== undefined) return sent({ type: 'SUBMIT_CODE', code: new Secret(flag) }, false);
       const line = await d.ask('code', `Enter the 6-digit sign-in code emailed to ${context.email}:`, needs(
         `The sign-in code emailed to ${context.email} is needed, and stdin has nothing to read.`,
-        'Write the code to stdin (one line), or pass --code CODE.',
+        d.options.saveToken
+          ? 'Write the code to stdin (one line), or run the same command again with --code CODE: it continues this sign-in.'
+          : 'Write the code to stdin (one line).',
       ));
       return sent({ type: 'SUBMIT_CODE', code: new Secret(line.trim()) }, true);
     }
@@ -193,7 +197,7 @@ async function chooseMethod(d: Driver, snapshot: SetupSnapshot, sent: Sent): Pro
           'input-needed',
           'Verifying from another device needs a yes or no on stdin once the emojis are shown, and stdin has nothing to read.',
           ExitCode.InputNeeded,
-          'Feed stdin (e.g. `echo yes | …`), or use --recovery-key-file PATH, --recovery-key-stdin or BEEPER_RECOVERY_KEY.',
+          'Run it where you can answer (ssh -t, or a pipe you write to after comparing), or use --recovery-key-file PATH, --recovery-key-stdin or BEEPER_RECOVERY_KEY.',
         );
       }
       if (options.verify === 'device' && snapshot.context.incomingVerification) {

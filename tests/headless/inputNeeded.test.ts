@@ -1,10 +1,11 @@
 /** Where nobody can answer: exit 3 naming what supplies the answer; unreachable: exit 5; usage: exit 2. */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { CLI, cliEnv, feedCodes, runCli, simulator, tempDir } from './helpers.js';
+import { CLI, cliEnv, feedCodes, recoveryKeyOf, runCli, simulator, tempDir } from './helpers.js';
 
 let sim: RunningSimulator | undefined;
 
@@ -67,7 +68,30 @@ describe('headless: input that cannot be asked for', () => {
     expect(result.stderr).toContain('Email address of your Beeper account');
     expect(sim.control.outbox().map((message) => message.email)).toEqual(['alice@example.com']);
     expect(result.stderr).toContain('The sign-in code emailed to alice@example.com is needed, and stdin has nothing to read.');
-    expect(result.stderr).toContain('Write the code to stdin (one line), or pass --code CODE.');
+    expect(result.stderr).toContain('or run the same command again with --code CODE: it continues this sign-in.');
+  });
+
+  it('a rerun with --code finishes the sign-in the first run mailed a code for', async () => {
+    sim = await simulator();
+    const config = join(tempDir(), 'config');
+    const keyFile = join(tempDir(), 'key.txt');
+    writeFileSync(keyFile, `${recoveryKeyOf(sim, 'alice@example.com')}\n`);
+    const firstRun = runCli(['--base-url', sim.url, '--email', 'alice@example.com'], cliEnv(config));
+    firstRun.end();
+    const first = await firstRun.result;
+    expect(first.code).toBe(3);
+    const code = sim.control.latestCode('alice@example.com')!;
+
+    const second = runCli(['--base-url', sim.url, '--email', 'alice@example.com', '--code', code, '--recovery-key-file', keyFile], cliEnv(config));
+    second.end();
+    const result = await second.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    // No second email: the code from the first run was the one used.
+    expect(sim.control.outbox()).toHaveLength(1);
+    expect(sim.control.requests().filter((request) => request.path === '/v1/app/setup/start')).toHaveLength(1);
+    expect(existsSync(join(config, 'beeper-setup', 'pending-sign-ins.json'))).toBe(true);
+    expect(readFileSync(join(config, 'beeper-setup', 'pending-sign-ins.json'), 'utf8')).not.toContain('alice@example.com');
   });
 
   it('exits 3 naming the recovery key sources when the device cannot be verified any way', async () => {

@@ -238,3 +238,30 @@ describe('create an account', () => {
     expect(flow.context().problem?.kind).toBe('server');
   });
 });
+
+describe('a sign-in an earlier run started', () => {
+  const pendingSignIn = { setupRequestID: 'req-earlier', email: 'alice@example.com' };
+
+  it('goes straight to the code, without a new request or email, and submits it to that request', async () => {
+    const flow = await startFlow({ input: { pendingSignIn } });
+    expect(flow.state()).toBe('signIn.enterCode.coolingDown');
+    expect(flow.context().email).toBe('alice@example.com');
+    expect(flow.server.count('startSignIn')).toBe(0);
+    expect(flow.server.count('sendCode')).toBe(0);
+    await flow.send(code('123456'));
+    expect(flow.server.callsTo('submitCode').map((input) => input.setupRequestID)).toEqual(['req-earlier']);
+  });
+
+  it('another --email starts over', async () => {
+    const flow = await startFlow({ input: { pendingSignIn, email: 'bob@example.com' } });
+    expect(flow.state()).toBe('signIn.enterEmail');
+    expect(flow.server.count('startSignIn')).toBe(1);
+  });
+
+  it('a request that died meanwhile (410) restarts with the same email', async () => {
+    const flow = await startFlow({ input: { pendingSignIn }, prepare: (server) => server.next('submitCode', httpError(410, 'SETUP_REQUEST_EXPIRED', 'Start over.')) });
+    await flow.send(code('123456'));
+    expect(flow.server.count('restartSignIn')).toBe(1);
+    expect(flow.state()).toBe('signIn.enterCode.coolingDown');
+  });
+});
