@@ -15,6 +15,9 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** An expected failure: printed as one clear message (no stack) and exits with its code. */
 export class CliError extends Error {
   override readonly name = 'CliError';
+  /** Set once an `error` event for it went out (--json), so it is not reported twice. */
+  reported = false;
+
   constructor(
     message: string,
     readonly exitCode: ExitCode,
@@ -23,4 +26,18 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+const EVENT_CODE_BY_EXIT: Record<number, string> = {
+  [ExitCode.Error]: 'error',
+  [ExitCode.Usage]: 'usage',
+  [ExitCode.InputNeeded]: 'input-needed',
+  [ExitCode.NotReady]: 'timeout',
+  [ExitCode.Unreachable]: 'unreachable',
+  [ExitCode.Interrupted]: 'interrupted',
+};
+
+/** The `code` of a --json `error` event for an exit code. */
+export function errorEventCode(exitCode: number): string {
+  return EVENT_CODE_BY_EXIT[exitCode] ?? 'error';
 }

@@ -7,10 +7,12 @@
 import pkg from '../package.json' with { type: 'json' };
 import { resolveBaseUrl } from './api/client.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
-import { CliError, ExitCode } from './exitCodes.js';
+import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
 import { createRunContext, DebugLog, flushTokenWrites, type RunContext } from './runtime.js';
 
 const print = (line: string) => process.stderr.write(`${line}\n`);
+const emitError = (code: string, message: string, exitCode: number) =>
+  process.stdout.write(`${JSON.stringify({ event: 'error', code, message, exitCode })}\n`);
 
 /** Ink only with a person at both ends of a terminal; otherwise plain, scriptable output. */
 export function wantsInteractive(options: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -87,11 +89,15 @@ export async function main(argv: string[]): Promise<number> {
         return await runSetup(options);
     }
   } catch (error) {
+    // Scripts reading --json see every failure as an event, even one before any flow started (a usage error, ssh).
+    const json = options?.json ?? argv.includes('--json');
     if (error instanceof CliError) {
+      if (json && !error.reported) emitError(errorEventCode(error.exitCode), error.message, error.exitCode);
       print(`beeper-setup: ${error.message}`);
       if (error.hint) print(error.hint);
       return error.exitCode;
     }
+    if (json) emitError('bug', error instanceof Error ? error.message : String(error), ExitCode.Error);
     print(`beeper-setup: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     if (options?.debug && error instanceof Error && error.stack) print(error.stack);
     else print('This is a bug in beeper-setup. Run again with --debug for details.');

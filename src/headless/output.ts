@@ -3,7 +3,7 @@
  * NDJSON event per line on stdout. Nothing here ever receives a token, a code
  * or a recovery key: callers pass only what may be shown.
  */
-import { CliError, ExitCode } from '../exitCodes.js';
+import { CliError, errorEventCode, ExitCode } from '../exitCodes.js';
 
 /** Every event --json writes; field names are stable (README.md, "NDJSON events", lists them). */
 export type HeadlessEvent =
@@ -81,15 +81,6 @@ export class HeadlessError extends CliError {
   }
 }
 
-const CODE_BY_EXIT: Record<number, string> = {
-  [ExitCode.Error]: 'error',
-  [ExitCode.Usage]: 'usage',
-  [ExitCode.InputNeeded]: 'input-needed',
-  [ExitCode.NotReady]: 'timeout',
-  [ExitCode.Unreachable]: 'unreachable',
-  [ExitCode.Interrupted]: 'interrupted',
-};
-
 export function eventCodeOf(error: CliError): string {
-  return error instanceof HeadlessError ? error.eventCode : (CODE_BY_EXIT[error.exitCode] ?? 'error');
+  return error instanceof HeadlessError ? error.eventCode : errorEventCode(error.exitCode);
 }

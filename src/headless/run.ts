@@ -44,6 +44,7 @@ export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): 
   } catch (error) {
     if (error instanceof CliError) {
       full.out.emit({ event: 'error', code: eventCodeOf(error), message: error.message, exitCode: error.exitCode });
+      error.reported = true;
     }
     throw error;
   } finally {

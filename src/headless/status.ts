@@ -28,7 +28,10 @@ export async function runStatus(ctx: RunContext): Promise<number> {
   try {
     return await report(ctx, out);
   } catch (error) {
-    if (error instanceof HeadlessError) out.emit({ event: 'error', code: error.eventCode, message: error.message, exitCode: error.exitCode });
+    if (error instanceof HeadlessError) {
+      out.emit({ event: 'error', code: error.eventCode, message: error.message, exitCode: error.exitCode });
+      error.reported = true;
+    }
     throw error;
   }
 }
