@@ -20,11 +20,29 @@ export function wantsInteractive(options: CliOptions, env: NodeJS.ProcessEnv = p
   return !!process.stdin.isTTY && !!process.stdout.isTTY && !options.nonInteractive && !options.json && !ci;
 }
 
+/** A base URL that cannot work is a usage error, not an unreachable app. */
+function checkBaseUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) {
+    throw new CliError(
+      `"${url}" is not a Beeper API address.`,
+      ExitCode.Usage,
+      'Give it as http://HOST:PORT, e.g. --base-url http://localhost:23373 (or set BEEPER_BASE_URL).',
+    );
+  }
+  return url;
+}
+
 async function runSetup(options: CliOptions): Promise<number> {
   const cleanups: (() => Promise<void>)[] = [];
   const debugLog = new DebugLog(options.debug, print);
   try {
-    let baseUrl = resolveBaseUrl(options.baseUrl);
+    let baseUrl = checkBaseUrl(resolveBaseUrl(options.baseUrl));
     let tokenKey = baseUrl;
     let demo: RunContext['demo'];
     if (options.demo) {

@@ -182,12 +182,17 @@ export class Driver {
   }
 
   private announce(step: Step, snapshot: SetupSnapshot, previous: Step | undefined): void {
-    if (previous?.name === 'connecting' && step.name !== 'failed') {
+    // Not "connected" when the run ends right there (failed, interrupted while connecting).
+    if (previous?.name === 'connecting' && step.kind !== 'end') {
       const app = snapshot.context.app?.app;
       this.out.say(app ? `Connected to ${app.name} ${app.version}.` : 'Connected.');
       const via = this.ctx.tokenKey.startsWith('ssh://') ? { via: this.ctx.tokenKey } : {};
       this.out.emit({ event: 'connected', baseUrl: this.ctx.baseUrl, ...via, ...(app ? { app: app.name, version: app.version } : {}) });
-      if (snapshot.context.notice === 'token-refused') this.out.say('The saved access token was refused; signing in again.');
+      if (snapshot.context.notice === 'token-refused') {
+        const which = this.ctx.tokenSource === 'env' ? 'The access token in BEEPER_ACCESS_TOKEN' : 'The saved access token';
+        this.out.say(`${which} was refused; signing in again.`);
+      }
+      if (snapshot.context.notice === 'signed-out') this.out.say('Beeper was signed out since the last run; signing in again.');
     }
     if (step.kind === 'end' || step.name === 'routing') return;
     this.out.emit({ event: 'step', step: step.name });

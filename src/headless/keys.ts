@@ -3,7 +3,9 @@
  * stdin, BEEPER_RECOVERY_KEY), and the file a new key goes to (mode 0600,
  * created, never overwritten: the only place a new key lands headless).
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { CliOptions } from '../args.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import { fileProblem, writeKeyFile } from '../shared/keyFile.js';
@@ -20,6 +22,8 @@ export function recoveryKeySource(options: CliOptions, env: NodeJS.ProcessEnv): 
   return undefined;
 }
 
+const MAX_KEY_FILE_BYTES = 4096;
+
 export function describeKeySource(source: KeySource): string {
   if (source.kind === 'file') return `the file ${source.path}`;
   if (source.kind === 'env') return 'BEEPER_RECOVERY_KEY';
@@ -31,8 +35,19 @@ export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env:
   if (source.kind === 'env') return new Secret(stripWhitespace(env.BEEPER_RECOVERY_KEY ?? ''));
   let text: string;
   try {
-    text = await readFile(source.path, 'utf8');
+    const file = await open(source.path, 'r');
+    try {
+      // A key is 59 characters; read a little more than a sane file could hold, never a whole /dev/zero.
+      const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(MAX_KEY_FILE_BYTES + 1) });
+      if (bytesRead > MAX_KEY_FILE_BYTES) {
+        throw new CliError(`${source.path} is too large to be a recovery key file (a key is 48 characters).`, ExitCode.Error);
+      }
+      text = buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await file.close();
+    }
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`Could not read the recovery key file ${source.path}: ${fileProblem(error)}.`, ExitCode.Error);
   }
   return new Secret(stripWhitespace(text));
@@ -61,6 +76,11 @@ export async function newKeyFileProblem(path: string | undefined): Promise<CliEr
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       return new CliError(`Cannot use ${path} for the new recovery key: ${fileProblem(error)}.`, ExitCode.Error);
     }
+  }
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    return new CliError(`Cannot create ${path} for the new recovery key: ${fileProblem(error, true)}.`, ExitCode.Error, 'Choose a path in a folder you can write to.');
   }
   return undefined;
 }

@@ -8,7 +8,9 @@ import { CliError, ExitCode } from '../exitCodes.js';
 import { startSetupActor, type RunContext } from '../runtime.js';
 import { Driver, type DriverIO } from './driver.js';
 import { createStdinLines } from './lines.js';
-import { createReporter, eventCodeOf } from './output.js';
+import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
+import { describeKeySource, readKey, recoveryKeySource } from './keys.js';
+import { createReporter, eventCodeOf, HeadlessError } from './output.js';
 
 export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): Promise<number> {
   const { options } = ctx;
@@ -20,6 +22,18 @@ export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): 
     stderrIsTTY: io.stderrIsTTY ?? !!process.stderr.isTTY,
     heartbeatMs: io.heartbeatMs ?? 15_000,
   };
+
+  // A key file that cannot be used should stop the run before a code is mailed, not after.
+  const keySource = recoveryKeySource(options, full.env);
+  if (keySource && keySource.kind !== 'stdin') {
+    const check = checkRecoveryKey((await readKey(keySource, full.env)).reveal());
+    if (!check.ok) {
+      throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(keySource)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
+    }
+  }
+  // The demo's mailbox and phone speak on stderr, since nothing else shows them here.
+  const stopDemoFeed = ctx.demo?.onEvent((event) => full.out.say(`[demo] ${event.text}`));
+  for (const line of ctx.demo?.banner ?? []) full.out.say(`[demo] ${line}`);
 
   const actor = startSetupActor(ctx, {
     // Emojis unless --qr: they need nothing but text, which every stderr can show.
@@ -51,6 +65,7 @@ export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     actor.stop();
+    stopDemoFeed?.();
     full.lines.close();
   }
 }

@@ -137,3 +137,50 @@ describe('headless: input that cannot be asked for', () => {
     expect(result.stderr).toContain('--print-token cannot be combined with --json');
   });
 });
+
+describe('headless: problems caught before anything is sent', () => {
+  it('a base URL that cannot work is a usage error (exit 2), reported as a --json event too', async () => {
+    const run = runCli(['status', '--base-url', '127.0.0.1:23373', '--json'], cliEnv(join(tempDir(), 'config')));
+    run.end();
+    const result = await run.result;
+    expect(result.code).toBe(2);
+    expect(result.events).toEqual([{ event: 'error', code: 'usage', message: '"127.0.0.1:23373" is not a Beeper API address.', exitCode: 2 }]);
+    expect(result.stderr).toContain('http://HOST:PORT');
+  });
+
+  it('an unusable recovery key file stops the run before a code is mailed', async () => {
+    sim = await simulator();
+    const dir = tempDir();
+    const typo = join(dir, 'typo.txt');
+    writeFileSync(typo, 'EsSZ ykH7 LCZx 7Cae cmKD wcmY JRXi Ybtu 8iQ3 t8Ez nRwK pUY1\n');
+    const huge = join(dir, 'huge.txt');
+    writeFileSync(huge, 'x'.repeat(10_000));
+    for (const [file, message] of [
+      [typo, 'its check digit does not match'],
+      [huge, 'too large to be a recovery key file'],
+      [join(dir, 'missing.txt'), 'there is no such file'],
+    ] as const) {
+      const run = runCli(['--base-url', sim.url, '--email', 'alice@example.com', '--recovery-key-file', file], cliEnv(join(dir, 'config')));
+      run.end();
+      const result = await run.result;
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(message);
+    }
+    expect(sim.control.outbox()).toEqual([]);
+  });
+
+  it('a new-key file in a folder that does not exist is refused before the server makes a key', async () => {
+    sim = await simulator();
+    const dir = tempDir();
+    const config = join(dir, 'config');
+    const run = runCli(
+      ['--base-url', sim.url, '--email', 'alice@example.com', '--reset-recovery-key', '--new-recovery-key-file', join(dir, 'nodir', 'new.txt')],
+      cliEnv(config),
+    );
+    feedCodes(sim, run, 'alice@example.com', [], true);
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('its folder does not exist');
+    expect(sim.control.requests().filter((request) => request.path.includes('recovery-key/reset'))).toEqual([]);
+  });
+});
