@@ -132,14 +132,20 @@ export function persistTokenChanges(actor: Actor<typeof setupMachine>, context: 
 
 /** Token writes in flight; the front ends await them before returning an exit code. */
 const pendingWrites = new Set<Promise<unknown>>();
+const writeFailures: string[] = [];
 
 function track(write: Promise<unknown>): void {
-  // A failed write only costs the resume; it must not crash the wizard.
-  const settled = write.catch(() => {}).finally(() => pendingWrites.delete(settled));
+  // A failed write only costs the resume; it must not crash the wizard, but it must be told.
+  const settled = write
+    .catch((error: unknown) => {
+      writeFailures.push(error instanceof Error ? error.message : String(error));
+    })
+    .finally(() => pendingWrites.delete(settled));
   pendingWrites.add(settled);
 }
 
-/** Resolves once every token write started so far has finished. */
-export async function flushTokenWrites(): Promise<void> {
+/** Resolves once every token write started so far has finished, with why any of them failed. */
+export async function flushTokenWrites(): Promise<string[]> {
   while (pendingWrites.size > 0) await Promise.all([...pendingWrites]);
+  return [...writeFailures];
 }

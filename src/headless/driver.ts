@@ -9,7 +9,7 @@ import type { Actor } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../../machines/setupMachine.js';
 import type { Problem } from '../../machines/problems.js';
 import { CliError, ExitCode } from '../exitCodes.js';
-import type { RunContext } from '../runtime.js';
+import { flushTokenWrites, type RunContext } from '../runtime.js';
 import { tokenFile } from '../tokenStore.js';
 import { answer } from './answers.js';
 import type { LineSource } from './lines.js';
@@ -95,7 +95,7 @@ export class Driver {
       const step = stepOf(snapshot);
       if (!previous || !sameStep(previous, step)) this.announce(step, snapshot, previous);
       previous = step;
-      if (step.kind === 'end') return this.finish(step.name, snapshot);
+      if (step.kind === 'end') return this.finish(step.name, snapshot, await flushTokenWrites());
       try {
         if (step.kind === 'ask') {
           const event = await answer(this, step.name, snapshot);
@@ -252,7 +252,7 @@ export class Driver {
     });
   }
 
-  private finish(end: EndStep, snapshot: SetupSnapshot): number {
+  private finish(end: EndStep, snapshot: SetupSnapshot, saveFailures: string[]): number {
     const { context } = snapshot;
     switch (end) {
       case 'ready': {
@@ -261,9 +261,11 @@ export class Driver {
         this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
         if (this.ctx.tokenSource !== 'env') {
           this.out.say(
-            this.options.saveToken
-              ? `The access token is saved in ${tokenFile(this.io.env)} (mode 0600); beeper-setup logout forgets it.`
-              : 'The access token was not saved (--no-save-token).',
+            !this.options.saveToken
+              ? 'The access token was not saved (--no-save-token).'
+              : saveFailures.length > 0
+                ? `Could not save the access token in ${tokenFile(this.io.env)} (${saveFailures[0]}): the next run signs in again. Use --print-token to keep it yourself.`
+                : `The access token is saved in ${tokenFile(this.io.env)} (mode 0600); beeper-setup logout forgets it.`,
           );
         }
         const token = context.accessToken ?? this.ctx.accessToken;
