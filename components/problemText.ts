@@ -26,6 +26,13 @@ export function explainProblem(problem: Problem, where: { baseUrl: string }): Ex
         retry: true,
       };
     }
+    case 'not-beeper':
+      return {
+        title: "That doesn't look like Beeper",
+        message: `Something answers at ${where.baseUrl}, but not Beeper's API.`,
+        fix: 'Check the address: Beeper listens on http://localhost:23373 by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).',
+        retry: true,
+      };
     case 'unsupported-build':
       return {
         title: 'This Beeper build has no terminal setup',

@@ -10,6 +10,8 @@ export type ProblemKind =
   | 'unreachable'
   /** The app answers but has no setup routes: an old Beeper build. */
   | 'unsupported-build'
+  /** Something answers at the address, but neither /v1/info nor the setup routes: not Beeper. */
+  | 'not-beeper'
   /** The server refused what was sent (4xx); `message` is the server's. */
   | 'rejected'
   /** The access token is missing, wrong or revoked. */

@@ -19,6 +19,12 @@ export const signIn = flow.createStateConfig({
         onDone: { target: 'enterEmail', actions: assign({ setupRequestID: ({ event }) => event.output.setupRequestID }) },
         onError: [
           {
+            // No /v1/info and no setup routes: whatever answers there is not Beeper.
+            guard: ({ context, event }) => !context.app && problemOf(event).kind !== 'unreachable',
+            target: '#setup.failed',
+            actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'not-beeper' as const }) }),
+          },
+          {
             guard: 'setupRoutesMissing',
             target: '#setup.failed',
             actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'unsupported-build' as const }) }),

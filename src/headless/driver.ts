@@ -164,6 +164,14 @@ export class Driver {
       if (details) this.out.debug(`${problem.kind}: ${details}`);
     }
     if (problem.kind === 'unreachable') return new HeadlessError('unreachable', prefix + problem.message, ExitCode.Unreachable);
+    if (problem.kind === 'not-beeper') {
+      return new HeadlessError(
+        'not-beeper',
+        `Something answers at ${this.ctx.baseUrl}, but it is not Beeper's API.`,
+        ExitCode.Unreachable,
+        'Check --base-url (or BEEPER_BASE_URL): Beeper listens on http://localhost:23373 by default.',
+      );
+    }
     if (problem.kind === 'unsupported-build') {
       return new HeadlessError(
         'unsupported-build',

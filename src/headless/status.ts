@@ -60,6 +60,9 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
       out.say(`${describeApp(info, ctx.baseUrl)}: ${why}. Run beeper-setup to sign in (again).`);
       return ExitCode.NotReady;
     }
+    if (error instanceof HttpError && !info) {
+      throw new HeadlessError('not-beeper', `Something answers at ${ctx.baseUrl}, but it is not Beeper's API.`, ExitCode.Unreachable, 'Check --base-url (or BEEPER_BASE_URL).');
+    }
     if (error instanceof HttpError && error.status === 404) {
       throw new HeadlessError('unsupported-build', `The app at ${ctx.baseUrl} has no terminal setup.`, ExitCode.Error, 'Update Beeper Desktop or Beeper Server.');
     }

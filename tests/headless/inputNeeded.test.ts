@@ -1,5 +1,6 @@
 /** Where nobody can answer: exit 3 naming what supplies the answer; unreachable: exit 5; usage: exit 2. */
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -182,5 +183,26 @@ describe('headless: problems caught before anything is sent', () => {
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain('its folder does not exist');
     expect(sim.control.requests().filter((request) => request.path.includes('recovery-key/reset'))).toEqual([]);
+  });
+
+  it('a web server that is not Beeper is named as such (exit 5), not as an old Beeper', async () => {
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/html' });
+      response.end('<h1>Not Found</h1>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      for (const args of [['--email', 'alice@example.com'], ['status']]) {
+        const run = runCli([...args, '--base-url', url, '--json'], cliEnv(join(tempDir(), 'config')));
+        run.end();
+        const result = await run.result;
+        expect(result.code, result.stderr).toBe(5);
+        expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'not-beeper' });
+        expect(result.stderr).not.toContain('Update Beeper');
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

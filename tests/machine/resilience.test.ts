@@ -43,6 +43,17 @@ describe('where the app stands', () => {
     expect(flow.context().problem).toMatchObject({ kind: 'unsupported-build', status: 404 });
   });
 
+  it('no /v1/info and no setup routes: whatever answers is not Beeper', async () => {
+    const flow = await startFlow({
+      prepare: (server) => {
+        server.next('probe', { app: undefined, session: undefined, tokenRefused: false });
+        server.next('startSignIn', httpError(405, 'METHOD_NOT_ALLOWED', 'Unsupported method.'));
+      },
+    });
+    expect(flow.state()).toBe('failed');
+    expect(flow.context().problem).toMatchObject({ kind: 'not-beeper', status: 405 });
+  });
+
   it('a refused saved token: sign in again, token dropped, notice "token-refused"', async () => {
     const flow = await startFlow({ input: withToken, prepare: (server) => server.next('probe', { app: APP, session: undefined, tokenRefused: true }) });
     expect(flow.state()).toBe('signIn.enterEmail');
