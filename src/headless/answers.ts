@@ -38,11 +38,17 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
     return event;
   };
   const once = (key: string, value: string | undefined) => (value !== undefined && !memory.used.has(key) ? (memory.used.add(key), value) : undefined);
-  // The server ended this sign-in (too many wrong codes, or it expired): stop rather than loop.
-  if (step === 'code' && (context.problem?.kind === 'sign-in-expired' || context.notice === 'sign-in-restarted')) {
-    throw d.fail(context.problem ?? { kind: 'sign-in-expired', message: 'The sign-in expired.' }, 'The sign-in was stopped: ');
-  }
-  if (problem) {
+  // The server ended the sign-in (too many wrong codes, or it expired) and a new code was mailed.
+  const restarted =
+    step === 'code' && (context.problem?.kind === 'sign-in-expired' || context.notice === 'sign-in-restarted') && memory.restartedFor !== context.setupRequestID;
+  if (restarted) {
+    // Once, and only when a person is typing: a code from a flag cannot be for the new request.
+    if (memory.restartedFor !== undefined || !last?.fromStdin || !d.io.lines.canAsk()) {
+      throw d.fail(context.problem ?? { kind: 'sign-in-expired', message: 'The sign-in expired.' }, 'The sign-in was stopped: ');
+    }
+    memory.restartedFor = context.setupRequestID;
+    d.out.say(`${context.problem?.message ?? 'The sign-in expired.'} A new code was emailed to ${context.email}.`);
+  } else if (problem) {
     // Only a refused answer is worth asking again; a dropped connection or a server failure is not the answer's fault.
     const answerWasRefused = problem.kind === 'rejected' || problem.kind === 'unauthorized';
     if (!last?.fromStdin || !answerWasRefused) throw d.fail(problem);

@@ -36,6 +36,8 @@ export interface DriverMemory {
   /** The last answer sent: a problem on the same step is the server's reply to it. */
   last: { step: AskStep; fromStdin: boolean } | undefined;
   wrongKeys: number;
+  /** The setup request a sign-in restart was already reported for. */
+  restartedFor: string | undefined;
   keySaved: boolean;
   methodChoices: number;
   registrationChecked: boolean;
@@ -56,6 +58,7 @@ export class Driver {
     used: new Set(),
     last: undefined,
     wrongKeys: 0,
+    restartedFor: undefined,
     keySaved: false,
     methodChoices: 0,
     registrationChecked: false,
