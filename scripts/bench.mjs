@@ -53,6 +53,30 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 
+/** Milliseconds until the Ink wizard's first frame (its title) shows in a real pseudo-terminal (`script`). */
+async function firstFrame(url) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    const env = { ...process.env, XDG_CONFIG_HOME: `${root}.tmp/bench-config` };
+    delete env.CI; // CI=true would pick the plain mode
+    const child = spawn('script', ['-qfc', `node ${cli} --base-url ${url}`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((resolve) => {
+      let seen = '';
+      child.stdout.on('data', (chunk) => {
+        seen += chunk;
+        if (seen.includes('Beeper setup')) {
+          times.push(Number(process.hrtime.bigint() - started) / 1e6);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', resolve);
+    });
+  }
+  return times.length ? median(times) : undefined;
+}
+
 const baseline = measure(['-e', '0']);
 const sim = await startSimulator();
 const cases = [
@@ -61,6 +85,8 @@ const cases = [
   ['status --json (simulator)', ['status', '--json', '--base-url', sim.url]],
 ];
 const rows = cases.map(([name, args]) => ({ name, ...measure([cli, ...args], { XDG_CONFIG_HOME: `${root}.tmp/bench-config` }) }));
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const wizardMs = hasScript ? await firstFrame(sim.url) : undefined;
 sim.stop();
 
 const bundle = readFileSync(cli);
@@ -71,4 +97,6 @@ for (const row of rows) {
   const ratio = row.ms / baseline.ms;
   console.log(`${row.name.padEnd(28)} ${format(row.ms).padStart(5)} ms  ×${ratio.toFixed(2)} of baseline  ${format(row.mb, 1)} MB peak RSS`);
 }
+if (wizardMs !== undefined) console.log(`${'wizard first frame (pty)'.padEnd(28)} ${format(wizardMs).padStart(5)} ms  ×${(wizardMs / baseline.ms).toFixed(2)} of baseline`);
+else console.log('wizard first frame: skipped (no `script` command for a pseudo-terminal)');
 console.log(`bundle dist/cli.js: ${(statSync(cli).size / 1024).toFixed(0)} kB, ${(gzipSync(bundle).length / 1024).toFixed(0)} kB gzipped`);
