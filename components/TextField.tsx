@@ -30,6 +30,9 @@ export interface TextFieldProps {
 }
 
 const dropLineBreaks = (text: string) => text.replace(/[\r\n]+/g, '');
+const BACKSPACES = /^[\x7f\b]+$/;
+/** Whatever the filter left, control characters never become part of a value. */
+const stripControls = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 
 export function TextField({
   value,
@@ -77,15 +80,20 @@ export function TextField({
     }
     if (key.leftArrow) return change(current, Math.max(0, at - 1));
     if (key.rightArrow) return change(current, Math.min(current.length, at + 1));
-    if (key.backspace || key.delete) {
-      if (at === 0) return;
-      change(current.slice(0, at - 1) + current.slice(at), at - 1);
+    // Over SSH keys arrive in bursts: "\x7f\x7f\x7f" is three Backspaces, not text.
+    const erased = key.backspace || key.delete ? 1 : BACKSPACES.test(input) ? input.length : 0;
+    if (erased > 0) {
+      const from = Math.max(0, at - erased);
+      if (from !== at) change(current.slice(0, from) + current.slice(at), from);
       return;
     }
-    let inserted = filter(input);
+    // "123456\r" in one burst is the text, then Enter; a paste with several line breaks is only text.
+    const typedThenEnter = /^[^\r\n]+\r$/.test(input);
+    let inserted = stripControls(filter(typedThenEnter ? input.slice(0, -1) : input));
     if (maxLength !== undefined) inserted = inserted.slice(0, Math.max(0, maxLength - current.length));
-    if (inserted === '') return;
-    change(current.slice(0, at) + inserted + current.slice(at), at + inserted.length);
+    const next = current.slice(0, at) + inserted + current.slice(at);
+    if (inserted !== '') change(next, at + inserted.length);
+    if (typedThenEnter) onSubmit?.(next);
   }, focus);
 
   if (value === '' && placeholder) {

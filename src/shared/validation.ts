@@ -2,7 +2,8 @@
 
 /** Deliberately loose: one @, something on both sides, a dot in the domain, no spaces. */
 export function isPlausibleEmail(text: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text.trim());
+  const email = text.trim();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && !/[\u0000-\u001f\u007f]/.test(email);
 }
 
 export function emailProblem(text: string): string | undefined {

@@ -26,6 +26,23 @@ describe('EmailStep', () => {
     expect(onEvent).not.toHaveBeenCalled();
   });
 
+  it('treats a burst of Backspaces as Backspaces and never keeps control characters', async () => {
+    const onEvent = events();
+    const ui = renderAt(<EmailStep email="" onEvent={onEvent} />);
+    await ui.type('alice@example.comXXX');
+    await ui.type('\x7f\x7f\x7f');
+    await ui.type('\x1b\x01');
+    await ui.press('enter');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'SUBMIT_EMAIL', email: 'alice@example.com' });
+  });
+
+  it('text and Enter in one burst submit the text', async () => {
+    const onEvent = events();
+    const ui = renderAt(<EmailStep email="" onEvent={onEvent} />);
+    await ui.type('carol@example.com\r');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'SUBMIT_EMAIL', email: 'carol@example.com' });
+  });
+
   it('sends the trimmed address, even when Enter follows a paste at once', async () => {
     const onEvent = events();
     const ui = renderAt(<EmailStep email="" onEvent={onEvent} />);
