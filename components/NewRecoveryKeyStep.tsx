@@ -64,7 +64,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
         storage.copy(formatRecoveryKey(recoveryKey));
         setStatus({
           tone: 'info',
-          text: 'Sent the key to your clipboard (OSC 52). Terminals cannot confirm it arrived: paste it somewhere to check. In tmux this needs "set -g allow-passthrough on".',
+          text: 'Sent the key to your clipboard (OSC 52). Terminals cannot confirm it arrived: paste it somewhere to check. In tmux this needs "set -g set-clipboard on".',
         });
       } else if (input === 's') {
         setStage('save');

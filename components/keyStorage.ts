@@ -32,10 +32,10 @@ export async function saveKeyFile(path: string, key: string, home: string = home
 }
 
 /** The real thing: OSC 52 through `write` (the terminal), files under the home folder. */
-export function createKeyStorage(write: (data: string) => void, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): KeyStorage {
+export function createKeyStorage(write: (data: string) => void, home: string = homedir()): KeyStorage {
   return {
     defaultPath: DEFAULT_KEY_FILE,
-    copy: (text) => write(osc52(text, env)),
+    copy: (text) => write(osc52(text)),
     save: (path, text) => saveKeyFile(path, text, home),
   };
 }

@@ -7,11 +7,11 @@ export function hyperlink(url: string, text: string = url): string {
 
 /**
  * Puts `text` on the clipboard of the terminal the user sits at, even over
- * SSH. Inside tmux the sequence is wrapped in a passthrough (tmux needs
- * `set-clipboard on` or `allow-passthrough on`). Success cannot be read back.
+ * SSH. Sent plain inside tmux too: with `set-clipboard on` tmux takes it into
+ * its buffer and hands it on to the outer terminal (a passthrough wrapper
+ * would need `allow-passthrough`, and skip tmux's own buffer). Success cannot
+ * be read back.
  */
-export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const sequence = `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
-  if (!env.TMUX) return sequence;
-  return `\u001BPtmux;${sequence.replaceAll('\u001B', '\u001B\u001B')}\u001B\\`;
+export function osc52(text: string): string {
+  return `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
 }
