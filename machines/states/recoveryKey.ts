@@ -89,7 +89,11 @@ export const newRecoveryKey = flow.createStateConfig({
     creationFailed: {
       on: {
         RETRY: { target: 'creating', actions: 'clearProblem' },
-        BACK: { target: '#setup.route', actions: 'clearProblem' },
+        // A lost-key reset goes back to its warning (where the old key is entered); a new account has nothing to go back to.
+        BACK: [
+          { guard: ({ context }) => context.newKeyReason === 'lost-key', target: 'warning', actions: 'clearProblem' },
+          { target: '#setup.route', actions: 'clearProblem' },
+        ],
       },
     },
     /** Shown once; the UI decides how the user proves it is saved. */

@@ -140,6 +140,16 @@ describe('reset the recovery key', () => {
     expect(revealed(flow.context().newRecoveryKey)).toBe(NEW_KEY);
   });
 
+  it('a wrong old key: BACK returns to the warning to enter it again, not further', async () => {
+    const flow = await atWarning();
+    flow.server.next('resetRecoveryKey', httpError(400, 'WRONG_RECOVERY_KEY', 'That recovery key does not belong to this account.'));
+    await flow.send({ type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(RECOVERY_KEY) });
+    expect(flow.state()).toBe('newRecoveryKey.creationFailed');
+    await flow.send({ type: 'BACK' });
+    expect(flow.state()).toBe('newRecoveryKey.warning');
+    expect(flow.context().problem).toBeUndefined();
+  });
+
   it('BACK from the warning sends nothing and returns to where the server stands', async () => {
     const flow = await atWarning();
     await flow.send({ type: 'BACK' });

@@ -166,13 +166,15 @@ describe('recovery keys (simulator)', () => {
     expect(flow.keyOf(ALICE)).toBe(fresh);
   });
 
-  it('reset with a wrong (well-formed) existing key: the server refuses, retry works', async () => {
+  it('reset with a wrong (well-formed) existing key: the server refuses; back to the warning, then without it', async () => {
     const flow = await simAtChooseMethod();
     flow.send({ type: 'FORGOT_RECOVERY_KEY' });
     flow.send({ type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(OTHER_KEY) });
     await flow.until('newRecoveryKey.creationFailed');
     expect(flow.context().problem).toMatchObject({ code: 'WRONG_RECOVERY_KEY' });
     flow.send({ type: 'BACK' });
-    await flow.until('chooseMethod');
+    await flow.until('newRecoveryKey.warning');
+    flow.send({ type: 'CONFIRM_RESET' });
+    await flow.until('newRecoveryKey.showingKey');
   });
 });
