@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { Notice, SetupEvent } from '../machines/setupMachine.js';
 import { useKeyHints } from './KeyHints.js';
+import { useTheme } from './theme.js';
 import { Say } from './Say.js';
 import { Select, type SelectItem } from './Select.js';
 import { Para } from './Para.js';
@@ -26,6 +27,7 @@ const EVENTS: Record<MethodChoice, SetupEvent> = {
 };
 
 export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: ChooseMethodStepProps) {
+  const theme = useTheme();
   const items: SelectItem<MethodChoice>[] = choices.map((choice) => {
     switch (choice) {
       case 'incoming':
@@ -46,7 +48,7 @@ export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: Cho
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [choices.join(',')]);
   useKeyHints([
-    { keys: '↑↓', label: 'choose' },
+    { keys: theme.glyph.upDown, label: 'choose' },
     { keys: 'Enter', label: 'continue' },
   ]);
 

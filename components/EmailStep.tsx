@@ -52,7 +52,9 @@ export function EmailStep({ email, problem, notice, tokenSource, onEvent }: Emai
       </Para>
       <Box flexDirection="column">
         <Box>
-          <Text>Email: </Text>
+          <Box flexShrink={0}>
+            <Text>Email: </Text>
+          </Box>
           <TextField
             value={value}
             onChange={(next) => {

@@ -4,12 +4,14 @@ import type { SetupEvent } from '../machines/setupMachine.js';
 import { useKeyHints } from './KeyHints.js';
 import { useKeys } from './hooks.js';
 import { Para } from './Para.js';
+import { useTheme } from './theme.js';
 
 export interface NewKeyIntroStepProps {
   onEvent: (event: SetupEvent) => void;
 }
 
 export function NewKeyIntroStep({ onEvent }: NewKeyIntroStepProps) {
+  const theme = useTheme();
   useKeyHints([{ keys: 'Enter', label: 'create my recovery key' }]);
   useKeys((_input, key) => {
     if (key.return) onEvent({ type: 'CREATE_RECOVERY_KEY' });
@@ -22,8 +24,8 @@ export function NewKeyIntroStep({ onEvent }: NewKeyIntroStepProps) {
         when no other device of yours is at hand.
       </Para>
       <Para>
-        Beeper shows the key once, on the next screen. Keep it somewhere safe, like a password manager — not on this machine
-        alone.
+        Beeper shows the key once, on the next screen. Keep it somewhere safe, like a password manager {theme.glyph.dash} not on this
+        machine alone.
       </Para>
     </Box>
   );

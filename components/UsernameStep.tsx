@@ -31,7 +31,7 @@ export function UsernameStep({ copy, suggestions, username, email, problem, onEv
   const [edited, setEdited] = useState(false);
   useKeyHints([
     { keys: 'Enter', label: copy.submit || 'continue' },
-    ...(suggestions.length > 1 ? [{ keys: '↑↓', label: 'suggestions' }] : []),
+    ...(suggestions.length > 1 ? [{ keys: theme.glyph.upDown, label: 'suggestions' }] : []),
   ]);
 
   useKeys((_input, key) => {

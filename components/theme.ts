@@ -51,6 +51,9 @@ export interface Theme {
     separator: string;
     mask: string;
     ellipsis: string;
+    /** The arrow keys, as a key hint: "↑↓". */
+    upDown: string;
+    dash: string;
   };
   spinner: 'dots' | 'line';
   border: 'round' | 'classic';
@@ -84,6 +87,8 @@ export function makeTheme(caps: TerminalCaps): Theme {
       separator: u ? ' · ' : ' | ',
       mask: u ? '•' : '*',
       ellipsis: u ? '…' : '...',
+      upDown: u ? '↑↓' : 'Up/Down',
+      dash: u ? '—' : '-',
     },
     spinner: u ? 'dots' : 'line',
     border: u ? 'round' : 'classic',

@@ -27,7 +27,8 @@ export async function startDemo(): Promise<{ baseUrl: string; handle: DemoHandle
     alice
       ? `Try ${alice.email} (existing account with a phone, "${alice.otherDeviceName}"), or any other email for a new account.`
       : 'Any email creates a new account.',
-    ...(alice?.recoveryKey ? [`${alice.email.split('@')[0]}'s recovery key: ${alice.recoveryKey}`] : []),
+    // Every existing account's key: whichever one the user signs in as, the key steps can be finished.
+    ...accounts.filter((account) => account.recoveryKey).map((account) => `${account.email.split('@')[0]}'s recovery key: ${account.recoveryKey}`),
   ];
 
   const handle: DemoHandle = {

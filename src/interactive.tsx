@@ -65,6 +65,10 @@ function Root({ actor, context, onDebugLine }: RootProps) {
 /** The one line printed after Ctrl-C: how to carry on from here. */
 function stopLine(ctx: RunContext, context: SetupContext): string {
   if (ctx.demo) return 'Demo stopped; the simulated Beeper stops with it. Run beeper-setup --demo to start over.';
+  if (context.newRecoveryKey) {
+    // A key shown but never confirmed is not the account's key: a copy saved from that screen unlocks nothing.
+    return 'Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run beeper-setup again to make a new one.';
+  }
   if (context.problem?.kind === 'unreachable') {
     return `Stopped. Run beeper-setup again once Beeper answers at ${ctx.baseUrl}, or point it elsewhere with --base-url.`;
   }
