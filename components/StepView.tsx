@@ -17,7 +17,7 @@ import { useNow, useSinceChange } from './hooks.js';
 import type { KeyStorage } from './keyStorage.js';
 import { NewKeyIntroStep } from './NewKeyIntroStep.js';
 import { NewRecoveryKeyStep } from './NewRecoveryKeyStep.js';
-import { explainProblem, problemDetails } from './problemText.js';
+import { explainProblem, inlineProblem, problemDetails } from './problemText.js';
 import { QrStep } from './QrStep.js';
 import { ReadyStep } from './ReadyStep.js';
 import { RecoveryKeyStep } from './RecoveryKeyStep.js';
@@ -70,6 +70,7 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
   const coolingDown = snapshot.matches({ signIn: { enterCode: 'coolingDown' } });
   const now = useNow(1000, coolingDown);
   const problem = context.problem;
+  const fieldProblem = problem && inlineProblem(problem, { baseUrl });
   const verification = context.verification;
   const deviceName = verification?.otherDevice?.name ?? verification?.otherDevice?.id;
   // A poll failure leaves both a count and its problem; the count alone can outlive a step change.
@@ -88,20 +89,20 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
 
   // ── Sign-in ───────────────────────────────────────────────────────────
   if (m({ signIn: 'starting' })) return wait('Starting sign-in');
-  if (m({ signIn: 'enterEmail' })) return <EmailStep email={context.email} problem={problem} notice={context.notice} tokenSource={tokenSource} onEvent={send} />;
+  if (m({ signIn: 'enterEmail' })) return <EmailStep email={context.email} problem={fieldProblem} notice={context.notice} tokenSource={tokenSource} onEvent={send} />;
   if (m({ signIn: 'sendingCode' })) return wait(`Sending a sign-in code to ${context.email}`);
   if (m({ signIn: 'restarting' })) return wait(`Sending a new code to ${context.email}`);
   if (m({ signIn: 'enterCode' })) {
     const left = coolingDown ? Math.max(1, Math.ceil((since + context.resendCooldownMs - now) / 1000)) : 0;
-    return <CodeStep email={context.email} problem={problem} notice={context.notice} resendInSeconds={left} onEvent={send} />;
+    return <CodeStep email={context.email} problem={fieldProblem} notice={context.notice} resendInSeconds={left} onEvent={send} />;
   }
   if (m({ signIn: 'checkingCode' })) return wait('Checking the code');
   if (m({ signIn: 'chooseUsername' }) && context.registration) {
     const { copy, usernameSuggestions } = context.registration;
-    return <UsernameStep copy={copy} suggestions={usernameSuggestions} username={context.username} email={context.email} problem={problem} onEvent={send} />;
+    return <UsernameStep copy={copy} suggestions={usernameSuggestions} username={context.username} email={context.email} problem={fieldProblem} onEvent={send} />;
   }
   if (m({ signIn: 'reviewTerms' }) && context.registration) {
-    return <TermsStep copy={context.registration.copy} username={context.username} problem={problem} onEvent={send} />;
+    return <TermsStep copy={context.registration.copy} username={context.username} problem={fieldProblem} onEvent={send} />;
   }
   if (m({ signIn: 'registering' })) return wait(`Creating the account ${context.username}`);
 
@@ -119,7 +120,7 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
     return (
       <RecoveryKeyStep
         draft={context.recoveryKeyDraft?.reveal() ?? ''}
-        problem={problem}
+        problem={fieldProblem}
         canGoBack={snapshot.can({ type: 'BACK' })}
         unlockOnly={context.session?.state === 'needs-secrets'}
         onEvent={send}
@@ -128,7 +129,7 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
   }
   if (m('verifyingRecoveryKey')) return wait('Checking the recovery key');
   if (m({ newRecoveryKey: 'intro' })) return <NewKeyIntroStep onEvent={send} />;
-  if (m({ newRecoveryKey: 'warning' })) return <ResetWarningStep problem={problem} onEvent={send} />;
+  if (m({ newRecoveryKey: 'warning' })) return <ResetWarningStep problem={fieldProblem} onEvent={send} />;
   if (m({ newRecoveryKey: 'creating' })) return wait('Creating a new recovery key');
   if (m({ newRecoveryKey: 'creationFailed' }) && problem) {
     const wrongOldKey = problem.code === 'WRONG_RECOVERY_KEY';
@@ -146,7 +147,7 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
       <NewRecoveryKeyStep
         recoveryKey={context.newRecoveryKey.reveal()}
         reason={context.newKeyReason}
-        problem={problem}
+        problem={fieldProblem}
         storage={storage}
         width={columns}
         onEvent={send}
@@ -187,12 +188,15 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
   }
   if (m({ deviceVerification: 'failed' })) {
     const mismatch = verification?.error?.code === 'm.mismatched_sas' || verification?.error?.code === 'm.key_mismatch';
-    const reason = verification?.error?.reason ?? (problem ? explainProblem(problem, { baseUrl }).message : 'The verification ended.');
+    // Stopped by a device (its reason), or one of our calls failed (then it is our connection, not the verification).
+    const stoppedBy = verification?.error?.reason;
+    const failedCall = !stoppedBy && problem ? explainProblem(problem, { baseUrl }) : undefined;
+    const reason = stoppedBy ?? failedCall?.message ?? 'The verification ended.';
     return (
       <ErrorStep
-        title={mismatch ? 'The devices did not match' : 'Verification stopped'}
+        title={mismatch ? 'The devices did not match' : failedCall ? "Couldn't continue the verification" : 'Verification stopped'}
         message={mismatch ? `${reason} For your safety the verification was stopped.` : reason}
-        fix="Try again, or use your recovery key instead."
+        fix={failedCall?.fix ? `${failedCall.fix} Or use your recovery key instead.` : 'Try again, or use your recovery key instead.'}
         details={details}
         actions={[
           { key: 'Enter', label: 'try again', event: { type: 'RETRY' } },

@@ -86,6 +86,17 @@ export function explainProblem(problem: Problem, where: { baseUrl: string }): Ex
   }
 }
 
+/**
+ * A problem shown inside a step (under a field): the server's own words when
+ * it refused what was entered, else what happened and what fixes it — never a
+ * bare "Simulated failure (HTTP 503)" next to a field that looks fine.
+ */
+export function inlineProblem(problem: Problem, where: { baseUrl: string }): Problem {
+  if (problem.kind === 'rejected' || problem.kind === 'unauthorized' || problem.kind === 'sign-in-expired') return problem;
+  const text = explainProblem(problem, where);
+  return { ...problem, message: [text.message, text.fix].filter(Boolean).join(' ') };
+}
+
 /** The details --debug adds: call, status, server code, raw message. */
 export function problemDetails(problem: Problem): string[] {
   return [

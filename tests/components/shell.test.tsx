@@ -81,6 +81,26 @@ describe('StepView picks the step from the snapshot', () => {
     );
     expect(stopped.ui.text()).toContain('The devices did not match');
     expect(stopped.ui.text()).toContain('The emojis did not match. For your safety the verification was stopped.');
+
+    const callFailed = show(
+      snapshotAt(
+        { deviceVerification: 'failed' },
+        { session: session('needs-verification'), problem: { kind: 'server', status: 503, message: 'Service Unavailable' } },
+      ),
+    );
+    expect(callFailed.ui.text()).toContain("Couldn't continue the verification");
+    expect(callFailed.ui.text()).toContain('Beeper said: Service Unavailable');
+    expect(callFailed.ui.text()).toContain('Wait a moment and try again.');
+  });
+
+  it('a failed call under a field explains itself and says what to do, unlike a refused answer', () => {
+    const failed = show(snapshotAt('enterRecoveryKey', { session: session('needs-verification'), problem: { kind: 'server', status: 503, message: 'Service Unavailable' } }));
+    expect(failed.ui.text()).toContain('Beeper said: Service Unavailable Wait a moment and try again.');
+    const refused = show(
+      snapshotAt('enterRecoveryKey', { session: session('needs-verification'), problem: { kind: 'rejected', status: 400, code: 'WRONG_RECOVERY_KEY', message: 'That recovery key does not belong to this account.' } }),
+    );
+    expect(refused.ui.text()).toContain('That is a recovery key, but not the one for this account.');
+    expect(refused.ui.text()).not.toContain('Wait a moment');
   });
 
   it('waits with a reason and says when polling keeps failing', () => {
