@@ -8,7 +8,7 @@ import { CODE_LENGTH, cleanCode, codeProblem } from '../src/shared/validation.js
 import { useKeyHints } from './KeyHints.js';
 import { codeProblemText } from './problemText.js';
 import { Say } from './Say.js';
-import { TextField } from './TextField.js';
+import { LabeledField } from './LabeledField.js';
 import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
@@ -57,24 +57,21 @@ export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: C
       <Para>
         We sent a {CODE_LENGTH}-digit code to <Text bold>{email}</Text>. Enter it here.
       </Para>
-      <Box flexDirection="column">
-        <Box>
-          <Text>Code: </Text>
-          <TextField
-            value={value}
-            onChange={(next) => {
-              setValue(next);
-              setLocalProblem(undefined);
-            }}
-            onSubmit={submit}
-            filter={cleanCode}
-            maxLength={CODE_LENGTH}
-            placeholder={`${CODE_LENGTH} digits`}
-          />
-        </Box>
+      <LabeledField
+        label="Code"
+        value={value}
+        onChange={(next) => {
+          setValue(next);
+          setLocalProblem(undefined);
+        }}
+        onSubmit={submit}
+        filter={cleanCode}
+        maxLength={CODE_LENGTH}
+        placeholder={`${CODE_LENGTH} digits`}
+      >
         {localProblem ? <Say tone="error">{localProblem}</Say> : null}
         {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
-      </Box>
+      </LabeledField>
       <Para color={theme.color.muted}>
         {canResend
           ? 'No email? Check spam, or press Ctrl-R to send a new code.'

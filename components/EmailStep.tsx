@@ -6,7 +6,7 @@ import type { Problem } from '../machines/problems.js';
 import { emailProblem } from '../src/shared/validation.js';
 import { useKeyHints } from './KeyHints.js';
 import { Say } from './Say.js';
-import { TextField } from './TextField.js';
+import { LabeledField } from './LabeledField.js';
 import { Para } from './Para.js';
 
 export interface EmailStepProps {
@@ -50,25 +50,20 @@ export function EmailStep({ email, problem, notice, tokenSource, onEvent }: Emai
       <Para>
         Enter the email address of your Beeper account. New to Beeper? Enter your email and you can create an account.
       </Para>
-      <Box flexDirection="column">
-        <Box>
-          <Box flexShrink={0}>
-            <Text>Email: </Text>
-          </Box>
-          <TextField
-            value={value}
-            onChange={(next) => {
-              setValue(next);
-              setEdited(true);
-              setLocalProblem(undefined);
-            }}
-            onSubmit={submit}
-            placeholder="you@example.com"
-          />
-        </Box>
+      <LabeledField
+        label="Email"
+        value={value}
+        onChange={(next) => {
+          setValue(next);
+          setEdited(true);
+          setLocalProblem(undefined);
+        }}
+        onSubmit={submit}
+        placeholder="you@example.com"
+      >
         {localProblem ? <Say tone="error">{localProblem}</Say> : null}
         {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
-      </Box>
+      </LabeledField>
     </Box>
   );
 }

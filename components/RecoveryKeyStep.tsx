@@ -11,7 +11,7 @@ import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, stripW
 import { Secret } from '../src/shared/secret.js';
 import { useKeyHints } from './KeyHints.js';
 import { Say } from './Say.js';
-import { TextField } from './TextField.js';
+import { LabeledField } from './LabeledField.js';
 import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
@@ -75,24 +75,19 @@ export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, onEvent
         Enter the recovery key you saved when you set up encrypted messages (12 groups of 4 characters, starting with
         Es). Pasting it with spaces or line breaks is fine.
       </Para>
-      <Box flexDirection="column">
-        <Box>
-          <Box flexShrink={0}>
-            <Text>Key: </Text>
-          </Box>
-          <TextField
-            value={value}
-            onChange={(next) => {
-              setValue(next);
-              setTried(false);
-            }}
-            onSubmit={submit}
-            filter={stripWhitespace}
-            format={formatRecoveryKey}
-            mask={revealed ? undefined : theme.glyph.mask}
-            placeholder={`EsT${theme.glyph.ellipsis} (hidden as you type; Tab shows it)`}
-          />
-        </Box>
+      <LabeledField
+        label="Key"
+        value={value}
+        onChange={(next) => {
+          setValue(next);
+          setTried(false);
+        }}
+        onSubmit={submit}
+        filter={stripWhitespace}
+        format={formatRecoveryKey}
+        mask={revealed ? undefined : theme.glyph.mask}
+        placeholder={`EsT${theme.glyph.ellipsis} (hidden as you type; Tab shows it)`}
+      >
         {wrongKey ? (
           <Say tone="error">That is a recovery key, but not the one for this account. Check you have the right key.</Say>
         ) : live && (live.tone !== 'info' || tried) ? (
@@ -105,7 +100,7 @@ export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, onEvent
           <Say tone="error">{describeRecoveryKeyProblem('empty')}</Say>
         ) : null}
         {otherProblem ? <Say tone="error">{otherProblem}</Say> : null}
-      </Box>
+      </LabeledField>
     </Box>
   );
 }

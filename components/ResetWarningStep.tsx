@@ -11,7 +11,7 @@ import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, stripW
 import { Secret } from '../src/shared/secret.js';
 import { useKeyHints } from './KeyHints.js';
 import { Bullet, Say } from './Say.js';
-import { TextField } from './TextField.js';
+import { LabeledField } from './LabeledField.js';
 import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
@@ -58,25 +58,22 @@ export function ResetWarningStep({ problem: refused, onEvent }: ResetWarningStep
       </Box>
       <Box flexDirection="column">
         <Para>If you do have the old key, enter it to keep old backups readable (optional):</Para>
-        <Box>
-          <Box flexShrink={0}>
-            <Text>Old key: </Text>
-          </Box>
-          <TextField
-            value={oldKey}
-            onChange={(next) => {
-              setOldKey(next);
-              setArmed(false);
-              setProblem(undefined);
-            }}
-            onSubmit={submit}
-            filter={stripWhitespace}
-            format={formatRecoveryKey}
-            mask={theme.glyph.mask}
-            placeholder="leave empty if you lost it"
-          />
-        </Box>
-        {problem ? <Say tone="error">{problem}</Say> : refused && oldKey !== '' ? <Say tone="error">{refused.message}</Say> : null}
+        <LabeledField
+          label="Old key"
+          value={oldKey}
+          onChange={(next) => {
+            setOldKey(next);
+            setArmed(false);
+            setProblem(undefined);
+          }}
+          onSubmit={submit}
+          filter={stripWhitespace}
+          format={formatRecoveryKey}
+          mask={theme.glyph.mask}
+          placeholder="leave empty if you lost it"
+        >
+          {problem ? <Say tone="error">{problem}</Say> : refused && oldKey !== '' ? <Say tone="error">{refused.message}</Say> : null}
+        </LabeledField>
       </Box>
       {armed ? (
         <Say tone="warning">Reset without the old key? Press Enter again to make a new key, or Esc to go back.</Say>

@@ -7,7 +7,7 @@ import type { RegistrationCopy } from '../src/api/types.js';
 import { usernameProblem } from '../src/shared/validation.js';
 import { useKeyHints } from './KeyHints.js';
 import { Say } from './Say.js';
-import { TextField } from './TextField.js';
+import { LabeledField } from './LabeledField.js';
 import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
@@ -58,24 +58,21 @@ export function UsernameStep({ copy, suggestions, username, email, problem, onEv
       <Para>
         There is no Beeper account for <Text bold>{email}</Text> yet. Pick a username to create one.
       </Para>
-      <Box flexDirection="column">
-        <Box>
-          <Text>{copy.usernamePlaceholder}: </Text>
-          <TextField
-            value={value}
-            onChange={(next) => {
-              setValue(next);
-              setEdited(true);
-              setLocalProblem(undefined);
-            }}
-            onSubmit={submit}
-            filter={(text) => text.replace(/\s+/g, '')}
-            placeholder={copy.usernamePlaceholder}
-          />
-        </Box>
+      <LabeledField
+        label={copy.usernamePlaceholder}
+        value={value}
+        onChange={(next) => {
+          setValue(next);
+          setEdited(true);
+          setLocalProblem(undefined);
+        }}
+        onSubmit={submit}
+        filter={(text) => text.replace(/\s+/g, '')}
+        placeholder={copy.usernamePlaceholder}
+      >
         {localProblem ? <Say tone="error">{localProblem}</Say> : null}
         {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
-      </Box>
+      </LabeledField>
       {suggestions.length > 0 ? (
         <Para>
           <Text color={theme.color.muted}>Suggestions: </Text>
