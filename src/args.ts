@@ -94,7 +94,8 @@ Connection
 
 Answers (for scripts; without a terminal these replace the prompts)
   --email EMAIL             the Beeper account's email address
-  --code CODE               the emailed sign-in code (else read from stdin when needed)
+  --code CODE               the emailed code, for a rerun that continues the pending sign-in
+                            (else the code is read from stdin when needed)
   --username NAME           username for a new account
   --accept-terms            agree to Beeper's Terms of Use and Privacy Policy (new accounts)
   --verify METHOD           device | recovery-key | reset
