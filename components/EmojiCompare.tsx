@@ -6,13 +6,13 @@
  * Without emoji support only the names and the numbers are shown.
  */
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { SasEmoji } from '../src/shared/sas.js';
 import { useKeyHints } from './KeyHints.js';
 import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
+import { Busy } from './Say.js';
 
 export interface EmojiCompareProps {
   emojis: SasEmoji[];
@@ -77,16 +77,9 @@ export function EmojiCompare({ emojis, decimals, deviceName, waiting, onEvent }:
         </Text>
       ) : null}
       {waiting ? (
-        <Box>
-          <Box flexShrink={0} marginRight={1}>
-            <Text color={theme.color.accent}>
-              <Spinner type={theme.spinner} />
-            </Text>
-          </Box>
-          <Para>
-            You said they match. Waiting for {other} to confirm too{theme.glyph.ellipsis}
-          </Para>
-        </Box>
+        <Busy>
+          You said they match. Waiting for {other} to confirm too{theme.glyph.ellipsis}
+        </Busy>
       ) : (
         <Para>
           Press <Text bold>y</Text> if they match, <Text bold>n</Text> if they don't.

@@ -1,5 +1,6 @@
 /** One status line with a glyph and a theme tone: errors, warnings, confirmations, hints. */
 import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
 import type { ReactNode } from 'react';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
@@ -32,6 +33,21 @@ export function Bullet({ children }: { children: ReactNode }) {
     <Box>
       <Box flexShrink={0} marginRight={1}>
         <Text>{theme.glyph.bullet}</Text>
+      </Box>
+      <Para>{children}</Para>
+    </Box>
+  );
+}
+
+/** Something under way: a spinner, then what we are waiting for (wrapped lines stay beside the spinner). */
+export function Busy({ children }: { children: ReactNode }) {
+  const theme = useTheme();
+  return (
+    <Box>
+      <Box flexShrink={0} marginRight={1}>
+        <Text color={theme.color.accent}>
+          <Spinner type={theme.spinner} />
+        </Text>
       </Box>
       <Para>{children}</Para>
     </Box>

@@ -3,12 +3,12 @@
  * we wait for, the elapsed time, and a line when the connection keeps failing.
  */
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import { useKeyHints } from './KeyHints.js';
 import { formatElapsed, useKeys, useNow } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
+import { Busy } from './Say.js';
 
 export interface WaitAction {
   /** The key, as typed (e.g. "r"), or "Esc". */
@@ -42,17 +42,10 @@ export function WaitingStep({ title, detail, since, retrying, actions = [], onEv
 
   return (
     <Box flexDirection="column" gap={1}>
-      <Box>
-        <Box flexShrink={0} marginRight={1}>
-          <Text color={theme.color.accent}>
-            <Spinner type={theme.spinner} />
-          </Text>
-        </Box>
-        <Para>
-          {title}
-          {theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
-        </Para>
-      </Box>
+      <Busy>
+        {title}
+        {theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
+      </Busy>
       {detail ? <Para>{detail}</Para> : null}
       {retrying ? (
         <Para color={theme.color.warning}>

@@ -1,4 +1,5 @@
 /** Snapshots of the real machine at chosen states, for testing the shell without HTTP. */
+import { createActor } from 'xstate';
 import type { SetupApi } from '../../machines/api.js';
 import { setupMachine, type SetupContext } from '../../machines/setupMachine.js';
 import type { AppInfo, Session, Verification } from '../../src/api/types.js';
@@ -37,37 +38,11 @@ export function verification(extra: Partial<Verification> = {}): Verification {
   };
 }
 
+/** The machine's own initial context (so new fields need no fixture change), set up for rendering steps. */
+const initialContext = createActor(setupMachine, { input: { api: {} as SetupApi } }).getSnapshot().context;
+
 export function context(overrides: Partial<SetupContext> = {}): SetupContext {
-  return {
-    api: {} as SetupApi,
-    accessToken: undefined,
-    app: APP,
-    session: undefined,
-    email: 'alice@example.com',
-    setupRequestID: 'req',
-    code: undefined,
-    registration: undefined,
-    username: '',
-    recoveryKeyDraft: undefined,
-    existingRecoveryKey: undefined,
-    newRecoveryKey: undefined,
-    newKeyReason: 'lost-key',
-    verification: undefined,
-    incomingVerification: undefined,
-    sasConfirmed: false,
-    sasStarted: false,
-    preferEmoji: false,
-    leaveTo: 'chooseMethod',
-    rejectCode: 'm.user',
-    problem: undefined,
-    notice: undefined,
-    pollFailures: 0,
-    pollIntervalMs: 1000,
-    maxPollBackoffMs: 10_000,
-    resendCooldownMs: 30_000,
-    waitTimeoutMs: undefined,
-    ...overrides,
-  };
+  return { ...initialContext, app: APP, email: 'alice@example.com', setupRequestID: 'req', ...overrides };
 }
 
 export function snapshotAt(value: Parameters<typeof setupMachine.resolveState>[0]['value'], overrides: Partial<SetupContext> = {}): SetupSnapshot {
