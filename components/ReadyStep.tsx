@@ -10,9 +10,11 @@ export interface ReadyStepProps {
   homeserver?: string | undefined;
   /** "Beeper Server 4.2.1 on 127.0.0.1:23373". */
   target: string;
+  /** --demo: next steps point at a real setup, since the simulator stops with the wizard. */
+  simulated?: boolean | undefined;
 }
 
-export function ReadyStep({ userID, deviceID, homeserver, target }: ReadyStepProps) {
+export function ReadyStep({ userID, deviceID, homeserver, target, simulated = false }: ReadyStepProps) {
   const theme = useTheme();
   const rows: [string, string | undefined][] = [
     ['Signed in as', userID],
@@ -39,8 +41,17 @@ export function ReadyStep({ userID, deviceID, homeserver, target }: ReadyStepPro
       </Box>
       <Box flexDirection="column">
         <Text bold>Next</Text>
-        <Bullet>Your chats sync in the background; open Beeper to use them.</Bullet>
-        <Bullet>Check this setup any time with: beeper-setup status</Bullet>
+        {simulated ? (
+          <>
+            <Bullet>That was the simulation; it stops now.</Bullet>
+            <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: beeper-setup</Bullet>
+          </>
+        ) : (
+          <>
+            <Bullet>Your chats sync in the background; open Beeper to use them.</Bullet>
+            <Bullet>Check this setup any time with: beeper-setup status</Bullet>
+          </>
+        )}
       </Box>
     </Box>
   );

@@ -38,6 +38,8 @@ export interface StepViewProps {
   /** Where the token we started with came from, if any. */
   tokenSource?: 'env' | 'saved' | undefined;
   storage: KeyStorage;
+  /** --demo: the app is the in-process simulator, gone when the wizard ends. */
+  simulated?: boolean | undefined;
   /** Room left for the step by the shell. */
   columns: number;
   rows: number;
@@ -63,7 +65,7 @@ export function stepId(snapshot: SetupSnapshot): string {
 const BACK: WaitAction = { key: 'Esc', label: 'back', event: { type: 'BACK' } };
 const USE_KEY: WaitAction = { key: 'r', label: 'use recovery key instead', event: { type: 'USE_RECOVERY_KEY' } };
 
-export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, storage, columns, rows, window }: StepViewProps) {
+export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, storage, simulated = false, columns, rows, window }: StepViewProps) {
   const context = snapshot.context;
   const id = stepId(snapshot);
   const since = useSinceChange(id);
@@ -224,7 +226,7 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
   }
   if (m('ready')) {
     const matrix = context.session?.matrix;
-    return <ReadyStep userID={matrix?.userID} deviceID={matrix?.deviceID} homeserver={matrix?.homeserver} target={target} />;
+    return <ReadyStep userID={matrix?.userID} deviceID={matrix?.deviceID} homeserver={matrix?.homeserver} target={target} simulated={simulated} />;
   }
   if (m('timedOut')) {
     return (

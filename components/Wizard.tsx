@@ -102,6 +102,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
                 debug={debug}
                 tokenSource={tokenSource}
                 storage={storage}
+                simulated={!!demo}
                 columns={width}
                 rows={stepRows}
                 window={{ columns, rows }}

@@ -270,6 +270,9 @@ export class Driver {
         const matrix = context.session?.matrix;
         this.out.say(matrix ? `Ready: ${matrix.userID} is signed in on device ${matrix.deviceID} (${matrix.homeserver}).` : 'Ready.');
         this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
+        if (this.options.verify === 'reset' && !this.memory.keySaved) {
+          this.out.say('This device was already set up, so no new recovery key was made: the account keeps its current key.');
+        }
         if (this.ctx.tokenSource !== 'env') {
           this.out.say(
             !this.options.saveToken

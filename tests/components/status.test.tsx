@@ -66,9 +66,15 @@ describe('ReadyStep', () => {
     }
     expect(widestLine(ui.frame())).toBeLessThanOrEqual(60);
   });
+
+  it('after the demo, points at a real setup instead of a status check that has nothing to talk to', () => {
+    const ui = renderAt(<ReadyStep userID="@alice:beeper.com" target="Beeper Server 4.2.1 on 127.0.0.1:23373 (simulated)" simulated />, { columns: 60 });
+    expect(ui.frame()).toContain('That was the simulation; it stops now.');
+    expect(ui.frame()).not.toContain('beeper-setup status');
+  });
 });
 
-const KINDS: ProblemKind[] = ['unreachable', 'unsupported-build', 'rejected', 'unauthorized', 'sign-in-expired', 'server', 'invalid-response', 'unexpected'];
+const KINDS: ProblemKind[] = ['unreachable', 'unsupported-build', 'not-beeper', 'rejected', 'unauthorized', 'sign-in-expired', 'server', 'invalid-response', 'unexpected'];
 
 describe('problems in words', () => {
   it('explains every kind with a fix, and no stack or internals', () => {

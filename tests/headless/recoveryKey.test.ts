@@ -1,5 +1,5 @@
 /** Existing account, verified with the recovery key: from a file, stdin and the environment; wrong keys. */
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
@@ -68,6 +68,16 @@ describe('headless: recovery key', () => {
     expect(token).toMatch(/^syt_/);
     expect(statSync(join(config, 'beeper-setup/tokens.json')).mode & 0o777).toBe(0o600);
     expect(findSecrets(result.stdout + result.stderr, [token, recoveryKeyOf(sim, EMAIL), ...mailedCodes(sim)])).toEqual([]);
+
+    // A rerun resumes with the saved token; asking for a reset on a ready device says why nothing was made.
+    const newKey = join(dir, 'new-key.txt');
+    const rerun = runCli(['--base-url', sim.url, '--reset-recovery-key', '--new-recovery-key-file', newKey], env);
+    rerun.end();
+    const again = await rerun.result;
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('no new recovery key was made');
+    expect(existsSync(newKey)).toBe(false);
+    expect(sim.control.outbox()).toHaveLength(1);
   });
 
   it('reads the code and then the key from one stdin pipe with --recovery-key-stdin (plain output)', async () => {
