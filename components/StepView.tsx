@@ -70,6 +70,7 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
   const id = stepId(snapshot);
   const since = useSinceChange(id);
   const coolingDown = snapshot.matches({ signIn: { enterCode: 'coolingDown' } });
+  const codeSentAt = useSinceChange(`code-${context.codesSent}`);
   const now = useNow(1000, coolingDown);
   const problem = context.problem;
   const fieldProblem = problem && inlineProblem(problem, { baseUrl });
@@ -95,7 +96,8 @@ export function StepView({ snapshot, send, baseUrl, target, debug, tokenSource, 
   if (m({ signIn: 'sendingCode' })) return wait(`Sending a sign-in code to ${context.email}`);
   if (m({ signIn: 'restarting' })) return wait(`Sending a new code to ${context.email}`);
   if (m({ signIn: 'enterCode' })) {
-    const left = coolingDown ? Math.max(1, Math.ceil((since + context.resendCooldownMs - now) / 1000)) : 0;
+    // Counted from when the code was mailed (not from the last wrong code), like the machine's cooldown.
+    const left = coolingDown ? Math.max(1, Math.ceil((codeSentAt + context.resendCooldownMs - now) / 1000)) : 0;
     return <CodeStep email={context.email} problem={fieldProblem} notice={context.notice} resendInSeconds={left} onEvent={send} />;
   }
   if (m({ signIn: 'checkingCode' })) return wait('Checking the code');

@@ -3,7 +3,7 @@
  * actors, guards, actions and delays. The states are in states/*.ts and the
  * assembled machine in setupMachine.ts.
  */
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import type { Session } from '../src/api/types.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../src/shared/recoveryKey.js';
 import type { Secret } from '../src/shared/secret.js';
@@ -96,6 +96,15 @@ export const flow = setup({
       problem: ({ event }) => problemOf(event),
     }),
     notePollSuccess: assign({ pollFailures: 0, problem: undefined }),
+    /**
+     * A code was mailed: the resend cooldown starts over as a delayed event rather than an
+     * `after` on the code step, so checking a (wrong) code does not reset it.
+     */
+    startResendCooldown: enqueueActions(({ enqueue, context }) => {
+      enqueue.assign({ codesSent: context.codesSent + 1, resendReady: false });
+      enqueue.cancel('resendCooldown');
+      enqueue.raise({ type: 'RESEND_READY' }, { delay: 'resendCooldown', id: 'resendCooldown' });
+    }),
     noteCancelledByUs: assign({ verification: undefined, notice: 'verification-cancelled-by-us' as Notice }),
   },
   delays: {

@@ -25,6 +25,8 @@ export const setupMachine = flow.createMachine({
     email: input.email?.trim() || input.pendingSignIn?.email || '',
     // Only resumed for the same address: another --email starts over.
     setupRequestID: !input.email || input.email.trim() === input.pendingSignIn?.email ? input.pendingSignIn?.setupRequestID : undefined,
+    codesSent: 0,
+    resendReady: false,
     code: undefined,
     registration: undefined,
     username: '',

@@ -49,6 +49,10 @@ export interface SetupContext {
   session: Session | undefined;
   email: string;
   setupRequestID: string | undefined;
+  /** Codes mailed in this run: a new one restarts the resend cooldown (and the UI's countdown). */
+  codesSent: number;
+  /** The cooldown of the last mailed code is over; survives checking a code, so a wrong code does not restart it. */
+  resendReady: boolean;
   /** The last code submitted, kept so a failed send can be retried without retyping. */
   code: Secret | undefined;
   registration: Registration | undefined;
@@ -86,6 +90,8 @@ export type SetupEvent =
   | { type: 'SUBMIT_EMAIL'; email: string }
   | { type: 'SUBMIT_CODE'; code: Secret }
   | { type: 'RESEND_CODE' }
+  /** Internal: the resend cooldown of the last mailed code is over. */
+  | { type: 'RESEND_READY' }
   | { type: 'CHANGE_EMAIL' }
   | { type: 'SUBMIT_USERNAME'; username: string }
   | { type: 'ACCEPT_TERMS' }

@@ -7,10 +7,13 @@ import type { Notice } from '../types.js';
 
 export const signIn = flow.createStateConfig({
   initial: 'entry',
+  // The cooldown may end while a code is being checked: remember it for the way back.
+  on: { RESEND_READY: { actions: assign({ resendReady: true }) } },
   states: {
     /** A sign-in an earlier run started (its code already mailed) goes straight to the code. */
     entry: {
-      always: [{ guard: 'hasPendingSignIn', target: 'enterCode' }, { target: 'starting' }],
+      // That code was mailed in an earlier run, so its resend cooldown is long over.
+      always: [{ guard: 'hasPendingSignIn', target: 'enterCode', actions: assign({ resendReady: true }) }, { target: 'starting' }],
     },
     starting: {
       invoke: {
@@ -54,7 +57,7 @@ export const signIn = flow.createStateConfig({
       invoke: {
         src: 'sendCode',
         input: ({ context }) => ({ api: context.api, setupRequestID: context.setupRequestID ?? '', email: context.email }),
-        onDone: { target: 'enterCode', actions: assign({ code: undefined }) },
+        onDone: { target: 'enterCode', actions: [assign({ code: undefined }), 'startResendCooldown'] },
         onError: [
           { guard: 'signInIsGone', target: 'restarting' },
           { target: 'enterEmail', actions: 'recordProblem' },
@@ -66,12 +69,15 @@ export const signIn = flow.createStateConfig({
       invoke: {
         src: 'restartSignIn',
         input: ({ context }) => ({ api: context.api, email: context.email }),
-        onDone: { target: 'enterCode', actions: assign({ setupRequestID: ({ event }) => event.output.setupRequestID, code: undefined }) },
+        onDone: {
+          target: 'enterCode',
+          actions: [assign({ setupRequestID: ({ event }) => event.output.setupRequestID, code: undefined }), 'startResendCooldown'],
+        },
         onError: { target: 'enterEmail', actions: 'recordProblem' },
       },
     },
     enterCode: {
-      initial: 'coolingDown',
+      initial: 'entry',
       on: {
         SUBMIT_CODE: [
           {
@@ -89,7 +95,11 @@ export const signIn = flow.createStateConfig({
         CHANGE_EMAIL: { target: 'enterEmail', actions: assign({ problem: undefined, notice: undefined, code: undefined }) },
       },
       states: {
-        coolingDown: { after: { resendCooldown: 'resendAvailable' } },
+        /** Back from a wrong code: the cooldown kept running meanwhile. */
+        entry: {
+          always: [{ guard: ({ context }) => context.resendReady, target: 'resendAvailable' }, { target: 'coolingDown' }],
+        },
+        coolingDown: { on: { RESEND_READY: { target: 'resendAvailable', actions: assign({ resendReady: true }) } } },
         resendAvailable: {
           on: { RESEND_CODE: { target: '#setup.signIn.restarting', actions: assign({ problem: undefined, notice: 'code-resent' as Notice }) } },
         },

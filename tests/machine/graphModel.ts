@@ -19,6 +19,7 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'SUBMIT_CODE', code: new Secret('123456') },
   { type: 'SUBMIT_CODE', code: new Secret('12') },
   { type: 'RESEND_CODE' },
+  { type: 'RESEND_READY' },
   { type: 'CHANGE_EMAIL' },
   { type: 'SUBMIT_USERNAME', username: 'carol' },
   { type: 'SUBMIT_USERNAME', username: 'X' },
@@ -159,5 +160,6 @@ export function serializeForGraph(snapshot: { value: unknown; status: string; co
     !!c.incomingVerification,
     c.preferEmoji,
     c.leaveTo,
+    c.resendReady,
   ]);
 }

@@ -123,6 +123,21 @@ describe('sign in to an existing account', () => {
     expect(flow.state()).toBe('signIn.enterCode.coolingDown');
   });
 
+  it('a wrong code does not restart the resend cooldown, and a resend does', async () => {
+    const flow = await atEnterCode();
+    await flow.advance(20_000);
+    flow.server.next('submitCode', httpError(401, 'INVALID_CODE', 'That code is not right. 4 attempts left.'));
+    await flow.send(code('000000'));
+    expect(flow.state()).toBe('signIn.enterCode.coolingDown');
+    expect(flow.context().codesSent).toBe(1);
+    await flow.advance(10_000);
+    expect(flow.state()).toBe('signIn.enterCode.resendAvailable');
+    await flow.send({ type: 'RESEND_CODE' });
+    expect(flow.context().codesSent).toBe(2);
+    await flow.advance(29_000);
+    expect(flow.state()).toBe('signIn.enterCode.coolingDown');
+  });
+
   it('CHANGE_EMAIL goes back to the email step and sends to the new address', async () => {
     const flow = await atEnterCode();
     await flow.send({ type: 'CHANGE_EMAIL' });
@@ -244,7 +259,8 @@ describe('a sign-in an earlier run started', () => {
 
   it('goes straight to the code, without a new request or email, and submits it to that request', async () => {
     const flow = await startFlow({ input: { pendingSignIn } });
-    expect(flow.state()).toBe('signIn.enterCode.coolingDown');
+    // That code was mailed by an earlier run: a new one may be asked for at once.
+    expect(flow.state()).toBe('signIn.enterCode.resendAvailable');
     expect(flow.context().email).toBe('alice@example.com');
     expect(flow.server.count('startSignIn')).toBe(0);
     expect(flow.server.count('sendCode')).toBe(0);
