@@ -1,6 +1,5 @@
 /** signIn.enterCode: the emailed code (digits only), resend after a cooldown, or another email. */
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import type { Notice, SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { Secret } from '../src/shared/secret.js';
@@ -9,7 +8,7 @@ import { useKeyHints } from './KeyHints.js';
 import { codeProblemText } from './problemText.js';
 import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
-import { useKeys } from './hooks.js';
+import { useCheckedValue, useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 
@@ -26,8 +25,7 @@ export interface CodeStepProps {
 
 export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: CodeStepProps) {
   const theme = useTheme();
-  const [value, setValue] = useState('');
-  const [localProblem, setLocalProblem] = useState<string | undefined>();
+  const field = useCheckedValue('', codeProblem, (text) => onEvent({ type: 'SUBMIT_CODE', code: new Secret(cleanCode(text)) }));
   const canResend = resendInSeconds <= 0;
   useKeyHints([
     { keys: 'Enter', label: 'sign in' },
@@ -40,14 +38,9 @@ export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: C
     else if (key.ctrl && input === 'r' && canResend) onEvent({ type: 'RESEND_CODE' });
   });
 
-  const submit = (text: string) => {
-    const wrong = codeProblem(text);
-    setLocalProblem(wrong);
-    if (!wrong) onEvent({ type: 'SUBMIT_CODE', code: new Secret(cleanCode(text)) });
-  };
-
   const restarted = notice === 'sign-in-restarted';
-  const serverProblem = !localProblem && problem && !restarted && value === '' ? codeProblemText(problem) : undefined;
+  // A wrong code is cleared from the field; its message stays until something new is typed.
+  const serverProblem = !field.localProblem && problem && !restarted && field.value === '' ? codeProblemText(problem) : undefined;
 
   return (
     <Box flexDirection="column" gap={1}>
@@ -59,17 +52,14 @@ export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: C
       </Para>
       <LabeledField
         label="Code"
-        value={value}
-        onChange={(next) => {
-          setValue(next);
-          setLocalProblem(undefined);
-        }}
-        onSubmit={submit}
+        value={field.value}
+        onChange={field.change}
+        onSubmit={field.submit}
         filter={cleanCode}
         maxLength={CODE_LENGTH}
         placeholder={`${CODE_LENGTH} digits`}
       >
-        {localProblem ? <Say tone="error">{localProblem}</Say> : null}
+        {field.localProblem ? <Say tone="error">{field.localProblem}</Say> : null}
         {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
       </LabeledField>
       <Para color={theme.color.muted}>

@@ -1,12 +1,12 @@
 /** signIn.enterEmail: the account's email; checked here before anything is sent. */
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import type { Notice, SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { emailProblem } from '../src/shared/validation.js';
 import { useKeyHints } from './KeyHints.js';
 import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
+import { useCheckedValue } from './hooks.js';
 import { Para } from './Para.js';
 
 export interface EmailStepProps {
@@ -29,18 +29,9 @@ function noticeText(notice: Notice, tokenSource: EmailStepProps['tokenSource']):
 }
 
 export function EmailStep({ email, problem, notice, tokenSource, onEvent }: EmailStepProps) {
-  const [value, setValue] = useState(email);
-  const [localProblem, setLocalProblem] = useState<string | undefined>();
-  const [edited, setEdited] = useState(false);
+  const field = useCheckedValue(email, emailProblem, (text) => onEvent({ type: 'SUBMIT_EMAIL', email: text.trim() }));
   useKeyHints([{ keys: 'Enter', label: 'send code' }]);
-
-  const submit = (text: string) => {
-    const wrong = emailProblem(text);
-    setLocalProblem(wrong);
-    setEdited(false);
-    if (!wrong) onEvent({ type: 'SUBMIT_EMAIL', email: text.trim() });
-  };
-  const serverProblem = !edited && !localProblem && problem ? problem.message : undefined;
+  const serverProblem = field.serverProblemApplies && problem ? problem.message : undefined;
   const notes = noticeText(notice, tokenSource);
 
   return (
@@ -52,16 +43,12 @@ export function EmailStep({ email, problem, notice, tokenSource, onEvent }: Emai
       </Para>
       <LabeledField
         label="Email"
-        value={value}
-        onChange={(next) => {
-          setValue(next);
-          setEdited(true);
-          setLocalProblem(undefined);
-        }}
-        onSubmit={submit}
+        value={field.value}
+        onChange={field.change}
+        onSubmit={field.submit}
         placeholder="you@example.com"
       >
-        {localProblem ? <Say tone="error">{localProblem}</Say> : null}
+        {field.localProblem ? <Say tone="error">{field.localProblem}</Say> : null}
         {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
       </LabeledField>
     </Box>

@@ -1,6 +1,5 @@
 /** signIn.chooseUsername: the server's copy, its suggestions (↑/↓) or a name typed freely. */
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import type { RegistrationCopy } from '../src/api/types.js';
@@ -8,7 +7,7 @@ import { usernameProblem } from '../src/shared/validation.js';
 import { useKeyHints } from './KeyHints.js';
 import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
-import { useKeys } from './hooks.js';
+import { useCheckedValue, useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 
@@ -26,9 +25,10 @@ export interface UsernameStepProps {
 
 export function UsernameStep({ copy, suggestions, username, email, problem, onEvent }: UsernameStepProps) {
   const theme = useTheme();
-  const [value, setValue] = useState(username || suggestions[0] || '');
-  const [localProblem, setLocalProblem] = useState<string | undefined>();
-  const [edited, setEdited] = useState(false);
+  const field = useCheckedValue(username || suggestions[0] || '', usernameProblem, (text) =>
+    onEvent({ type: 'SUBMIT_USERNAME', username: text.trim() }),
+  );
+  const { value } = field;
   useKeyHints([
     { keys: 'Enter', label: copy.submit || 'continue' },
     ...(suggestions.length > 1 ? [{ keys: theme.glyph.upDown, label: 'suggestions' }] : []),
@@ -39,18 +39,9 @@ export function UsernameStep({ copy, suggestions, username, email, problem, onEv
     const at = suggestions.indexOf(value);
     const step = key.downArrow ? 1 : -1;
     const next = at < 0 ? (step > 0 ? 0 : suggestions.length - 1) : (at + step + suggestions.length) % suggestions.length;
-    setValue(suggestions[next]!);
-    setLocalProblem(undefined);
-    setEdited(true);
+    field.change(suggestions[next]!);
   });
-
-  const submit = (text: string) => {
-    const wrong = usernameProblem(text);
-    setLocalProblem(wrong);
-    setEdited(false);
-    if (!wrong) onEvent({ type: 'SUBMIT_USERNAME', username: text.trim() });
-  };
-  const serverProblem = !edited && !localProblem && problem ? problem.message : undefined;
+  const serverProblem = field.serverProblemApplies && problem ? problem.message : undefined;
 
   return (
     <Box flexDirection="column" gap={1}>
@@ -61,16 +52,12 @@ export function UsernameStep({ copy, suggestions, username, email, problem, onEv
       <LabeledField
         label={copy.usernamePlaceholder}
         value={value}
-        onChange={(next) => {
-          setValue(next);
-          setEdited(true);
-          setLocalProblem(undefined);
-        }}
-        onSubmit={submit}
+        onChange={field.change}
+        onSubmit={field.submit}
         filter={(text) => text.replace(/\s+/g, '')}
         placeholder={copy.usernamePlaceholder}
       >
-        {localProblem ? <Say tone="error">{localProblem}</Say> : null}
+        {field.localProblem ? <Say tone="error">{field.localProblem}</Say> : null}
         {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
       </LabeledField>
       {suggestions.length > 0 ? (

@@ -69,3 +69,30 @@ export function useKeys(handler: (input: string, key: Key) => void, active = tru
   const stable = useCallback((input: string, key: Key) => latest.current(input, key), []);
   useInput(stable, { isActive: active && isRawModeSupported });
 }
+
+/**
+ * A text field checked when Enter is pressed: `check` says what is wrong (or
+ * nothing), `onValid` gets a value that passed. The server's problem about the
+ * last submitted value applies until the user edits it.
+ */
+export function useCheckedValue(initial: string, check: (text: string) => string | undefined, onValid: (text: string) => void) {
+  const [value, setValue] = useState(initial);
+  const [localProblem, setLocalProblem] = useState<string | undefined>();
+  const [edited, setEdited] = useState(false);
+  return {
+    value,
+    localProblem,
+    serverProblemApplies: !edited && !localProblem,
+    change(next: string) {
+      setValue(next);
+      setEdited(true);
+      setLocalProblem(undefined);
+    },
+    submit(text: string) {
+      const wrong = check(text);
+      setLocalProblem(wrong);
+      setEdited(false);
+      if (!wrong) onValid(text);
+    },
+  };
+}
