@@ -6,7 +6,7 @@
  * `<index>.<state node id>`), so nothing here hard-codes them.
  */
 import type { AnyStateNode } from 'xstate';
-import type { Session, Verification } from '../../src/api/types.js';
+import { SESSION_STATES, type Session, type Verification } from '../../src/api/types.js';
 import { Secret } from '../../src/shared/secret.js';
 import type { ActorName } from './helpers.js';
 import { APP, NEW_KEY, RECOVERY_KEY, TYPO_KEY, httpError, incomingRequest, session, unreachable, verification } from './helpers.js';
@@ -46,17 +46,8 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'INTERRUPT' },
 ];
 
-const SESSION_STATES = [
-  'needs-login',
-  'initializing',
-  'needs-cross-signing-setup',
-  'needs-verification',
-  'needs-secrets',
-  'needs-first-sync',
-  'ready',
-  'needs-something-new',
-];
-const SESSIONS: Session[] = SESSION_STATES.map((state) => session(state));
+// Every documented state, and one a newer server might invent.
+const SESSIONS: Session[] = [...SESSION_STATES, 'needs-something-new'].map((state) => session(state));
 const NEEDS_VERIFICATION = session('needs-verification');
 
 const VERIFICATIONS: Verification[] = [
