@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+import { SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
 
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator;
@@ -67,12 +67,7 @@ describe('headless: device verification', () => {
     expect(result.code, result.stderr).toBe(0);
     // The first sync (30 ms here) may be over before the next poll: the last wait is optional.
     expect(stepsOf(result.events).filter((step, i, all) => !(i === all.length - 1 && step === 'waiting-server'))).toEqual([
-      'connecting',
-      'starting-sign-in',
-      'email',
-      'sending-code',
-      'code',
-      'checking-code',
+      ...SIGNED_IN_BY_CODE,
       'waiting-server',
       'choose-method',
       'starting-verification',

@@ -11,6 +11,9 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli.js');
+/** The steps of every fresh sign-in, up to the code being checked. */
+export const SIGNED_IN_BY_CODE = ['connecting', 'starting-sign-in', 'email', 'sending-code', 'code', 'checking-code'];
+
 export const FAST = { initializingMs: 30, firstSyncMs: 30, otherDeviceMs: 30 };
 
 export function tempDir(prefix = 'beeper-headless-'): string {

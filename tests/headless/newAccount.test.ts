@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRecoveryKey, sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, findSecrets, mailedCodes, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+import { SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
 
 const EMAIL = 'carol@example.com';
 let sim: RunningSimulator;
@@ -30,12 +30,7 @@ describe('headless: new account', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(stepsOf(result.events)).toEqual([
-      'connecting',
-      'starting-sign-in',
-      'email',
-      'sending-code',
-      'code',
-      'checking-code',
+      ...SIGNED_IN_BY_CODE,
       'username',
       'terms',
       'registering',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import {
+  SIGNED_IN_BY_CODE,
   cliEnv,
   eventKinds,
   feedCodes,
@@ -44,12 +45,7 @@ describe('headless: recovery key', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.events.every((event) => event.event !== '<not json>')).toBe(true);
     expect(stepsOf(result.events)).toEqual([
-      'connecting',
-      'starting-sign-in',
-      'email',
-      'sending-code',
-      'code',
-      'checking-code',
+      ...SIGNED_IN_BY_CODE,
       'waiting-server',
       'choose-method',
       'recovery-key',
