@@ -57,5 +57,3 @@ export function toProblem(error: unknown): Problem {
   }
   return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
 }
-
-export const isStatus = (problem: Problem | undefined, status: number) => problem?.status === status;

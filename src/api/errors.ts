@@ -85,11 +85,3 @@ export class InvalidResponseError extends ApiError {
     super(call, `${call} returned an unexpected response: ${field} ${problem}.`);
   }
 }
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
-}
-
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError');
-}

@@ -26,10 +26,6 @@ export const SAS_EMOJI_TABLE: readonly SasEmoji[] = table.map((entry) => ({
 
 const BY_GLYPH = new Map(SAS_EMOJI_TABLE.map((entry) => [bare(entry.emoji), entry]));
 
-export function sasEmojiByNumber(number: number): SasEmoji | undefined {
-  return SAS_EMOJI_TABLE[number];
-}
-
 /**
  * Splits the server's emoji string into table entries. Accepts separators
  * (spaces, commas) or none. A glyph not in the table is kept with its glyph as

@@ -16,10 +16,6 @@ export class Secret {
     return this.#value;
   }
 
-  get length(): number {
-    return this.#value.length;
-  }
-
   toJSON(): string {
     return '[redacted]';
   }
@@ -32,5 +28,3 @@ export class Secret {
     return 'Secret([redacted])';
   }
 }
-
-export const secret = (value: string) => new Secret(value);
