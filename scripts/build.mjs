@@ -1,6 +1,6 @@
 // Bundles the CLI into one ESM file, dist/cli.js (see ../shared notes: Ink bundling facts).
 import { build } from 'esbuild';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -9,9 +9,11 @@ await mkdir(`${root}.tmp`, { recursive: true });
 // Ink imports the devtools lazily; an empty stand-in keeps it out of the bundle.
 await writeFile(stub, 'export default { initialize() {}, connectToDevTools() {} };\nexport function initialize() {}\nexport function connectToDevTools() {}\n');
 
+const temp = `${root}dist/cli.${process.pid}.tmp.js`;
 await build({
   entryPoints: [`${root}src/cli.ts`],
-  outfile: `${root}dist/cli.js`,
+  // Written beside the target and renamed: a test run reading dist/cli.js never sees half a file.
+  outfile: temp,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -24,4 +26,5 @@ await build({
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: 'warning',
 });
-await chmod(`${root}dist/cli.js`, 0o755);
+await chmod(temp, 0o755);
+await rename(temp, `${root}dist/cli.js`);
