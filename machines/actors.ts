@@ -75,9 +75,17 @@ export const restartSignIn = fromPromise<{ setupRequestID: string }, { api: Setu
   return { setupRequestID };
 });
 
+/** A sign-in answer whose session could not be read still holds the token: read the session with it. */
+async function sessionAfterSignIn(api: SetupApi, token: Secret, session: Session | undefined, signal: AbortSignal): Promise<Session> {
+  return session ?? (await api.getSession({ accessToken: token.reveal(), signal }));
+}
+
 export const submitCode = fromPromise<SignInResult, { api: SetupApi; setupRequestID: string; code: Secret }>(async ({ input, signal }) => {
   const result = await input.api.submitCode({ setupRequestID: input.setupRequestID, code: input.code.reveal() }, { signal });
-  if (result.kind === 'signed-in') return { kind: 'signed-in', token: new Secret(result.matrix.accessToken), session: result.session };
+  if (result.kind === 'signed-in') {
+    const token = new Secret(result.matrix.accessToken);
+    return { kind: 'signed-in', token, session: await sessionAfterSignIn(input.api, token, result.session, signal) };
+  }
   return {
     kind: 'registration-required',
     setupRequestID: result.setupRequestID,
@@ -95,7 +103,8 @@ export const register = fromPromise<
     { setupRequestID: input.setupRequestID, leadToken: input.leadToken.reveal(), username: input.username, acceptTerms: true },
     { signal },
   );
-  return { token: new Secret(result.matrix.accessToken), session: result.session };
+  const token = new Secret(result.matrix.accessToken);
+  return { token, session: await sessionAfterSignIn(input.api, token, result.session, signal) };
 });
 
 /** One poll of the overall state; no client retries, the machine backs off itself. */
@@ -138,7 +147,8 @@ export const beginVerification = fromPromise<VerificationUpdate, Authed & { inco
   toUpdate(
     input.incomingID
       ? await input.api.acceptVerification(input.incomingID, auth(input, signal))
-      : await input.api.createVerification({ purpose: 'device' }, auth(input, signal)),
+      : // Nothing optional: the app decides what this verification is for (it is this device's).
+        await input.api.createVerification({}, auth(input, signal)),
   ),
 );
 

@@ -2,15 +2,20 @@
  * The one module that talks HTTP to Beeper's app-setup API: a typed function
  * per call, every response checked against its shape before use.
  *
- * Retries are ours, not ky's, because the rules differ by cause: GETs are
- * retried on network failures and 502/503/504; a POST never is (a second
- * `/email` would mail a second code) — except after 429, which says the
- * request was not processed, so every method waits out Retry-After.
+ * Retries are ky's, with our rules: GETs are retried after network failures
+ * and 429/502/503/504; a POST only after 429, which says the request was not
+ * processed (a second `/email` would mail a second code). Retry-After is
+ * honoured up to a limit. Every attempt has a deadline for its headers and
+ * another for its body, and a body may not exceed 1 MB: a server that drips
+ * or floods its answer fails the call with a typed error instead of hanging.
  */
-import ky, { type KyInstance } from 'ky';
+import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
 import { STATUS_CODES } from 'node:http';
+import { redact, scrub } from '../shared/redact.js';
+import { cleanLine } from '../shared/terminalText.js';
 import { HttpError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
 import * as schemas from './schemas.js';
+import { isClearTextBeyondLoopback } from './transport.js';
 import type {
   AppInfo,
   CodeResponse,
@@ -30,7 +35,7 @@ export interface RetryPolicy {
   /** Backoff before retry n (1-based) is `min(baseDelayMs * 2^(n-1), maxDelayMs)`. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Longest Retry-After we are willing to honour. */
+  /** Longest Retry-After we are willing to honour; a longer one is cut to this. */
   maxRetryAfterMs: number;
 }
 
@@ -38,24 +43,28 @@ export interface SetupClientOptions {
   baseUrl?: string;
   /** Default token; a call's own `accessToken` wins. */
   accessToken?: string;
-  /** Per attempt. Default 15 s. */
+  /** Per attempt, for the headers; the body then gets as long again. Default 15 s. */
   timeoutMs?: number;
+  /** Largest answer accepted. Default 1 MB. */
+  maxBodyBytes?: number;
   retry?: Partial<RetryPolicy>;
+  /** Sending a token or secret over plain HTTP beyond this machine; refused unless set. */
+  allowInsecureHttp?: boolean;
   /** One line per attempt, for --debug: method, path template, status, duration. Never bodies or headers. */
   onLog?: (line: string) => void;
-  /** Injected for tests that need a fake clock between retries. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface CallOptions {
-  accessToken?: string;
-  signal?: AbortSignal;
+  accessToken?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Overrides the retry limit for this call; pollers pass 0 and back off themselves. */
   retries?: number;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { limit: 3, baseDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 30_000 };
-const RETRYABLE_GET_STATUSES = new Set([502, 503, 504]);
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** An error body is only read for its message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const SETUP = 'v1/app/setup';
 
 interface Request<T> {
@@ -70,7 +79,15 @@ interface Request<T> {
   shape?: Guard<T>;
   /** Values to scrub from anything the server says back (codes, keys, tokens). */
   secrets?: (string | undefined)[];
+  /**
+   * Calls whose answer is issued once (the access token, a new key): give the server
+   * longer, since giving up after it acted loses what it made.
+   */
+  once?: boolean;
 }
+
+/** How much longer a `once` call may take than an ordinary one. */
+const ONCE_TIMEOUT_FACTOR = 2;
 
 export function resolveBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const raw = flag || env.BEEPER_BASE_URL || DEFAULT_BASE_URL;
@@ -79,25 +96,49 @@ export function resolveBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.e
 
 export const encodeId = (id: string) => encodeURIComponent(id);
 
+/** Sending a secret in clear text beyond loopback, without --allow-insecure-http. */
+export class InsecureTransportError extends Error {
+  override readonly name = 'InsecureTransportError';
+  constructor(readonly call: string) {
+    super(`${call} would send a secret over plain HTTP beyond this machine; refused.`);
+  }
+}
+
 export class SetupClient {
   readonly baseUrl: string;
   private readonly http: KyInstance;
-  private readonly retry: RetryPolicy;
   private readonly defaultToken: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly retry: RetryPolicy;
+  private readonly clearText: boolean;
   private readonly onLog: ((line: string) => void) | undefined;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(options: SetupClientOptions = {}) {
     this.baseUrl = resolveBaseUrl(options.baseUrl);
     this.defaultToken = options.accessToken;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.clearText = isClearTextBeyondLoopback(this.baseUrl) && !options.allowInsecureHttp;
     this.onLog = options.onLog;
-    this.sleep = options.sleep ?? abortableSleep;
+    const started = new WeakMap<globalThis.Request, number>();
+    const log = this.onLog;
     this.http = ky.create({
       prefixUrl: this.baseUrl,
-      timeout: options.timeoutMs ?? 15_000,
-      retry: 0,
-      throwHttpErrors: false,
+      timeout: this.timeoutMs,
+      hooks: log
+        ? {
+            beforeRequest: [(request) => void started.set(request, Date.now())],
+            afterResponse: [
+              (request, _options, response) => {
+                const ms = Date.now() - (started.get(request) ?? Date.now());
+                log(`${request.method} ${templateOf(request.url, this.baseUrl)} → ${response.status} (${ms} ms)`);
+              },
+            ],
+            beforeRetry: [({ request, retryCount }) => log(`${request.method} ${templateOf(request.url, this.baseUrl)}: retry ${retryCount}`)],
+          }
+        : {},
     });
   }
 
@@ -117,16 +158,17 @@ export class SetupClient {
   }
 
   sendEmail(input: { setupRequestID: string; email: string }, options?: CallOptions): Promise<void> {
-    return this.post('/email', input, undefined, false, options);
+    return this.post('/email', { setupRequestID: input.setupRequestID, email: input.email }, undefined, false, options);
   }
 
   submitCode(input: { setupRequestID: string; code: string }, options?: CallOptions): Promise<CodeResponse> {
     const body = { setupRequestID: input.setupRequestID, response: input.code };
-    return this.post('/response', body, schemas.codeResponse, false, options, [input.code]);
+    return this.post('/response', body, schemas.codeResponse, false, options, [input.code], true);
   }
 
   register(input: { setupRequestID: string; leadToken: string; username: string; acceptTerms: true }, options?: CallOptions): Promise<SignInSuccess> {
-    return this.post('/register', input, schemas.signInSuccess, false, options, [input.leadToken]);
+    const body = { acceptTerms: input.acceptTerms, leadToken: input.leadToken, setupRequestID: input.setupRequestID, username: input.username };
+    return this.post('/register', body, schemas.signInSuccess, false, options, [input.leadToken], true);
   }
 
   // ── Recovery key ─────────────────────────────────────────────────────
@@ -134,9 +176,10 @@ export class SetupClient {
     return this.post('/verification/recovery-key', { recoveryKey }, schemas.sessionEnvelope, true, options, [recoveryKey]);
   }
 
+  /** `existingRecoveryKey` is optional in the contract: absent (not empty) when the user has none. */
   resetRecoveryKey(existingRecoveryKey: string | undefined, options?: CallOptions): Promise<ResetRecoveryKeyResponse> {
     const body = existingRecoveryKey ? { existingRecoveryKey } : {};
-    return this.post('/verification/recovery-key/reset', body, schemas.resetRecoveryKeyResponse, true, options, [existingRecoveryKey]);
+    return this.post('/verification/recovery-key/reset', body, schemas.resetRecoveryKeyResponse, true, options, [existingRecoveryKey], true);
   }
 
   confirmRecoveryKeyReset(recoveryKey: string, options?: CallOptions): Promise<SessionEnvelope> {
@@ -151,8 +194,17 @@ export class SetupClient {
     );
   }
 
+  /**
+   * Sends only what is given: setting this device up sends `{}` and lets the app
+   * decide (as Beeper's own CLI does); `purpose: "device"` is for vouching for
+   * another device from an app that is already ready.
+   */
   createVerification(input: { purpose?: 'login' | 'device'; userID?: string } = {}, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.post('/verifications', input, schemas.sessionEnvelope, true, options);
+    const body = {
+      ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
+      ...(input.userID !== undefined ? { userID: input.userID } : {}),
+    };
+    return this.post('/verifications', body, schemas.sessionEnvelope, true, options);
   }
 
   getVerification(id: string, options?: CallOptions): Promise<SessionEnvelope> {
@@ -172,8 +224,13 @@ export class SetupClient {
     return this.verificationAction(id, 'accept', undefined, options);
   }
 
+  /** `code` and `reason` are optional in the contract; only what is given is sent. */
   cancelVerification(id: string, input: { code?: string; reason?: string } = {}, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.verificationAction(id, 'cancel', input, options);
+    const body = {
+      ...(input.code !== undefined ? { code: input.code } : {}),
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    };
+    return this.verificationAction(id, 'cancel', body, options);
   }
 
   startSas(id: string, options?: CallOptions): Promise<SessionEnvelope> {
@@ -185,7 +242,7 @@ export class SetupClient {
   }
 
   scanQr(data: string, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.post('/verifications/qr/scan', { data }, schemas.sessionEnvelope, true, options);
+    return this.post('/verifications/qr/scan', { data }, schemas.sessionEnvelope, true, options, [data]);
   }
 
   confirmQrScanned(id: string, options?: CallOptions): Promise<SessionEnvelope> {
@@ -199,7 +256,8 @@ export class SetupClient {
         method: 'POST',
         template: `/${SETUP}/verifications/{id}/${action}`,
         path: `${SETUP}/verifications/${encodeId(id)}/${action}`,
-        body: body ?? {},
+        // Bodyless in the contract: nothing is sent (no body, no Content-Type), as Beeper's CLI does.
+        ...(body !== undefined ? { body } : {}),
         auth: true,
         shape: schemas.sessionEnvelope,
       },
@@ -214,62 +272,52 @@ export class SetupClient {
     auth: boolean,
     options?: CallOptions,
     secrets?: (string | undefined)[],
+    once = false,
   ): Promise<T> {
-    const request: Request<T> = { method: 'POST', template: `/${SETUP}${suffix}`, path: `${SETUP}${suffix}`, body, auth };
+    const request: Request<T> = { method: 'POST', template: `/${SETUP}${suffix}`, path: `${SETUP}${suffix}`, body, auth, once };
     if (shape) request.shape = shape;
     if (secrets) request.secrets = secrets;
     return this.call(request, options);
   }
 
+  private retryOptions(method: Request<unknown>['method'], limit: number): KyOptions['retry'] {
+    const { baseDelayMs, maxDelayMs, maxRetryAfterMs } = this.retry;
+    return {
+      limit,
+      methods: ['get', 'post'],
+      statusCodes: [429, 502, 503, 504],
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: maxRetryAfterMs,
+      backoffLimit: maxDelayMs,
+      delay: (attempt) => baseDelayMs * 2 ** (attempt - 1),
+      // A POST is repeated only when the server said it did nothing with it (429); `undefined` lets
+      // ky's own rules run, which honour Retry-After (a `true` here would skip them).
+      shouldRetry: ({ error }) => (method === 'GET' || (error instanceof HTTPError && error.response.status === 429) ? undefined : false),
+    };
+  }
+
   private async call<T>(request: Request<T>, options: CallOptions = {}): Promise<T> {
     const call = `${request.method} ${request.template}`;
     const token = options.accessToken ?? this.defaultToken;
-    const secrets = [...(request.secrets ?? []), token].filter((s): s is string => !!s && s.length >= 4);
-    const limit = options.retries ?? this.retry.limit;
-    for (let attempt = 0; ; attempt++) {
-      const started = Date.now();
-      let response: Response;
-      try {
-        response = await this.http(request.path, {
-          method: request.method,
-          headers: request.auth && token ? { authorization: `Bearer ${token}` } : {},
-          ...(request.body !== undefined ? { json: request.body } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason ?? error;
-        const reason = classifyNetworkError(error);
-        this.onLog?.(`${call} → ${reason} (${Date.now() - started} ms)`);
-        if (request.method === 'GET' && attempt < limit) {
-          await this.sleep(this.backoff(attempt + 1), options.signal);
-          continue;
-        }
-        throw new UnreachableError(call, this.baseUrl, reason);
-      }
-      this.onLog?.(`${call} → ${response.status} (${Date.now() - started} ms)`);
-      if (response.ok) return this.parse(call, request, response);
-
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const canRetry = attempt < limit;
-      if (response.status === 429 && canRetry) {
-        await this.sleep(Math.min(retryAfterMs ?? this.backoff(attempt + 1), this.retry.maxRetryAfterMs), options.signal);
-        continue;
-      }
-      if (request.method === 'GET' && RETRYABLE_GET_STATUSES.has(response.status) && canRetry) {
-        const wait = retryAfterMs !== undefined ? Math.min(retryAfterMs, this.retry.maxRetryAfterMs) : this.backoff(attempt + 1);
-        await this.sleep(wait, options.signal);
-        continue;
-      }
-      throw await toHttpError(call, response, retryAfterMs, secrets);
+    const secrets = [...(request.secrets ?? []), token];
+    const carriesSecret = (request.auth && !!token) || (request.secrets ?? []).some(Boolean);
+    if (this.clearText && carriesSecret) throw new InsecureTransportError(call);
+    let response: Response;
+    try {
+      response = await this.http(request.path, {
+        method: request.method,
+        headers: request.auth && token ? { authorization: `Bearer ${token}` } : {},
+        ...(request.body !== undefined ? { json: request.body } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        retry: this.retryOptions(request.method, options.retries ?? this.retry.limit),
+        timeout: this.timeoutMs * (request.once ? ONCE_TIMEOUT_FACTOR : 1),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason ?? error;
+      if (error instanceof HTTPError) throw await this.toHttpError(call, error.response, secrets, options.signal);
+      throw new UnreachableError(call, this.baseUrl, classifyNetworkError(error));
     }
-  }
-
-  private backoff(retry: number): number {
-    return Math.min(this.retry.baseDelayMs * 2 ** (retry - 1), this.retry.maxDelayMs);
-  }
-
-  private async parse<T>(call: string, request: Request<T>, response: Response): Promise<T> {
-    const text = await response.text();
+    const text = await this.readBody(call, response, this.maxBodyBytes, options.signal);
     if (!request.shape) return undefined as T;
     let body: unknown;
     try {
@@ -284,51 +332,107 @@ export class SetupClient {
       throw error;
     }
   }
+
+  /**
+   * The body as text, within `maxBytes` and a deadline of `timeoutMs` from now:
+   * headers that arrive promptly followed by a body that never ends must not hang a run.
+   */
+  private async readBody(call: string, response: Response, maxBytes: number, signal?: AbortSignal): Promise<string> {
+    const stream = response.body;
+    if (!stream) return '';
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      void stream.cancel().catch(() => {});
+      throw new InvalidResponseError(call, 'body', `is ${declared} bytes, more than the ${formatBytes(maxBytes)} an answer may be`);
+    }
+    const reader = stream.getReader();
+    let stalled = false;
+    const stop = () => void reader.cancel().catch(() => {});
+    const timer = setTimeout(() => {
+      stalled = true;
+      stop();
+    }, this.timeoutMs);
+    signal?.addEventListener('abort', stop, { once: true });
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        let next: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason ?? error;
+          throw new UnreachableError(call, this.baseUrl, stalled ? 'stalled' : classifyNetworkError(error));
+        }
+        if (signal?.aborted) throw signal.reason;
+        if (stalled) throw new UnreachableError(call, this.baseUrl, 'stalled');
+        if (next.done) break;
+        size += next.value.byteLength;
+        if (size > maxBytes) {
+          stop();
+          throw new InvalidResponseError(call, 'body', `is larger than the ${formatBytes(maxBytes)} an answer may be`);
+        }
+        chunks.push(next.value);
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async toHttpError(call: string, response: Response, secrets: (string | undefined)[], signal?: AbortSignal): Promise<HttpError> {
+    const fallback = response.statusText || STATUS_CODES[response.status] || 'Unknown status';
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    let code: string | undefined;
+    let message = fallback;
+    let details: HttpError['details'];
+    try {
+      const body: unknown = JSON.parse(await this.readBody(call, response, MAX_ERROR_BODY_BYTES, signal));
+      if (body && typeof body === 'object') {
+        const record = body as Record<string, unknown>;
+        if (typeof record.code === 'string') code = cleanLine(record.code, 64);
+        if (typeof record.message === 'string' && cleanLine(record.message)) message = cleanLine(record.message, 500);
+        details = pickDetails(record.details);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      // HTML from a proxy, an empty body, a crash, a body too large or too slow: the status text is all we can say.
+    }
+    return new HttpError(call, response.status, code, scrub(redact(message, secrets)), details, retryAfterMs);
+  }
 }
 
-async function toHttpError(call: string, response: Response, retryAfterMs: number | undefined, secrets: string[]): Promise<HttpError> {
-  const fallback = response.statusText || STATUS_CODES[response.status] || 'Unknown status';
-  let code: string | undefined;
-  let message = fallback;
-  let details: HttpError['details'];
-  try {
-    const body: unknown = JSON.parse(await response.text());
-    if (body && typeof body === 'object') {
-      const record = body as Record<string, unknown>;
-      if (typeof record.code === 'string') code = record.code;
-      if (typeof record.message === 'string' && record.message.trim()) message = record.message.trim();
-      details = pickDetails(record.details);
-    }
-  } catch {
-    // HTML from a proxy, an empty body, a crash: the status text is all we can say.
-  }
-  return new HttpError(call, response.status, code, redact(message, secrets), details, retryAfterMs);
+/** "POST https://host/v1/app/setup/verifications/abc/accept" → the path with ids as {id}. */
+function templateOf(url: string, baseUrl: string): string {
+  const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
+  return path.replace(/(\/verifications\/)(?!qr\/scan)[^/?]+/, '$1{id}').replace(/\?.*$/, '');
 }
+
+const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${Math.round(bytes / 1024)} kB`);
 
 function pickDetails(raw: unknown): HttpError['details'] {
   if (!raw || typeof raw !== 'object') return undefined;
   const record = raw as Record<string, unknown>;
   const details: NonNullable<HttpError['details']> = {};
-  if (typeof record.attemptsLeft === 'number') details.attemptsLeft = record.attemptsLeft;
+  if (typeof record.attemptsLeft === 'number' && Number.isFinite(record.attemptsLeft)) details.attemptsLeft = record.attemptsLeft;
   if (Array.isArray(record.issues)) {
     details.issues = record.issues
       .filter((issue): issue is Record<string, unknown> => !!issue && typeof issue === 'object')
+      .slice(0, 20)
       .map((issue) => {
         const out: ServerIssue = {};
-        if (typeof issue.code === 'string') out.code = issue.code;
-        if (typeof issue.message === 'string') out.message = issue.message;
-        if (Array.isArray(issue.path)) out.path = issue.path.filter((p) => typeof p === 'string' || typeof p === 'number');
+        if (typeof issue.code === 'string') out.code = cleanLine(issue.code, 64);
+        if (typeof issue.message === 'string') out.message = scrub(cleanLine(issue.message));
+        if (Array.isArray(issue.path)) {
+          out.path = issue.path
+            .filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
+            .map((p) => (typeof p === 'string' ? cleanLine(p, 64) : p));
+        }
         return out;
       });
   }
   return details;
-}
-
-/** A server that echoes what it was sent must not get a secret into our messages. */
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
 }
 
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
@@ -359,20 +463,4 @@ function classifyNetworkError(error: unknown): UnreachableReason {
     default:
       return 'network';
   }
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -18,7 +18,8 @@ export abstract class ApiError extends Error {
   }
 }
 
-export type UnreachableReason = 'refused' | 'dns' | 'timeout' | 'reset' | 'network';
+/** `stalled`: the answer began but did not finish in time (a body that drips or never ends). */
+export type UnreachableReason = 'refused' | 'dns' | 'timeout' | 'stalled' | 'reset' | 'network';
 
 /** Nothing answered: the app is not running, the address is wrong, or it stopped responding. */
 export class UnreachableError extends ApiError {
@@ -39,6 +40,7 @@ function unreachableMessage(baseUrl: string, reason: UnreachableReason): string 
     refused: `Nothing is listening at ${baseUrl}.`,
     dns: `The host in ${baseUrl} could not be found.`,
     timeout: `${baseUrl} did not answer in time.`,
+    stalled: `${baseUrl} began to answer but did not finish in time.`,
     reset: `The connection to ${baseUrl} was dropped.`,
     network: `Could not connect to ${baseUrl}.`,
   };

@@ -104,7 +104,8 @@ export interface RegistrationCopy {
 export interface SignInSuccess {
   kind: 'signed-in';
   matrix: MatrixCredentials;
-  session: Session;
+  /** Absent when the server's session could not be read: the token still counts; read it again. */
+  session?: Session;
 }
 
 export interface RegistrationRequired {

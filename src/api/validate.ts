@@ -4,6 +4,7 @@
  * make awkward — carry unknown enum values through as strings, ignore unknown
  * fields — is the default here. A failed check throws with the field's path.
  */
+import { cleanLine, cleanText } from '../shared/terminalText.js';
 
 export class ShapeError extends Error {
   constructor(
@@ -22,6 +23,15 @@ export const string: Guard<string> = (value, path) => {
   if (typeof value !== 'string') throw new ShapeError(path, `should be a string, got ${describe(value)}`);
   return value;
 };
+
+/**
+ * A string the UI shows: escape sequences and controls removed, length bounded
+ * (src/shared/terminalText.ts). Ids, tokens and payloads use `string` and stay exact.
+ */
+export const text: Guard<string> = (value, path) => cleanLine(string(value, path));
+
+/** Like `text`, keeping line breaks (terms copy). */
+export const paragraph: Guard<string> = (value, path) => cleanText(string(value, path));
 
 export const boolean: Guard<boolean> = (value, path) => {
   if (typeof value !== 'boolean') throw new ShapeError(path, `should be a boolean, got ${describe(value)}`);

@@ -137,6 +137,8 @@ describe('unreachable', () => {
 });
 
 describe('retry rules', () => {
+  const attempts = (path: string) => h.sim.control.requests().filter((r) => r.path === path);
+
   it('GET is retried with backoff after dropped connections and 503, and succeeds', async () => {
     h.sim.control.setFaults({ dropConnections: 1 });
     await expect(h.client().getSession()).resolves.toMatchObject({ state: 'needs-login' });
@@ -144,8 +146,12 @@ describe('retry rules', () => {
     const error = (await rejection(h.client().getSession())) as HttpError;
     expect(error.status).toBe(503);
     // First attempt + 3 retries for the 503 run, plus 2 for the dropped one.
-    expect(h.sim.control.requests().filter((r) => r.path === '/v1/app/setup')).toHaveLength(6);
-    expect(h.sleeps).toEqual([250, 250, 500, 1000]);
+    const log = attempts('/v1/app/setup');
+    expect(log).toHaveLength(6);
+    // Backoff 5, 10, 20 ms between the 503 attempts: each gap at least about that long.
+    const run = log.slice(2);
+    const gaps = run.slice(1).map((entry, i) => entry.at - run[i]!.at);
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual([5, 10, 20][i]! - 3));
   });
 
   it('POST is never retried after a network failure or a 5xx', async () => {
@@ -155,16 +161,24 @@ describe('retry rules', () => {
     expect(dropped.reason).toBe('reset');
     h.sim.control.setFaults({ failEvery: { n: 1, status: 503 } });
     expect(((await rejection(h.client().start())) as HttpError).status).toBe(503);
-    expect(h.sim.control.requests().filter((r) => r.path === '/v1/app/setup/start')).toHaveLength(2);
-    expect(h.sleeps).toEqual([]);
+    expect(attempts('/v1/app/setup/start')).toHaveLength(2);
   });
 
   it('429 waits out Retry-After for every method, POST included', async () => {
-    h.sim.control.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 2 } });
-    await expect(h.client().start()).resolves.toMatchObject({ signInMethods: ['email'] });
     h.sim.control.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 1 } });
+    await expect(h.client().start()).resolves.toMatchObject({ signInMethods: ['email'] });
+    const [limited, retried] = attempts('/v1/app/setup/start');
+    expect(limited!.status).toBe(429);
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(950);
+    h.sim.control.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 0 } });
     await expect(h.client().getSession()).resolves.toMatchObject({ state: 'needs-login' });
-    expect(h.sleeps).toEqual([2000, 1000]);
     expect(h.sim.control.requests().filter((r) => r.status === 429)).toHaveLength(2);
+  });
+
+  it('a Retry-After longer than the limit is cut to the limit', async () => {
+    h.sim.control.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 3600 } });
+    const started = Date.now();
+    await expect(h.client({ retry: { maxRetryAfterMs: 30 } }).getSession()).resolves.toMatchObject({ state: 'needs-login' });
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

@@ -1,4 +1,4 @@
-/** Shared set-up for the client contract tests: a real simulator and a client with recorded waits. */
+/** Shared set-up for the client contract tests: a real simulator and a client with short retry waits. */
 import { SetupClient, type SetupClientOptions } from '../../src/api/client.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import type { SimulatorOptions } from '../../src/simulator/index.js';
@@ -11,29 +11,23 @@ export interface Harness {
   simLog: string[];
   /** Everything the client logged (its --debug lines). */
   clientLog: string[];
-  /** The waits the client asked for between retries, in ms. */
-  sleeps: number[];
   client(options?: SetupClientOptions): SetupClient;
 }
 
 export async function startHarness(options: SimulatorOptions = {}): Promise<Harness> {
   const simLog: string[] = [];
   const clientLog: string[] = [];
-  const sleeps: number[] = [];
   const sim = await startSimulator({ timings: FAST_TIMINGS, log: (line) => simLog.push(line), ...options });
   return {
     sim,
     simLog,
     clientLog,
-    sleeps,
     client: (overrides = {}) =>
       new SetupClient({
         baseUrl: sim.url,
         onLog: (line) => clientLog.push(line),
-        // Record the wait instead of sleeping: retry rules are tested without real time passing.
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
+        // Short backoff: the retry rules are what is tested, not the waiting.
+        retry: { baseDelayMs: 5, maxDelayMs: 20 },
         ...overrides,
       }),
   };

@@ -75,9 +75,25 @@ describe('code response', () => {
     expect(success.kind).toBe('signed-in');
   });
 
-  it('a registration without copy is an error naming response.copy', () => {
-    expect(shapeError(() => schemas.codeResponse({ registrationRequired: true, setupRequestID: 'r', leadToken: 'l' }, 'response')).field).toBe(
-      'response.copy',
+  it('a registration without copy (or with part of it) falls back to the contract wording', () => {
+    const bare = schemas.codeResponse({ registrationRequired: true, setupRequestID: 'r', leadToken: 'l' }, 'response');
+    expect(bare).toMatchObject({ kind: 'registration-required', copy: schemas.DEFAULT_REGISTRATION_COPY });
+    const partial = schemas.codeResponse({ registrationRequired: true, setupRequestID: 'r', leadToken: 'l', copy: { title: 'Pick one' } }, 'response');
+    expect(partial).toMatchObject({ copy: { ...schemas.DEFAULT_REGISTRATION_COPY, title: 'Pick one' } });
+  });
+
+  it('registrationRequired: false is a success, not a registration', () => {
+    const success = schemas.codeResponse(
+      { registrationRequired: false, matrix: { accessToken: 'a', deviceID: 'd', homeserver: 'h', userID: 'u' }, session: { state: 'initializing', e2ee } },
+      'response',
     );
+    expect(success.kind).toBe('signed-in');
+  });
+
+  it('a session it cannot read does not cost the access token', () => {
+    const success = schemas.codeResponse({ matrix: { accessToken: 'a', deviceID: 'd', homeserver: 'h', userID: 'u' }, session: { state: 3 } }, 'response');
+    expect(success).toMatchObject({ kind: 'signed-in', matrix: { accessToken: 'a' } });
+    expect(success.kind === 'signed-in' && success.session).toBeUndefined();
+    expect(shapeError(() => schemas.codeResponse({ session: { state: 'ready', e2ee } }, 'response')).field).toBe('response.matrix');
   });
 });

@@ -58,7 +58,7 @@ export function verification(state: string, extra: Partial<Verification> = {}): 
     availableActions: ACTIONS[state] ?? [],
     direction: 'outgoing',
     methods: ['qr', 'sas'],
-    purpose: 'device',
+    purpose: 'login',
     otherDevice: { id: 'PHONE', name: 'Pixel 8' },
     ...(state === 'ready' ? { qr: { data: 'qr-payload' } } : {}),
     ...(state === 'sas_ready' ? { sas: { emojis: '🐶🐱🦁🐎🦄🐷🐘', decimals: '1234 5678 9012' } } : {}),

@@ -1,0 +1,24 @@
+/**
+ * Where a token may travel. Beeper's API is plain HTTP on the machine it runs
+ * on; anything that leaves the machine must be HTTPS, or the user must say
+ * explicitly that clear text is acceptable (--allow-insecure-http).
+ */
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  if (/^::ffff:127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** True when requests to `url` would cross a network in clear text. */
+export function isClearTextBeyondLoopback(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
