@@ -10,6 +10,7 @@ import type { SeedAccount, SimAccount } from './types.js';
  *   other signed-in device "Pixel 8"; verifying the device also brings the secrets (→ needs-first-sync).
  * - bob@example.com — username `bob`, same but `sharesSecrets: false`: after device verification the
  *   app still needs the recovery key (→ needs-secrets).
+ * Both also have a new, unverified device "MacBook Air" that the app can verify once `ready`.
  * Recovery keys are generated per start; read them with `control.accounts()` or `GET /_sim/accounts`.
  */
 export const DEFAULT_ACCOUNTS: readonly SeedAccount[] = [
@@ -26,6 +27,12 @@ const USERNAME_PATTERN = /^[a-z0-9._-]{3,32}$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const HOMESERVER = 'https://matrix.beeper.com';
+/** The app the simulator plays (`/v1/info`, the other device's screen). */
+export const APP_NAME = 'Beeper Server';
+export const APP_VERSION = '4.2.1';
+const DEFAULT_OTHER_DEVICE = 'Pixel 8';
+/** The user's new, unverified device that an app in `ready` can verify. */
+const DEFAULT_NEW_DEVICE = 'MacBook Air';
 export const isValidUsername = (username: string) => USERNAME_PATTERN.test(username);
 export const isValidEmail = (email: string) => email.length <= 254 && EMAIL_PATTERN.test(email);
 /** Emails are matched case-insensitively. */
@@ -54,7 +61,9 @@ export class AccountStore {
       userID: userIDFor(seed.username),
       recoveryKey,
       crossSigning: true,
-      otherDeviceName: seed.otherDeviceName ?? 'Pixel 8',
+      otherDeviceName: seed.otherDeviceName ?? DEFAULT_OTHER_DEVICE,
+      newDeviceName: seed.newDeviceName ?? DEFAULT_NEW_DEVICE,
+      verifiedDevices: [],
       sharesSecrets: seed.sharesSecrets ?? true,
     });
   }
@@ -67,7 +76,9 @@ export class AccountStore {
       username,
       userID: userIDFor(username),
       crossSigning: false,
-      otherDeviceName: 'Pixel 8',
+      otherDeviceName: DEFAULT_OTHER_DEVICE,
+      newDeviceName: DEFAULT_NEW_DEVICE,
+      verifiedDevices: [],
       sharesSecrets: true,
     });
   }
@@ -78,7 +89,7 @@ export class AccountStore {
   }
 
   list(): SimAccount[] {
-    return [...this.byEmail.values()].map((account) => ({ ...account }));
+    return [...this.byEmail.values()].map(copyAccount);
   }
 
   isTaken(username: string): boolean {
@@ -115,5 +126,8 @@ export class AccountStore {
     return account;
   }
 }
+
+/** A detached copy (changing it changes nothing). */
+export const copyAccount = (account: SimAccount): SimAccount => ({ ...account, verifiedDevices: [...account.verifiedDevices] });
 
 export const userIDFor = (username: string) => `@${username}:beeper.com`;

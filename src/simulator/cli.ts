@@ -9,6 +9,8 @@ export interface SimulateCommandOptions {
   /** Default 23373 (Beeper's own port, so the wizard's default base URL finds it). */
   port?: number;
   autoOtherDevice?: boolean;
+  /** The strict profile (`simulate --strict`): disagrees with clients wherever the contract is silent. */
+  strict?: boolean;
   /** Stops the simulator like SIGINT would (tests). */
   signal?: AbortSignal;
 }
@@ -22,14 +24,16 @@ export async function runSimulateCommand(options: SimulateCommandOptions = {}): 
   const simulator = await startSimulator({
     port: options.port ?? DEFAULT_SIMULATOR_PORT,
     autoOtherDevice: options.autoOtherDevice ?? false,
+    profile: options.strict ? 'strict' : 'lenient',
   });
   process.stdout.write(`simulator listening on ${simulator.url}\n`);
   const emails = simulator.control.accounts().map((account) => account.email);
   process.stderr.write(
     [
+      `profile: ${simulator.control.config().profile}${options.strict ? ' (unknown body fields refused, extra response fields, no /v1/info)' : ''}`,
       `accounts: ${emails.join(', ')} (any other email creates a new account)`,
       `sign-in codes are printed below and served at GET ${simulator.url}/_sim/code?email=${emails[0] ?? 'EMAIL'}`,
-      `control API: ${simulator.url}/_sim/ (accounts, other-device, faults, requests, reset) — Ctrl-C stops`,
+      `control API: ${simulator.url}/_sim/ (accounts, other-device, config, faults, requests, reset) — Ctrl-C stops`,
       '',
     ].join('\n'),
   );

@@ -4,6 +4,7 @@
  * The HTTP control API under `/_sim/` (controlRoutes.ts) offers the same operations.
  */
 import type { Session, Verification } from '../api/types.js';
+import { copyAccount } from './accounts.js';
 import { parseFaultConfig } from './faults.js';
 import type { OtherDeviceScreen } from './otherDevice.js';
 import type { Simulation } from './simulation.js';
@@ -41,7 +42,7 @@ export class SimulatorControl {
 
   /** Adds an existing account (cross-signing, recovery key, other device); returns it with its key. */
   seedAccount(seed: SeedAccount): SimAccount {
-    return { ...this.sim.accounts.seed(seed) };
+    return copyAccount(this.sim.accounts.seed(seed));
   }
 
   accounts(): SimAccount[] {
@@ -50,7 +51,7 @@ export class SimulatorControl {
 
   /** A move by the other device on the current verification; throws SimError 409 when not possible now. */
   otherDevice(action: OtherDeviceAction): Verification {
-    return toWire(this.sim.otherDevice.act(action));
+    return toWire(this.sim.otherDevice.act(action), this.sim.config.profile);
   }
 
   /** The QR payload the other device shows: submit it to `verifications/qr/scan`. */
@@ -80,9 +81,37 @@ export class SimulatorControl {
     return structuredClone(this.sim.config);
   }
 
-  /** API requests answered so far (method, path, status, time; never bodies or headers). */
+  /** API requests answered so far (method, path, status, body field names, times; never values or headers). */
   requests(): RequestLogEntry[] {
-    return this.sim.requestLog.map((entry) => ({ ...entry }));
+    return this.sim.requestLog.map((entry) => ({ ...entry, ...(entry.fields ? { fields: [...entry.fields] } : {}) }));
+  }
+
+  /** The most API requests that were in flight at once (since start or clearRequests). */
+  maxInFlight(): number {
+    return this.sim.maxInFlight;
+  }
+
+  /** Empties the request log and restarts the in-flight maximum. */
+  clearRequests(): void {
+    this.sim.clearRequests();
+  }
+
+  /** Every pending sign-in (setup request, lead token) answers 410 SETUP_REQUEST_EXPIRED from now on. */
+  expireSignIns(): number {
+    return this.sim.signIn.expireAll();
+  }
+
+  /**
+   * Another client signed in to this app: it gets a new access token, the old one answers 401.
+   * The new token is deliberately not handed out; sign in again to get one. 409 when signed out.
+   */
+  revokeToken(): void {
+    this.sim.app.revokeToken();
+  }
+
+  /** Names of the user's devices this app verified once `ready` (e.g. ["MacBook Air"]). */
+  verifiedDevices(): string[] {
+    return this.sim.app.verifiedDevices();
   }
 
   /** The app's session as `GET /v1/app/setup` would show it, without needing the token. */

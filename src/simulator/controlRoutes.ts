@@ -6,7 +6,7 @@ import type { SimulatorControl } from './control.js';
 import { SimError } from './errors.js';
 import { Fields } from './http.js';
 import type { Outcome } from './routes.js';
-import { OTHER_DEVICE_ACTIONS, type ConfigChange, type SeedAccount } from './types.js';
+import { OTHER_DEVICE_ACTIONS, SIMULATOR_PROFILES, type ConfigChange, type SeedAccount } from './types.js';
 
 export interface ControlRequest {
   method: string;
@@ -40,12 +40,14 @@ const HANDLERS: Record<string, Handler> = {
     const seed = await read(req, (f): SeedAccount => {
       const recoveryKey = f.optionalString('recoveryKey');
       const otherDeviceName = f.optionalString('otherDeviceName');
+      const newDeviceName = f.optionalString('newDeviceName');
       const sharesSecrets = f.optionalBoolean('sharesSecrets');
       return {
         email: f.string('email'),
         username: f.string('username'),
         ...(recoveryKey !== undefined ? { recoveryKey } : {}),
         ...(otherDeviceName !== undefined ? { otherDeviceName } : {}),
+        ...(newDeviceName !== undefined ? { newDeviceName } : {}),
         ...(sharesSecrets !== undefined ? { sharesSecrets } : {}),
       };
     });
@@ -70,8 +72,11 @@ const HANDLERS: Record<string, Handler> = {
     const change = await read(req, (f): ConfigChange => {
       const timings = f.optionalObject('timings');
       return {
+        profile: f.oneOf('profile', SIMULATOR_PROFILES, true),
         legacyBuild: f.optionalBoolean('legacyBuild'),
         autoOtherDevice: f.optionalBoolean('autoOtherDevice'),
+        withholdTrust: f.optionalBoolean('withholdTrust'),
+        hostileText: f.optionalBoolean('hostileText'),
         timings: timings && {
           initializingMs: timings.optionalInt('initializingMs', 0),
           firstSyncMs: timings.optionalInt('firstSyncMs', 0),
@@ -81,7 +86,17 @@ const HANDLERS: Record<string, Handler> = {
     });
     return ok({ config: control.configure(change) });
   },
-  'GET requests': (control) => ok({ requests: control.requests() }),
+  'GET requests': (control) => ok({ requests: control.requests(), maxInFlight: control.maxInFlight() }),
+  'DELETE requests': (control) => {
+    control.clearRequests();
+    return ok({ requests: control.requests(), maxInFlight: control.maxInFlight() });
+  },
+  'POST expire-sign-ins': (control) => ok({ expired: control.expireSignIns() }),
+  // The new token stays secret: the client has to sign in again, as after another client did.
+  'POST revoke-token': (control) => {
+    control.revokeToken();
+    return ok({ revoked: true });
+  },
   'GET session': (control) => ok(control.session()),
   'POST reset': (control) => {
     control.resetApp();

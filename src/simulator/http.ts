@@ -22,6 +22,24 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The body read once, up front, so the log can name its fields whether or not a route reads it. */
+export interface ReceivedBody {
+  /** The parsed body, or throws what reading it threw (400 INVALID_JSON, 413). */
+  read(): Promise<unknown>;
+  /** Sorted top-level field names of a JSON object body; undefined otherwise. */
+  fields: string[] | undefined;
+}
+
+export async function receiveBody(req: IncomingMessage): Promise<ReceivedBody> {
+  try {
+    const value = await readJsonBody(req);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return { read: () => Promise.resolve(value), fields: isObject ? Object.keys(value).sort() : undefined };
+  } catch (error) {
+    return { read: () => Promise.reject(error), fields: undefined };
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
@@ -39,6 +57,8 @@ export function sendEmpty(res: ServerResponse, status = 204): void {
  */
 export class Fields {
   private readonly input: Record<string, unknown>;
+  /** Field names some reader asked for. */
+  private readonly known = new Set<string>();
 
   constructor(
     body: unknown,
@@ -86,13 +106,24 @@ export class Fields {
 
   /** A nested object sharing this validator's issues; undefined when absent. */
   optionalObject(name: string): Fields | undefined {
+    this.known.add(name);
     const value = this.input[name];
     return value === undefined ? undefined : new Fields(value, [...this.path, name], this.issues);
   }
 
   /** The value as sent, unchecked. */
   raw(name: string): unknown {
+    this.known.add(name);
     return this.input[name];
+  }
+
+  /** One `unrecognized_keys` issue naming every field no reader asked for (call after reading). */
+  rejectUnknown(): this {
+    const unknown = Object.keys(this.input).filter((name) => !this.known.has(name));
+    if (unknown.length) {
+      this.issue('unrecognized_keys', `Unrecognized key(s) in object: ${unknown.map((name) => `'${name}'`).join(', ')}`, this.path);
+    }
+    return this;
   }
 
   done(): void {
@@ -104,6 +135,7 @@ export class Fields {
     type: K,
     optional: boolean,
   ): (K extends 'string' ? string : K extends 'boolean' ? boolean : number) | undefined {
+    this.known.add(name);
     const value = this.input[name];
     if (value === undefined) {
       if (!optional) this.issue('invalid_type', 'Required', [...this.path, name]);

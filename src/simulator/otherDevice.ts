@@ -1,11 +1,13 @@
 /**
- * The account's other signed-in device (e.g. a phone). Tests and the demo drive it
- * through the control API; with `autoOtherDevice` it also plays along by itself:
- * it accepts our requests and confirms the emojis after we do. It never reports a
- * mismatch or scans the QR code by itself. Its "screen" goes to the log and the
- * `other-device` event.
+ * The other side of a verification: during setup the account's signed-in phone, which
+ * vouches for this device; once the app is `ready`, the user's new device ("MacBook Air"),
+ * which this app vouches for. Tests and the demo drive it through the control API; with
+ * `autoOtherDevice` it also plays along by itself: it accepts our requests and confirms
+ * the emojis after we do. It never reports a mismatch or scans the QR code by itself.
+ * Its "screen" goes to the log and the `other-device` event.
  */
 import type { Verification } from '../api/types.js';
+import { APP_NAME } from './accounts.js';
 import { invalidState } from './errors.js';
 import type { AppState } from './state.js';
 import type { OtherDeviceAction, SimulatorConfig } from './types.js';
@@ -65,25 +67,33 @@ export class OtherDevice {
   onEvent({ kind, by, record }: VerificationEvent): void {
     const auto = this.deps.config.autoOtherDevice;
     const book = this.deps.app.verifications();
+    // Who "we" are on its screen: the sign-in it vouches for, or the app that vouches for it.
+    const setup = record.context === 'setup';
+    const us = setup ? 'the new sign-in' : APP_NAME;
+    const Us = setup ? 'The new sign-in' : APP_NAME;
+    const waiting = auto ? 'Accepting…' : 'Waiting to accept.';
     switch (kind) {
       case 'requested':
-        if (by === 'them') return this.show(record, 'Sent a verification request to the new sign-in.');
-        this.show(record, `The new sign-in asks to be verified. ${auto ? 'Accepting…' : 'Waiting to accept.'}`);
+        if (by === 'them') {
+          const text = setup ? 'Sent a verification request to the new sign-in.' : `${record.otherDevice.name} asks to be verified by ${APP_NAME}…`;
+          return this.show(record, text);
+        }
+        this.show(record, setup ? `The new sign-in asks to be verified. ${waiting}` : `${APP_NAME} offers to verify this device. ${waiting}`);
         if (auto) this.later(() => book.theirAccept(record));
         return;
       case 'ready':
-        return this.show(record, 'Ready: scan the QR code on the new sign-in, or compare emojis.');
+        return this.show(record, `Ready: scan the QR code on ${us}, or compare emojis.`);
       case 'sas-started':
         return this.show(record, `compare: ${describeSas(record)}`);
       case 'sas-confirmed':
-        if (by === 'them') return this.show(record, 'You said the emojis match. Waiting for the new sign-in…');
-        this.show(record, 'The new sign-in says the emojis match.');
+        if (by === 'them') return this.show(record, `You said the emojis match. Waiting for ${us}…`);
+        this.show(record, `${Us} says the emojis match.`);
         if (auto && !record.theyConfirmedSas) this.later(() => book.theirConfirmSas(record));
         return;
       case 'qr-scanned':
-        return this.show(record, 'Scanned the QR code of the new sign-in. Confirm it there.');
+        return this.show(record, `Scanned the QR code of ${us}. Confirm it there.`);
       case 'done':
-        return this.show(record, 'Verified: the new sign-in is now trusted.');
+        return this.show(record, setup ? 'Verified: the new sign-in is now trusted.' : `Verified by ${APP_NAME}: this device is now trusted.`);
       case 'cancelled':
         return this.show(record, `Verification cancelled: ${record.error?.reason ?? ''}`);
     }
@@ -96,7 +106,7 @@ export class OtherDevice {
   }
 
   private show(record: VerificationRecord, text: string): void {
-    this.deps.show(text, { deviceName: record.otherDevice.name, verification: toWire(record) });
+    this.deps.show(text, { deviceName: record.otherDevice.name, verification: toWire(record, this.deps.config.profile) });
   }
 
   /** An automatic move after `otherDeviceMs`; dropped if the verification moved on meanwhile. */

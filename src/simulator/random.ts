@@ -28,6 +28,3 @@ export const deviceID = (rng: Rng) => Array.from({ length: 10 }, () => UPPER[rng
 
 /** Matrix-like transaction ID holding `$`, `/` and `:`, so clients must URL-encode it. */
 export const verificationID = (rng: Rng) => `$${randomToken(rng, 9)}/${randomToken(rng, 6)}:beeper.com`;
-
-/** A QR payload as a device would show it (~78 characters). */
-export const qrPayload = (rng: Rng) => `MATRIX${Buffer.from(rng.bytes(54)).toString('base64')}`;

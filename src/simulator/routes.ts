@@ -1,6 +1,7 @@
 /** The app-setup API (`/v1/app/setup…`) and `/v1/info`, as route table over the app model. */
 import { arch, platform } from 'node:process';
 import type { VerificationAction } from '../api/types.js';
+import { APP_NAME, APP_VERSION } from './accounts.js';
 import { SimError } from './errors.js';
 import { Fields } from './http.js';
 import type { Simulation } from './simulation.js';
@@ -31,16 +32,24 @@ interface Route {
 
 const ok = (body: unknown): Outcome => ({ status: 200, body });
 
-/** Reads the body with `read`, then validates it. */
+const isStrict = (ctx: RouteContext) => ctx.sim.config.profile === 'strict';
+
+/** Reads the body with `read`, then validates it; strict also refuses fields nobody read. */
 async function fields<T>(ctx: RouteContext, read: (fields: Fields) => T): Promise<T> {
   const f = new Fields(await ctx.body());
   const value = read(f);
+  if (isStrict(ctx)) f.rejectUnknown();
   f.done();
   return value;
 }
 
+/** A route without a body: strict takes nothing or `{}`; lenient never looks. */
+async function noBody(ctx: RouteContext): Promise<void> {
+  if (isStrict(ctx)) await fields(ctx, () => undefined);
+}
+
 function envelope(sim: Simulation, record?: VerificationRecord): Outcome {
-  return ok({ session: sim.app.session(), ...(record ? { verification: toWire(record) } : {}) });
+  return ok({ session: sim.app.session(), ...(record ? { verification: toWire(record, sim.config.profile) } : {}) });
 }
 
 /** `POST /verifications/{id}/<action>` for one of our verification actions. */
@@ -54,6 +63,7 @@ function action(path: string, name: VerificationAction): Route {
       const record = book.get(ctx.id);
       const cancel =
         name === 'cancel' ? await fields(ctx, (f) => ({ code: f.optionalString('code'), reason: f.optionalString('reason') })) : undefined;
+      if (name !== 'cancel') await noBody(ctx);
       book.act(record, name, cancel);
       return envelope(ctx.sim, record);
     },
@@ -62,7 +72,15 @@ function action(path: string, name: VerificationAction): Route {
 
 const ROUTES: Route[] = [
   { method: 'GET', path: '', auth: 'signed-in', handle: ({ sim }) => ok(sim.app.session()) },
-  { method: 'POST', path: 'start', auth: 'never', handle: ({ sim }) => ok(sim.signIn.start()) },
+  {
+    method: 'POST',
+    path: 'start',
+    auth: 'never',
+    async handle(ctx) {
+      await noBody(ctx);
+      return ok(ctx.sim.signIn.start());
+    },
+  },
   {
     method: 'POST',
     path: 'email',
@@ -131,18 +149,18 @@ const ROUTES: Route[] = [
     method: 'GET',
     path: 'verifications',
     auth: 'always',
-    handle: ({ sim }) => ok({ items: sim.app.verifications().list().map(toWire) }),
+    handle: ({ sim }) => ok({ items: sim.app.verifications().list().map((record) => toWire(record, sim.config.profile)) }),
   },
   {
     method: 'POST',
     path: 'verifications',
     auth: 'always',
     async handle(ctx) {
-      const { purpose } = await fields(ctx, (f) => ({
+      const { purpose, userID } = await fields(ctx, (f) => ({
         purpose: f.oneOf('purpose', ['login', 'device'] as const, true),
         userID: f.optionalString('userID'),
       }));
-      return envelope(ctx.sim, ctx.sim.app.startVerification(purpose ?? 'device'));
+      return envelope(ctx.sim, ctx.sim.app.startVerification(purpose, userID));
     },
   },
   {
@@ -220,7 +238,7 @@ export async function handleSetupApi(sim: Simulation, req: ApiRequest): Promise<
 export function appInfo(port: number): unknown {
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    app: { name: 'Beeper Server', version: '4.2.1', bundle_id: 'com.automattic.beeper.server' },
+    app: { name: APP_NAME, version: APP_VERSION, bundle_id: 'com.automattic.beeper.server' },
     platform: { os: platform, arch },
     server: { base_url: baseUrl, hostname: '127.0.0.1', port, remote_access: false, status: 'running', mcp_enabled: false },
     endpoints: {},

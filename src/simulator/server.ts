@@ -1,6 +1,7 @@
 /**
  * The HTTP side: one node:http server on 127.0.0.1. API requests go through the
- * fault plan and the request log; `/_sim/` control requests go through neither.
+ * fault plan, the request log and the presenter (hostile text, strict extras);
+ * `/_sim/` control requests go through none of them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,8 @@ import { SimulatorControl } from './control.js';
 import { handleControl } from './controlRoutes.js';
 import { SimError } from './errors.js';
 import { injectedFailure, type FaultDecision } from './faults.js';
-import { readJsonBody, sendEmpty, sendJson } from './http.js';
+import { readJsonBody, receiveBody, sendEmpty, sendJson } from './http.js';
+import { present } from './present.js';
 import { appInfo, handleSetupApi, type Outcome } from './routes.js';
 import { Simulation } from './simulation.js';
 import type { SimulatorOptions } from './types.js';
@@ -36,7 +38,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     handle(req, res).catch((error: unknown) => {
       // A bug, not an API answer; keep the server alive and say so.
       sim.log(`[simulator] internal error: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: 'The simulator hit a bug.' });
+      if (!res.headersSent) sendJson(res, 500, present({ code: 'INTERNAL_ERROR', message: 'The simulator hit a bug.' }, sim.config));
       else res.destroy();
     });
   });
@@ -46,25 +48,33 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const rawUrl = req.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
     const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
-    const body = () => readJsonBody(req);
 
     if (path.startsWith('/_sim/')) {
       const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+      const body = () => readJsonBody(req);
       const outcome = await answer(() => handleControl(control, { method, path: path.slice(6), query, body }));
       return write(res, outcome);
     }
 
+    const startedAt = sim.now();
+    res.once('close', sim.requestStarted());
+    // Read up front so the log names the fields even of routes that never look at the body.
+    const body = await receiveBody(req);
+    const record = (status: number) => sim.recordRequest({ method, path, status, fields: body.fields, startedAt });
+
     if (sim.faults.latencyMs > 0) await sleep(sim.faults.latencyMs, undefined, { ref: false });
     const fault = sim.faults.next();
-    if (fault.kind !== 'none') return injectFault(req, res, method, path, fault);
+    if (fault.kind !== 'none') return injectFault(req, res, record, fault);
 
-    const outcome = await answer(() => route(method, path, req.headers.authorization, body));
-    sim.recordRequest(method, path, outcome.status);
-    write(res, outcome);
+    const outcome = await answer(() => route(method, path, req.headers.authorization, body.read));
+    record(outcome.status);
+    write(res, { ...outcome, body: present(outcome.body, sim.config) });
   }
 
   function route(method: string, path: string, authorization: string | undefined, body: () => Promise<unknown>): Promise<Outcome> | Outcome {
     if (path === '/v1/info') {
+      // Optional in the contract: strict is a build without it.
+      if (sim.config.profile === 'strict') throw new SimError(404, 'NOT_FOUND', 'No such route.');
       if (method !== 'GET') throw new SimError(405, 'METHOD_NOT_ALLOWED', 'Use GET for this route.');
       return { status: 200, body: appInfo(port) };
     }
@@ -76,32 +86,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     throw new SimError(404, 'NOT_FOUND', 'No such route.');
   }
 
-  function injectFault(req: IncomingMessage, res: ServerResponse, method: string, path: string, fault: FaultDecision): void {
+  function injectFault(req: IncomingMessage, res: ServerResponse, record: (status: number) => void, fault: FaultDecision): void {
     switch (fault.kind) {
       case 'drop':
-        sim.recordRequest(method, path, 0);
+        record(0);
         req.socket.destroy();
         return;
       case 'html':
-        sim.recordRequest(method, path, 502);
+        record(502);
         res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
         res.end(HTML_502);
         return;
       case 'malformed':
-        sim.recordRequest(method, path, 200);
+        record(200);
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         res.end(TRUNCATED_JSON);
         return;
       case 'rate-limit': {
-        sim.recordRequest(method, path, 429);
+        record(429);
         const message = `Too many requests. Try again in ${fault.retryAfterSeconds} seconds.`;
-        sendJson(res, 429, { code: 'RATE_LIMITED', message }, { 'retry-after': String(fault.retryAfterSeconds) });
+        sendJson(res, 429, present({ code: 'RATE_LIMITED', message }, sim.config), { 'retry-after': String(fault.retryAfterSeconds) });
         return;
       }
       case 'fail': {
-        sim.recordRequest(method, path, fault.status);
+        record(fault.status);
         const error = injectedFailure(fault.status);
-        sendJson(res, error.status, error.toBody());
+        sendJson(res, error.status, present(error.toBody(), sim.config));
         return;
       }
     }

@@ -40,7 +40,8 @@ interface SetupRequest {
   email?: string;
   code?: string;
   attemptsLeft: number;
-  expired: boolean;
+  /** Why it is dead (410); undefined while it is live. */
+  expired?: SimError;
   /** Set once the code matched an email without an account. */
   leadToken?: string;
 }
@@ -62,7 +63,7 @@ export class SignInFlow {
 
   start(): StartResponse {
     const setupRequestID = randomToken(this.deps.rng, 16);
-    this.requests.set(setupRequestID, { attemptsLeft: MAX_CODE_ATTEMPTS, expired: false });
+    this.requests.set(setupRequestID, { attemptsLeft: MAX_CODE_ATTEMPTS });
     return { setupRequestID, signInMethods: ['email'] };
   }
 
@@ -81,8 +82,8 @@ export class SignInFlow {
     if (response !== request.code) {
       request.attemptsLeft -= 1;
       if (request.attemptsLeft <= 0) {
-        request.expired = true;
-        throw tooManyCodes();
+        request.expired = tooManyCodes();
+        throw request.expired;
       }
       const n = request.attemptsLeft;
       throw new SimError(401, 'INVALID_CODE', `That code is not right. ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`, {
@@ -120,6 +121,17 @@ export class SignInFlow {
     this.requests.clear();
   }
 
+  /** Every pending sign-in (and its lead token) expires, as after a long wait; returns how many. */
+  expireAll(): number {
+    let count = 0;
+    for (const request of this.requests.values()) {
+      if (request.expired) continue;
+      request.expired = new SimError(410, 'SETUP_REQUEST_EXPIRED', 'This sign-in has expired. Start over to get a new code.');
+      count += 1;
+    }
+    return count;
+  }
+
   private complete(setupRequestID: string, account: SimAccount): SignInAnswer {
     const answer = this.deps.signIn(account);
     this.requests.delete(setupRequestID);
@@ -129,7 +141,7 @@ export class SignInFlow {
   private live(setupRequestID: string): SetupRequest {
     const request = this.requests.get(setupRequestID);
     if (!request) throw new SimError(404, 'SETUP_REQUEST_NOT_FOUND', 'No sign-in with that setup request ID. Start over.');
-    if (request.expired) throw tooManyCodes();
+    if (request.expired) throw request.expired;
     return request;
   }
 }

@@ -33,11 +33,17 @@ export class Simulation {
   readonly faults = new Faults();
   readonly outbox: MailMessage[] = [];
   readonly requestLog: RequestLogEntry[] = [];
+  /** API requests arrived but not yet answered, and the most there ever were at once. */
+  private inFlight = 0;
+  maxInFlight = 0;
 
   constructor(options: SimulatorOptions = {}) {
     this.config = {
+      profile: options.profile ?? 'lenient',
       legacyBuild: options.legacyBuild ?? false,
       autoOtherDevice: options.autoOtherDevice ?? false,
+      withholdTrust: options.withholdTrust ?? false,
+      hostileText: options.hostileText ?? false,
       timings: withTimings({ ...DEFAULT_TIMINGS }, options.timings),
     };
     this.now = options.now ?? Date.now;
@@ -70,8 +76,11 @@ export class Simulation {
   }
 
   configure(change: ConfigChange): SimulatorConfig {
+    if (change.profile !== undefined) this.config.profile = change.profile;
     if (change.legacyBuild !== undefined) this.config.legacyBuild = change.legacyBuild;
     if (change.autoOtherDevice !== undefined) this.config.autoOtherDevice = change.autoOtherDevice;
+    if (change.withholdTrust !== undefined) this.config.withholdTrust = change.withholdTrust;
+    if (change.hostileText !== undefined) this.config.hostileText = change.hostileText;
     withTimings(this.config.timings, change.timings);
     return structuredClone(this.config);
   }
@@ -83,9 +92,28 @@ export class Simulation {
     this.app.signOut();
   }
 
-  recordRequest(method: string, path: string, status: number): void {
-    this.requestLog.push({ method, path, status, at: this.now() });
+  recordRequest(entry: Omit<RequestLogEntry, 'at'>): void {
+    const { fields, ...rest } = entry;
+    this.requestLog.push({ ...rest, ...(fields ? { fields } : {}), at: this.now() });
     if (this.requestLog.length > MAX_LOG_ENTRIES) this.requestLog.shift();
+  }
+
+  /** An API request arrived; call the returned function (once is enough) when it is answered. */
+  requestStarted(): () => void {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight -= 1;
+    };
+  }
+
+  /** Empties the request log and restarts the in-flight maximum from now. */
+  clearRequests(): void {
+    this.requestLog.length = 0;
+    this.maxInFlight = this.inFlight;
   }
 
   stop(): void {

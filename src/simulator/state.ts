@@ -7,6 +7,7 @@ import type { E2EEStatus, KnownSessionState, MatrixCredentials, Session } from '
 import { checkRecoveryKey, describeRecoveryKeyProblem, sameRecoveryKey } from '../shared/recoveryKey.js';
 import { HOMESERVER } from './accounts.js';
 import { SimError, invalidState, unauthorized } from './errors.js';
+import { HOSTILE_TEXT } from './present.js';
 import { deviceID, newRecoveryKey, randomToken, type Rng } from './random.js';
 import type { SimAccount, SimulatorConfig } from './types.js';
 import { VerificationBook, toWire, type VerificationEvent, type VerificationRecord } from './verification.js';
@@ -62,7 +63,7 @@ export class AppState {
     return {
       state,
       ...(s ? { matrix: { deviceID: this.deviceID, homeserver: HOMESERVER, userID: s.account.userID } } : {}),
-      ...(current ? { verification: toWire(current) } : {}),
+      ...(current ? { verification: toWire(current, this.deps.config.profile) } : {}),
       e2ee: this.e2ee(state),
     };
   }
@@ -96,9 +97,9 @@ export class AppState {
             now: this.deps.now,
             rng: this.deps.rng,
             onEvent: this.deps.onVerificationEvent,
-            onDone: () => this.verified(),
+            onDone: (record) => this.verified(record),
           },
-          { userID: account.userID, otherDeviceName: account.otherDeviceName },
+          { userID: account.userID, otherDeviceName: account.otherDeviceName, newDeviceName: account.newDeviceName },
         ),
       };
     }
@@ -110,6 +111,17 @@ export class AppState {
   signOut(): void {
     this.signedIn = undefined;
     this.deviceID = deviceID(this.deps.rng);
+  }
+
+  /** Another client signed in to this app: a new token that nobody here knows; the old one is void. */
+  revokeToken(): void {
+    if (!this.signedIn) throw invalidState('The app is not signed in.');
+    this.signedIn.accessToken = `syt_${randomToken(this.deps.rng, 24)}`;
+  }
+
+  /** Devices the signed-in account's app has verified from `ready`. */
+  verifiedDevices(): string[] {
+    return [...(this.signedIn?.account.verifiedDevices ?? [])];
   }
 
   /** Checks `Authorization: Bearer <token>`; throws 401. */
@@ -124,15 +136,28 @@ export class AppState {
     return this.signedIn.book;
   }
 
-  startVerification(purpose: 'login' | 'device'): VerificationRecord {
-    this.requireState(['needs-verification'], 'start a verification');
-    return this.verifications().create('outgoing', purpose);
+  /**
+   * While setting up, this device asks the phone to verify it; once `ready`, it verifies the
+   * user's new device. An absent purpose is inferred from that (login / device).
+   */
+  startVerification(purpose: 'login' | 'device' | undefined, userID: string | undefined): VerificationRecord {
+    const s = this.requireState(['needs-verification', 'ready'], 'start a verification');
+    const clean = s.account.userID;
+    if (userID !== undefined && userID !== clean && !(this.deps.config.hostileText && userID === clean + HOSTILE_TEXT)) {
+      throw new SimError(400, 'INVALID_USER_ID', `This app can only verify devices of ${clean}.`);
+    }
+    const context = this.state() === 'ready' ? 'ready' : 'setup';
+    const used = purpose ?? (context === 'ready' ? 'device' : 'login');
+    if (context === 'ready' && used === 'login') {
+      throw invalidState('This device is already verified. Use purpose "device" to verify another device.');
+    }
+    return s.book.create('outgoing', used, context);
   }
 
-  /** The other device asks to verify this one. */
+  /** The other device asks: the phone to verify this one (setup), or the new device to be verified (ready). */
   incomingVerification(): VerificationRecord {
-    this.requireState(['needs-verification'], 'receive a verification request');
-    return this.verifications().create('incoming', 'device');
+    const s = this.requireState(['needs-verification', 'ready'], 'receive a verification request');
+    return this.state() === 'ready' ? s.book.create('incoming', 'device', 'ready') : s.book.create('incoming', 'login', 'setup');
   }
 
   useRecoveryKey(text: string): void {
@@ -158,7 +183,7 @@ export class AppState {
     if (!s.pendingKey) throw invalidState('No new recovery key is waiting to be confirmed. Create one first.');
     if (!sameRecoveryKey(text, s.pendingKey)) throw wrongKey('That is not the new recovery key.');
     s.account.recoveryKey = s.pendingKey;
-    s.account.recoveryKeyGeneratedAt = Math.floor(this.deps.now() / 1000);
+    s.account.recoveryKeyGeneratedAt = this.deps.now();
     s.account.crossSigning = true;
     s.pendingKey = undefined;
     this.unlocked(s, 'This device was verified with a new recovery key.');
@@ -178,15 +203,27 @@ export class AppState {
     s.book.cancelActive(reason);
   }
 
-  /** A verification reached done. */
-  private verified(): void {
+  /** A verification reached done: who is trusted now depends on its context, purpose and profile. */
+  private verified(record: VerificationRecord): void {
     const s = this.signedIn;
     if (!s) return;
+    if (record.context === 'ready') {
+      if (!s.account.verifiedDevices.includes(record.otherDevice.name)) s.account.verifiedDevices.push(record.otherDevice.name);
+      return;
+    }
+    if (this.deps.config.withholdTrust) return;
+    // Strict reads "device" as "verify one of my OTHER devices": this one stays untrusted.
+    if (this.deps.config.profile === 'strict' && record.purpose !== 'login') return;
     s.trusted = true;
     if (s.account.sharesSecrets) {
       s.secrets = true;
       s.syncDoneAt = this.deps.now() + this.deps.config.timings.firstSyncMs;
     }
+  }
+
+  /** "unix time" in the contract: lenient says seconds, strict milliseconds. */
+  private generatedAt(epochMs: number): number {
+    return this.deps.config.profile === 'strict' ? epochMs : Math.floor(epochMs / 1000);
   }
 
   private e2ee(state: KnownSessionState): E2EEStatus {
@@ -202,7 +239,7 @@ export class AppState {
       firstSyncDone: state === 'ready',
       // The only way the simulated account gets a key is confirming it saved (or being seeded with one).
       hasBackedUpRecoveryKey: hasKeys,
-      ...(s?.account.recoveryKeyGeneratedAt !== undefined ? { recoveryKeyGeneratedAt: s.account.recoveryKeyGeneratedAt } : {}),
+      ...(s?.account.recoveryKeyGeneratedAt !== undefined ? { recoveryKeyGeneratedAt: this.generatedAt(s.account.recoveryKeyGeneratedAt) } : {}),
       secrets: {
         masterKey: secrets,
         selfSigningKey: secrets,

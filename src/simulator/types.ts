@@ -16,8 +16,10 @@ export interface SeedAccount {
   username: string;
   /** Generated (real format) when absent. */
   recoveryKey?: string;
-  /** Default "Pixel 8". */
+  /** Default "Pixel 8": the signed-in device that vouches for this one during setup. */
   otherDeviceName?: string;
+  /** Default "MacBook Air": the user's new, unverified device that a `ready` app may verify. */
+  newDeviceName?: string;
   /** Default true: device verification also brings the secrets (→ needs-first-sync); false → needs-secrets. */
   sharesSecrets?: boolean;
 }
@@ -29,10 +31,13 @@ export interface SimAccount {
   userID: string;
   /** Absent for a new account until it has set up a recovery key. */
   recoveryKey?: string;
-  /** Unix seconds; set when a key is created through reset/confirm. */
+  /** Epoch ms; set when a key is created through reset/confirm (the wire shows seconds or ms by profile). */
   recoveryKeyGeneratedAt?: number;
   crossSigning: boolean;
   otherDeviceName: string;
+  newDeviceName: string;
+  /** Names of devices this account's app verified from `ready` (e.g. ["MacBook Air"]). */
+  verifiedDevices: string[];
   sharesSecrets: boolean;
 }
 
@@ -51,15 +56,30 @@ export interface FaultConfig {
   htmlError?: number;
 }
 
+/**
+ * `lenient` reads silent parts of the contract the forgiving way; `strict` disagrees on
+ * purpose (see index.ts), so tests catch clients that lean on one reading.
+ */
+export type SimulatorProfile = 'lenient' | 'strict';
+export const SIMULATOR_PROFILES: readonly SimulatorProfile[] = ['lenient', 'strict'];
+
 export interface SimulatorConfig {
+  profile: SimulatorProfile;
   legacyBuild: boolean;
   autoOtherDevice: boolean;
+  /** A verification reaching `done` leaves the session in `needs-verification`. */
+  withholdTrust: boolean;
+  /** Server-supplied display strings carry HOSTILE_TEXT (terminal escapes). */
+  hostileText: boolean;
   timings: Timings;
 }
 
 export interface ConfigChange {
+  profile?: SimulatorProfile;
   legacyBuild?: boolean;
   autoOtherDevice?: boolean;
+  withholdTrust?: boolean;
+  hostileText?: boolean;
   timings?: Partial<Timings>;
 }
 
@@ -70,13 +90,17 @@ export interface MailMessage {
   at: number;
 }
 
-/** One answered API request. Never holds bodies, headers or query strings. */
+/** One answered API request. Never holds body values, headers or query strings. */
 export interface RequestLogEntry {
   method: string;
   path: string;
   /** 0 when the connection was dropped by a fault. */
   status: number;
-  /** Epoch milliseconds. */
+  /** Sorted top-level field names of a JSON object body (names only); absent without one. */
+  fields?: string[];
+  /** Epoch milliseconds when the request arrived. */
+  startedAt: number;
+  /** Epoch milliseconds when it was answered. */
   at: number;
 }
 
@@ -101,6 +125,12 @@ export interface SimulatorOptions {
   accounts?: SeedAccount[];
   /** Answer /v1/info but 404 every /v1/app/setup* route (a Beeper build without terminal setup). */
   legacyBuild?: boolean;
+  /** Default 'lenient'; 'strict' disagrees wherever the contract is silent. */
+  profile?: SimulatorProfile;
+  /** Verifications reach `done` without trusting this device (default false). */
+  withholdTrust?: boolean;
+  /** Display strings carry terminal-injection escapes (default false). */
+  hostileText?: boolean;
   /** The simulator's console; default writes lines to stderr. */
   log?: (line: string) => void;
   /** Injectable randomness in [0, 1); default crypto. */

@@ -2,22 +2,33 @@
  * Device verifications of the signed-in app, seen from this device ("us") and the
  * simulated other device ("them"). `availableActions` is derived from the record,
  * so it always says exactly what the state allows.
+ *
+ * Two kinds of "them": during setup the account's signed-in phone vouches for this
+ * device (context 'setup'); once this app is `ready` it vouches for the user's new,
+ * unverified device (context 'ready').
  */
 import type { Verification, VerificationAction } from '../api/types.js';
 import { SAS_EMOJI_TABLE, formatSasEmojis, type SasEmoji } from '../shared/sas.js';
 import { SimError, invalidState } from './errors.js';
-import { deviceID, qrPayload, verificationID, type Rng } from './random.js';
+import { qrPayload } from './qr.js';
+import { deviceID, verificationID, type Rng } from './random.js';
+import type { SimulatorProfile } from './types.js';
 
 /** Matrix: a verification request times out after 10 minutes. */
 export const VERIFICATION_TIMEOUT_MS = 10 * 60 * 1000;
 
 type Phase = 'requested' | 'ready' | 'sas_ready' | 'qr_scanned' | 'done' | 'cancelled';
+/** 'setup': the other device verifies this one; 'ready': this app verifies the user's new device. */
+export type VerificationContext = 'setup' | 'ready';
 
 export interface VerificationRecord {
   id: string;
   direction: 'incoming' | 'outgoing';
   purpose: 'login' | 'device';
+  context: VerificationContext;
   state: Phase;
+  /** The other side accepted (methods were negotiated). */
+  accepted: boolean;
   createdAt: number;
   otherDevice: { id: string; name: string };
   otherUserID: string;
@@ -43,7 +54,7 @@ export interface VerificationHooks {
   rng: Rng;
   /** Every change, for the other device's screen and its automatic moves. */
   onEvent(event: VerificationEvent): void;
-  /** A verification reached `done`: this device is trusted. */
+  /** A verification reached `done` (the app model decides what that trusts). */
   onDone(record: VerificationRecord): void;
 }
 
@@ -65,13 +76,14 @@ export function availableActions(record: VerificationRecord): VerificationAction
   }
 }
 
-export function toWire(record: VerificationRecord): Verification {
+/** Strict lists no methods until the other side accepted (the contract does not say when they appear). */
+export function toWire(record: VerificationRecord, profile: SimulatorProfile = 'lenient'): Verification {
   return {
     id: record.id,
     state: record.state,
     availableActions: availableActions(record),
     direction: record.direction,
-    methods: ['qr', 'sas'],
+    methods: profile === 'strict' && !record.accepted ? [] : ['qr', 'sas'],
     purpose: record.purpose,
     otherDevice: { ...record.otherDevice },
     otherUserID: record.otherUserID,
@@ -89,15 +101,31 @@ export function describeSas(record: VerificationRecord): string {
   return `${record.sas.entries.map((entry) => `${entry.emoji} ${entry.name}`).join(', ')} / ${record.sas.decimals}`;
 }
 
+interface Peer {
+  id: string;
+  name: string;
+  /** Ed25519 device key, shown in QR codes. */
+  key: Uint8Array;
+}
+
 export class VerificationBook {
   private readonly records: VerificationRecord[] = [];
-  private readonly otherDeviceID: string;
+  /** The signed-in phone (vouches during setup) and the new device (vouched for once ready). */
+  private readonly peers: Record<VerificationContext, Peer>;
+  private readonly ourKey: Uint8Array;
+  private readonly masterKey: Uint8Array;
 
   constructor(
     private readonly hooks: VerificationHooks,
-    private readonly self: { userID: string; otherDeviceName: string },
+    private readonly self: { userID: string; otherDeviceName: string; newDeviceName: string },
   ) {
-    this.otherDeviceID = deviceID(hooks.rng);
+    const rng = hooks.rng;
+    this.peers = {
+      setup: { id: deviceID(rng), name: self.otherDeviceName, key: rng.bytes(32) },
+      ready: { id: deviceID(rng), name: self.newDeviceName, key: rng.bytes(32) },
+    };
+    this.ourKey = rng.bytes(32);
+    this.masterKey = rng.bytes(32);
   }
 
   /** The latest verification, timed out if it is over 10 minutes old. */
@@ -119,21 +147,28 @@ export class VerificationBook {
   }
 
   /** A new request; any active one is cancelled first. */
-  create(direction: 'incoming' | 'outgoing', purpose: 'login' | 'device'): VerificationRecord {
+  create(direction: 'incoming' | 'outgoing', purpose: 'login' | 'device', context: VerificationContext): VerificationRecord {
     for (const record of this.records) {
       if (isActive(record)) this.cancel(record, 'us', 'm.user', 'A newer verification request replaced this one.');
     }
     const rng = this.hooks.rng;
+    const peer = this.peers[context];
+    const id = verificationID(rng);
+    // The trusted side shows mode 0x01, the side being verified mode 0x02.
+    const weTrust = context === 'ready';
+    const keys = { transactionID: id, masterKey: this.masterKey };
     const record: VerificationRecord = {
-      id: verificationID(rng),
+      id,
       direction,
       purpose,
+      context,
       state: 'requested',
+      accepted: false,
       createdAt: this.hooks.now(),
-      otherDevice: { id: this.otherDeviceID, name: this.self.otherDeviceName },
+      otherDevice: { id: peer.id, name: peer.name },
       otherUserID: this.self.userID,
-      ourQr: qrPayload(rng),
-      theirQr: qrPayload(rng),
+      ourQr: qrPayload({ ...keys, trustsMasterKey: weTrust, deviceKey: this.ourKey, otherDeviceKey: peer.key, secret: rng.bytes(16) }),
+      theirQr: qrPayload({ ...keys, trustsMasterKey: !weTrust, deviceKey: peer.key, otherDeviceKey: this.ourKey, secret: rng.bytes(16) }),
       weConfirmedSas: false,
       theyConfirmedSas: false,
     };
@@ -149,6 +184,7 @@ export class VerificationBook {
     }
     switch (action) {
       case 'accept':
+        record.accepted = true;
         return this.move(record, 'ready', 'ready', 'us');
       case 'sas.start': {
         const rng = this.hooks.rng;
@@ -182,6 +218,7 @@ export class VerificationBook {
   /** Moves by the other device; throws 409 when the move is not possible now. */
   theirAccept(record: VerificationRecord): void {
     this.require(record, record.state === 'requested' && record.direction === 'outgoing', 'accept');
+    record.accepted = true;
     this.move(record, 'ready', 'ready', 'them');
   }
 

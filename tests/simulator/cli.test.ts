@@ -29,6 +29,7 @@ describe('simulate command', () => {
       expect((await fetch(`${url}/v1/info`)).status).toBe(200);
       expect(stderr).toContain('alice@example.com');
       expect(stderr).toContain('/_sim/code?email=');
+      expect(stderr).toContain('profile: lenient');
       expect(stderr).not.toMatch(/Es[STU]\w{3} /);
     } finally {
       child.kill('SIGTERM');
@@ -49,6 +50,28 @@ describe('simulate command', () => {
       controller.abort();
       await running;
       await expect(fetch(`${url}/v1/info`)).rejects.toThrow();
+    } finally {
+      write.mockRestore();
+      writeErr.mockRestore();
+    }
+  });
+});
+
+describe('strict option', () => {
+  it('starts the strict profile and says so', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const controller = new AbortController();
+      const running = runSimulateCommand({ port: 0, strict: true, signal: controller.signal });
+      await vi.waitFor(() => expect(write).toHaveBeenCalled());
+      const url = /listening on (\S+)/.exec(String(write.mock.calls[0]?.[0]))?.[1];
+      expect(writeErr.mock.calls.map((call) => String(call[0])).join('')).toMatch(/^profile: strict /m);
+      const { config } = (await fetch(`${url}/_sim/config`).then((r) => r.json())) as { config: { profile: string } };
+      expect(config.profile).toBe('strict');
+      expect((await fetch(`${url}/v1/info`)).status).toBe(404);
+      controller.abort();
+      await running;
     } finally {
       write.mockRestore();
       writeErr.mockRestore();

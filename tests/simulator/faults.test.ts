@@ -89,7 +89,7 @@ describe('faults', () => {
 });
 
 describe('request log', () => {
-  it('records method, path, status and time of API calls only, and no secrets', async () => {
+  it('records method, path, status, field names and times of API calls only, and no secrets', async () => {
     const lines: string[] = [];
     const sim = await start({ log: (line) => lines.push(line) });
     const { answer } = await submitCode(sim, 'alice@example.com');
@@ -108,7 +108,17 @@ describe('request log', () => {
       'POST /v1/app/setup/verification/recovery-key',
       'GET /v1/app/setup',
     ]);
-    for (const entry of log) expect(Object.keys(entry).sort()).toEqual(['at', 'method', 'path', 'status']);
+    for (const entry of log) {
+      const keys = Object.keys(entry).sort();
+      expect(keys).toEqual(['at', ...(entry.method === 'POST' ? ['fields'] : []), 'method', 'path', 'startedAt', 'status']);
+    }
+    expect(log.map((r: { fields?: string[] }) => r.fields)).toEqual([
+      [],
+      ['email', 'setupRequestID'],
+      ['response', 'setupRequestID'],
+      ['recoveryKey'],
+      undefined,
+    ]);
     const text = JSON.stringify(log);
     for (const secret of [token, code, key, key.replace(/ /g, '')]) expect(text).not.toContain(secret);
     // The console shows the code line only: no token, no key.

@@ -104,3 +104,20 @@ export function recoveryKeyOf(sim: RunningSimulator, email: string): string {
   if (!key) throw new Error(`no recovery key for ${email}`);
   return key;
 }
+
+/** Signed in and `ready` (by the recovery key); returns the token. */
+export async function signedInReady(sim: RunningSimulator, email = 'alice@example.com') {
+  const token = await signedInNeedingVerification(sim, email);
+  const used = await post(sim, `${SETUP}/verification/recovery-key`, { recoveryKey: recoveryKeyOf(sim, email) }, token);
+  expect(used.status).toBe(200);
+  await waitForState(sim, token, 'ready');
+  return token;
+}
+
+/** Calls `visit` on every object in a JSON value, with the key it sits under ('' at the top). */
+export function eachObject(value: unknown, visit: (object: Record<string, unknown>, key: string) => void, key = ''): void {
+  if (Array.isArray(value)) return value.forEach((item) => eachObject(item, visit, key));
+  if (typeof value !== 'object' || value === null) return;
+  visit(value as Record<string, unknown>, key);
+  for (const [name, child] of Object.entries(value)) eachObject(child, visit, name);
+}
