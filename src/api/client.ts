@@ -382,7 +382,8 @@ export class SetupClient {
   }
 
   private async toHttpError(call: string, response: Response, secrets: (string | undefined)[], signal?: AbortSignal): Promise<HttpError> {
-    const fallback = response.statusText || STATUS_CODES[response.status] || 'Unknown status';
+    // The reason phrase is the server's too: cleaned like its message, and the standard one when nothing is left.
+    const fallback = cleanLine(response.statusText, 120) || STATUS_CODES[response.status] || 'Unknown status';
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     let code: string | undefined;
     let message = fallback;

@@ -114,13 +114,14 @@ export const codeResponse: Guard<CodeResponse> = (value, path) => {
     setupRequestID,
     leadToken,
     usernameSuggestions: usernameSuggestions ?? [],
-    copy: { ...DEFAULT_REGISTRATION_COPY, ...copy },
+    // A text that cleans to nothing (it was only control characters) keeps the contract's wording.
+    copy: { ...DEFAULT_REGISTRATION_COPY, ...Object.fromEntries(Object.entries(copy ?? {}).filter(([, value]) => value !== '')) },
   };
 };
 
 export const sessionEnvelope: Guard<SessionEnvelope> = object({ session, verification: optional(verification) });
 
-export const resetRecoveryKeyResponse: Guard<ResetRecoveryKeyResponse> = object({ recoveryKey: text, session });
+export const resetRecoveryKeyResponse: Guard<ResetRecoveryKeyResponse> = object({ recoveryKey: string, session });
 
 export const verificationList: Guard<VerificationList> = object({ items: array(verification) });
 
