@@ -1,7 +1,7 @@
 /** chooseMethod: how to trust this device — only the choices the machine allows right now. */
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import type { Notice, SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/setupMachine.js';
 import { useKeyHints } from './KeyHints.js';
 import { useTheme } from './theme.js';
 import { Say } from './Say.js';
@@ -15,7 +15,8 @@ export interface ChooseMethodStepProps {
   choices: MethodChoice[];
   /** The device that asked to verify this one (context.incomingVerification). */
   incomingFrom?: string | undefined;
-  notice?: Notice;
+  /** E.g. a verification we stopped, in words. */
+  notice?: string | undefined;
   onEvent: (event: SetupEvent) => void;
 }
 
@@ -42,11 +43,10 @@ export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: Cho
   });
   const [value, setValue] = useState<MethodChoice>(choices[0] ?? 'device');
   // A request arriving from another device goes to the top: highlight it.
+  const offered = choices.join(',');
   useEffect(() => {
-    if (choices.includes('incoming')) setValue('incoming');
-    else if (!choices.includes(value) && choices[0]) setValue(choices[0]);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [choices.join(',')]);
+    setValue((current) => (choices.includes('incoming') ? 'incoming' : !choices.includes(current) && choices[0] ? choices[0] : current));
+  }, [offered]);
   useKeyHints([
     { keys: theme.glyph.upDown, label: 'choose' },
     { keys: 'Enter', label: 'continue' },
@@ -55,7 +55,7 @@ export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: Cho
   return (
     <Box flexDirection="column" gap={1}>
       <Text bold>Verify this device</Text>
-      {notice === 'verification-cancelled-by-us' ? <Say tone="info">Stopped the verification; your other device no longer waits for it.</Say> : null}
+      {notice ? <Say tone="info">{notice}</Say> : null}
       <Para>Encrypted messages can only be read on devices you trust. Choose how to verify this one:</Para>
       <Select items={items} value={value} onChange={setValue} onSubmit={(choice) => onEvent(EVENTS[choice])} />
     </Box>

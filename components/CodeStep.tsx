@@ -5,7 +5,7 @@ import type { Problem } from '../machines/problems.js';
 import { Secret } from '../src/shared/secret.js';
 import { CODE_LENGTH, cleanCode, codeProblem } from '../src/shared/validation.js';
 import { useKeyHints } from './KeyHints.js';
-import { codeProblemText } from './problemText.js';
+import { codeProblemText } from '../src/wording/problems.js';
 import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
 import { useCheckedValue, useKeys } from './hooks.js';
@@ -18,12 +18,14 @@ export interface CodeStepProps {
   /** A wrong code (server message, attempts left) or a failed send. */
   problem?: Problem | undefined;
   notice?: Notice;
+  /** The notice in words (src/wording). */
+  noticeText?: string | undefined;
   /** Seconds until "resend code" is offered; 0 when it is available now. */
   resendInSeconds: number;
   onEvent: (event: SetupEvent) => void;
 }
 
-export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: CodeStepProps) {
+export function CodeStep({ email, problem, notice, noticeText, resendInSeconds, onEvent }: CodeStepProps) {
   const theme = useTheme();
   const field = useCheckedValue('', codeProblem, (text) => onEvent({ type: 'SUBMIT_CODE', code: new Secret(cleanCode(text)) }));
   const canResend = resendInSeconds <= 0;
@@ -45,8 +47,7 @@ export function CodeStep({ email, problem, notice, resendInSeconds, onEvent }: C
   return (
     <Box flexDirection="column" gap={1}>
       <Text bold>Check your email</Text>
-      {restarted ? <Say tone="warning">That sign-in expired after too many wrong codes, so a new code is on its way.</Say> : null}
-      {notice === 'code-resent' ? <Say tone="success">Sent a new code. Use the newest email.</Say> : null}
+      {noticeText ? <Say tone={restarted ? 'warning' : notice === 'code-resent' ? 'success' : 'info'}>{noticeText}</Say> : null}
       <Para>
         We sent a {CODE_LENGTH}-digit code to <Text bold>{email}</Text>. Enter it here.
       </Para>

@@ -1,6 +1,6 @@
 /** signIn.enterEmail: the account's email; checked here before anything is sent. */
 import { Box, Text } from 'ink';
-import type { Notice, SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { emailProblem } from '../src/shared/validation.js';
 import { useKeyHints } from './KeyHints.js';
@@ -14,25 +14,16 @@ export interface EmailStepProps {
   email: string;
   /** The server's refusal of the last address, if any. */
   problem?: Problem | undefined;
-  notice?: Notice;
-  /** Where the refused token came from, to word 'token-refused' (none: nothing to say). */
-  tokenSource?: 'env' | 'saved' | undefined;
+  /** Why the user is here again (signed out, a refused token), in words (src/wording). */
+  notice?: string | undefined;
   onEvent: (event: SetupEvent) => void;
 }
 
-function noticeText(notice: Notice, tokenSource: EmailStepProps['tokenSource']): string | undefined {
-  if (notice === 'signed-out') return 'Beeper signed this app out. Sign in again.';
-  if (notice !== 'token-refused') return undefined;
-  if (tokenSource === 'env') return 'Beeper did not accept the token in BEEPER_ACCESS_TOKEN. Sign in with your email instead.';
-  if (tokenSource === 'saved') return 'The sign-in saved for this Beeper is no longer valid. Sign in again.';
-  return undefined;
-}
-
-export function EmailStep({ email, problem, notice, tokenSource, onEvent }: EmailStepProps) {
+export function EmailStep({ email, problem, notice, onEvent }: EmailStepProps) {
   const field = useCheckedValue(email, emailProblem, (text) => onEvent({ type: 'SUBMIT_EMAIL', email: text.trim() }));
   useKeyHints([{ keys: 'Enter', label: 'send code' }]);
   const serverProblem = field.serverProblemApplies && problem ? problem.message : undefined;
-  const notes = noticeText(notice, tokenSource);
+  const notes = notice;
 
   return (
     <Box flexDirection="column" gap={1}>

@@ -8,6 +8,7 @@
 import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { SasEmoji } from '../src/shared/sas.js';
+import { sasName } from '../src/shared/sasNames.js';
 import { useKeyHints } from './KeyHints.js';
 import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
@@ -22,26 +23,28 @@ export interface EmojiCompareProps {
   deviceName?: string | undefined;
   /** After "They match": waiting for the other device to say so too. */
   waiting: boolean;
+  /** The language of the names (src/shared/sasNames.ts); English is added where it differs. */
+  language?: string;
   onEvent: (event: SetupEvent) => void;
 }
 
 /** Wide enough for the longest name ("Strawberry", "Headphones") plus a gap. */
 export const CELL_WIDTH = 12;
 
-function Row({ entries, offset, showEmoji }: { entries: SasEmoji[]; offset: number; showEmoji: boolean }) {
+function Row({ entries, offset, showEmoji, language }: { entries: SasEmoji[]; offset: number; showEmoji: boolean; language: string }) {
   return (
     <Box>
       {entries.map((entry, i) => (
         <Box key={`${offset + i}`} width={CELL_WIDTH} flexShrink={0} flexDirection="column">
           {showEmoji ? <Text>{entry.emoji}</Text> : null}
-          <Text>{entry.name}</Text>
+          <Text>{entry.number >= 0 ? sasName(entry.number, language) : entry.name}</Text>
         </Box>
       ))}
     </Box>
   );
 }
 
-export function EmojiCompare({ emojis, decimals, deviceName, waiting, onEvent }: EmojiCompareProps) {
+export function EmojiCompare({ emojis, decimals, deviceName, waiting, language = 'en', onEvent }: EmojiCompareProps) {
   const theme = useTheme();
   const other = deviceName ? `your other device (${deviceName})` : 'your other device';
   useKeyHints(
@@ -67,8 +70,8 @@ export function EmojiCompare({ emojis, decimals, deviceName, waiting, onEvent }:
         Check that {other} shows the same {showEmoji ? 'emojis' : 'pictures'} in the same order:
       </Para>
       <Box flexDirection="column" gap={showEmoji ? 1 : 0}>
-        <Row entries={emojis.slice(0, 4)} offset={0} showEmoji={showEmoji} />
-        <Row entries={emojis.slice(4)} offset={4} showEmoji={showEmoji} />
+        <Row entries={emojis.slice(0, 4)} offset={0} showEmoji={showEmoji} language={language} />
+        <Row entries={emojis.slice(4)} offset={4} showEmoji={showEmoji} language={language} />
       </Box>
       {decimals.length > 0 ? (
         <Text>

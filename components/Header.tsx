@@ -1,20 +1,22 @@
 /** The shell's first lines: what this is, what it is connected to, and step k of n. */
 import { Box, Text } from 'ink';
 import type { AppInfo } from '../src/api/types.js';
+import { PHASES, stepOf, type Phase } from '../machines/steps.js';
 import type { SetupSnapshot } from './StepView.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 
-export const PHASES = ['Connect', 'Sign in', 'Encrypted messages', 'Finish'] as const;
+/** The header's names for the machine's phases (machines/steps.ts), in order. */
+export const PHASE_LABELS: Record<Phase, string> = {
+  connect: 'Connect',
+  'sign-in': 'Sign in',
+  encryption: 'Encrypted messages',
+  finish: 'Finish',
+};
 
-/** Which of PHASES a snapshot belongs to (0-based). */
+/** Which phase a snapshot belongs to (0-based), as its state declares. */
 export function phaseOf(snapshot: SetupSnapshot): number {
-  if (snapshot.matches('probing') || snapshot.matches('failed')) return 0;
-  if (snapshot.matches('signIn')) return 1;
-  if (snapshot.matches('ready')) return 3;
-  const state = snapshot.context.session?.state;
-  if ((snapshot.matches('waitingForServer') || snapshot.matches('timedOut')) && state === 'needs-first-sync') return 3;
-  return 2;
+  return PHASES.indexOf(stepOf(snapshot).phase);
 }
 
 /** "Beeper Server 4.2.1 on 127.0.0.1:23373" when the app said who it is, else the address. */
@@ -49,7 +51,7 @@ export function Header({ target, phase, tag }: HeaderProps) {
           <Text color={theme.color.muted}>
             Step {phase + 1} of {PHASES.length}
             {theme.glyph.separator}
-            {PHASES[phase]}
+            {PHASE_LABELS[PHASES[phase]!]}
           </Text>
         ) : null}
       </Box>

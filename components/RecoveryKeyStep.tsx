@@ -27,6 +27,8 @@ export interface RecoveryKeyStepProps {
   canGoBack: boolean;
   /** needs-secrets: the device is trusted but the key must unlock the messages. */
   unlockOnly: boolean;
+  /** E.g. a verification just stopped, in words. */
+  notice?: string | undefined;
   onEvent: (event: SetupEvent) => void;
 }
 
@@ -40,7 +42,7 @@ export function liveCheck(value: string): { tone: 'error' | 'success' | 'info'; 
   return { tone: 'error', text: `Not a recovery key: ${describeRecoveryKeyProblem(check.reason)}` };
 }
 
-export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, onEvent }: RecoveryKeyStepProps) {
+export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, notice, onEvent }: RecoveryKeyStepProps) {
   const theme = useTheme();
   const [value, setValue] = useState(stripWhitespace(draft));
   const [revealed, setRevealed] = useState(false);
@@ -70,6 +72,7 @@ export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, onEvent
   return (
     <Box flexDirection="column" gap={1}>
       <Text bold>{unlockOnly ? 'Unlock your encrypted messages' : 'Verify with your recovery key'}</Text>
+      {notice ? <Say tone="info">{notice}</Say> : null}
       <Para>
         {unlockOnly ? 'This device is verified, but it needs your recovery key to read your encrypted messages. ' : ''}
         Enter the recovery key you saved when you set up encrypted messages (12 groups of 4 characters, starting with

@@ -20,10 +20,12 @@ export interface UsernameStepProps {
   email: string;
   /** E.g. the server's "That username is taken." */
   problem?: Problem | undefined;
+  /** E.g. a rerun continuing the account creation, in words. */
+  notice?: string | undefined;
   onEvent: (event: SetupEvent) => void;
 }
 
-export function UsernameStep({ copy, suggestions, username, email, problem, onEvent }: UsernameStepProps) {
+export function UsernameStep({ copy, suggestions, username, email, problem, notice, onEvent }: UsernameStepProps) {
   const theme = useTheme();
   const field = useCheckedValue(username || suggestions[0] || '', usernameProblem, (text) =>
     onEvent({ type: 'SUBMIT_USERNAME', username: text.trim() }),
@@ -46,6 +48,7 @@ export function UsernameStep({ copy, suggestions, username, email, problem, onEv
   return (
     <Box flexDirection="column" gap={1}>
       <Text bold>{copy.title}</Text>
+      {notice ? <Say tone="info">{notice}</Say> : null}
       <Para>
         There is no Beeper account for <Text bold>{email}</Text> yet. Pick a username to create one.
       </Para>

@@ -5,7 +5,8 @@
 import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import { useKeyHints } from './KeyHints.js';
-import { formatElapsed, useKeys, useNow } from './hooks.js';
+import { formatElapsed } from '../src/wording/format.js';
+import { useKeys, useNow } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 import { Busy } from './Say.js';
@@ -24,6 +25,10 @@ export interface WaitingStepProps {
   detail?: string | undefined;
   /** When the wait began (ms since epoch), for the elapsed time. */
   since: number;
+  /** The wait lasted longer than the app's state explains: what is going on, and the way forward. */
+  stall?: string | undefined;
+  /** Why this wait (a dropped connection), in words. */
+  notice?: string | undefined;
   /** Set while polls fail: the reason, shown as "retrying". */
   retrying?: { failures: number; reason: string } | undefined;
   /** Ways out of the wait, e.g. Esc back. */
@@ -31,7 +36,7 @@ export interface WaitingStepProps {
   onEvent: (event: SetupEvent) => void;
 }
 
-export function WaitingStep({ title, detail, since, retrying, actions = [], onEvent }: WaitingStepProps) {
+export function WaitingStep({ title, detail, stall, notice, since, retrying, actions = [], onEvent }: WaitingStepProps) {
   const theme = useTheme();
   const now = useNow(1000);
   useKeyHints(actions.map((action) => ({ keys: action.key, label: action.label })));
@@ -46,7 +51,9 @@ export function WaitingStep({ title, detail, since, retrying, actions = [], onEv
         {title}
         {theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
       </Busy>
+      {notice ? <Para color={theme.color.muted}>{notice}</Para> : null}
       {detail ? <Para>{detail}</Para> : null}
+      {stall ? <Para color={theme.color.warning}>{stall}</Para> : null}
       {retrying ? (
         <Para color={theme.color.warning}>
           {theme.glyph.warning} Connection trouble ({retrying.failures} failed {retrying.failures === 1 ? 'try' : 'tries'}), retrying: {retrying.reason}

@@ -10,6 +10,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import type { Actor } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
 import { DemoPanel } from './DemoPanel.js';
+import { stepOf } from '../machines/steps.js';
 import { Header, describeTarget, phaseOf } from './Header.js';
 import { useKeys, useTerminalSize } from './hooks.js';
 import { Footer, KeyHintsProvider, type KeyHint } from './KeyHints.js';
@@ -30,6 +31,8 @@ export interface WizardProps {
   storage: KeyStorage;
   /** --demo: notes for this step and the simulator's latest lines. */
   demo?: { notes: string[]; events: string[] } | undefined;
+  /** The language emoji names are shown in. */
+  language?: string;
 }
 
 const HEADER_ROWS = 2;
@@ -38,8 +41,9 @@ const GAPS = 2;
 /** Rows a text of `length` characters takes at `width` columns. */
 const rowsFor = (length: number, width: number) => Math.max(1, Math.ceil(length / Math.max(1, width)));
 
-export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo }: WizardProps) {
+export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en' }: WizardProps) {
   const snapshot: SetupSnapshot = useSelector(actor, (s) => s);
+  const step = stepOf(snapshot);
   const { columns, rows } = useTerminalSize();
   const theme = useTheme();
   const [hints, setHints] = useState<KeyHint[]>([]);
@@ -58,7 +62,8 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
   const showDemo = !!demo && !finished;
   // One spare row: output as tall as the terminal makes Ink clear and redraw the whole screen.
   const stepRows = rows - 1 - HEADER_ROWS - GAPS - footerRows - debugRows - warningRows - (showDemo ? 1 : 0);
-  const showRetrying = warningRows > 0 && !isWaitingStep(snapshot);
+  // Wait screens have their own "retrying" line.
+  const showRetrying = warningRows > 0 && step.kind !== 'wait';
   // A frame never reaches the terminal's height (Ink would then clear the whole terminal, scrollback
   // included). With the demo panel the wizard takes rows-1 and the panel gets what the rest leaves,
   // measured after layout and clipped meanwhile; a frame taller than that shows its last rows-1
@@ -77,7 +82,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
   const fixed = { flexShrink: 0, flexDirection: 'column' } as const;
 
   // Interrupted: leave nothing behind; runInteractive prints how to continue.
-  if (snapshot.matches('interrupted')) return null;
+  if (step.step === 'interrupted') return null;
 
   return (
     <Box
@@ -103,6 +108,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
                 tokenSource={tokenSource}
                 storage={storage}
                 simulated={!!demo}
+                language={language}
                 columns={width}
                 rows={stepRows}
                 window={{ columns, rows }}
@@ -136,14 +142,5 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
         ) : null}
       </Box>
     </Box>
-  );
-}
-
-/** States StepView shows as a WaitingStep, which has its own "retrying" line. */
-function isWaitingStep(snapshot: SetupSnapshot): boolean {
-  return (
-    snapshot.matches('waitingForServer') ||
-    snapshot.matches('probing') ||
-    snapshot.matches({ deviceVerification: { tracking: { step: 'waitingForOtherDevice' } } })
   );
 }

@@ -23,7 +23,6 @@ export function useTerminalSize(): TerminalSize {
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout]);
   return size;
 }
@@ -45,15 +44,6 @@ export function useSinceChange(key: string): number {
   const mark = useRef<{ key: string; at: number } | undefined>(undefined);
   if (mark.current?.key !== key) mark.current = { key, at: Date.now() };
   return mark.current.at;
-}
-
-/** "42s", "3m 05s", "1h 02m". */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /**

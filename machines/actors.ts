@@ -8,6 +8,8 @@ import { HttpError } from '../src/api/errors.js';
 import type { AppInfo, RegistrationCopy, Session, SessionEnvelope, StartResponse, Verification } from '../src/api/types.js';
 import { Secret } from '../src/shared/secret.js';
 import type { SetupApi } from './api.js';
+import { isAcceptableIncoming } from './routing.js';
+import type { FlowMode } from './types.js';
 
 interface Authed {
   api: SetupApi;
@@ -48,7 +50,7 @@ export type SignInResult =
 export const probe = fromPromise<ProbeResult, Authed>(async ({ input, signal }) => {
   const [app, sessionResult] = await Promise.all([
     // /v1/info is optional: older builds and proxies may not serve it.
-    input.api.info({ signal }).catch(() => undefined),
+    input.api.info({ signal, retries: 0 }).catch(() => undefined),
     input.api.getSession(auth(input, signal)).then(
       (session) => ({ session }),
       (error: unknown) => ({ error }),
@@ -56,8 +58,9 @@ export const probe = fromPromise<ProbeResult, Authed>(async ({ input, signal }) 
   ]);
   if ('session' in sessionResult) return { app, session: sessionResult.session, tokenRefused: false };
   const { error } = sessionResult;
+  // Not in the captured documents: an app without it answers 404; the calls that follow carry the session.
   if (error instanceof HttpError && error.status === 404) return { app, session: undefined, tokenRefused: false };
-    // Signed in by another client and we hold no token: nothing was refused, we just have to sign in.
+  // Signed in by another client and we hold no token: nothing was refused, we just have to sign in.
   if (error instanceof HttpError && error.status === 401) return { app, session: undefined, tokenRefused: !!input.token };
   throw error;
 });
@@ -112,18 +115,20 @@ export const fetchSession = fromPromise<Session, Authed>(({ input, signal }) =>
   input.api.getSession({ ...auth(input, signal), retries: 0 }),
 );
 
-/** While the user chooses a method: the session, and an incoming request if one exists. */
-export const findIncoming = fromPromise<{ session: Session; incoming: Verification | undefined }, Authed>(async ({ input, signal }) => {
-  const session = await input.api.getSession({ ...auth(input, signal), retries: 0 });
-  const fromSession = isAcceptableIncoming(session.verification) ? session.verification : undefined;
-  if (fromSession || session.state !== 'needs-verification') return { session, incoming: fromSession };
-  const { items } = await input.api.listVerifications({ ...auth(input, signal), retries: 0 });
-  return { session, incoming: items.find(isAcceptableIncoming) };
-});
-
-export function isAcceptableIncoming(verification: Verification | undefined): verification is Verification {
-  return !!verification && verification.direction === 'incoming' && verification.availableActions.includes('accept');
-}
+/**
+ * While the user chooses a method (or, vouching, waits for a request): the session,
+ * and an incoming request if the other device sent one.
+ */
+export const findIncoming = fromPromise<{ session: Session; incoming: Verification | undefined }, Authed & { mode: FlowMode }>(
+  async ({ input, signal }) => {
+    const session = await input.api.getSession({ ...auth(input, signal), retries: 0 });
+    const fromSession = isAcceptableIncoming(session.verification) ? session.verification : undefined;
+    const listed = input.mode === 'vouch' ? session.state === 'ready' : session.state === 'needs-verification';
+    if (fromSession || !listed) return { session, incoming: fromSession };
+    const { items } = await input.api.listVerifications({ ...auth(input, signal), retries: 0 });
+    return { session, incoming: items.find(isAcceptableIncoming) };
+  },
+);
 
 export const verifyRecoveryKey = fromPromise<Session, Authed & { recoveryKey: Secret }>(async ({ input, signal }) => {
   const { session } = await input.api.verifyRecoveryKey(input.recoveryKey.reveal(), auth(input, signal));
@@ -142,14 +147,23 @@ export const confirmRecoveryKey = fromPromise<Session, Authed & { recoveryKey: S
   return session;
 });
 
-/** Accepts the incoming request when given one, else asks the other devices to verify this one. */
-export const beginVerification = fromPromise<VerificationUpdate, Authed & { incomingID: string | undefined }>(async ({ input, signal }) =>
-  toUpdate(
-    input.incomingID
-      ? await input.api.acceptVerification(input.incomingID, auth(input, signal))
-      : // Nothing optional: the app decides what this verification is for (it is this device's).
-        await input.api.createVerification({}, auth(input, signal)),
-  ),
+/**
+ * Accepts the incoming request when given one. Otherwise, setting this device up, asks the
+ * other devices to verify it, sending nothing optional (the app decides what it is for, as
+ * Beeper's CLI does); vouching, asks the user's other device to be verified (`purpose: device`).
+ */
+export const beginVerification = fromPromise<
+  VerificationUpdate,
+  Authed & { incomingID: string | undefined; mode: FlowMode; userID: string | undefined }
+>(async ({ input, signal }) => {
+  if (input.incomingID) return toUpdate(await input.api.acceptVerification(input.incomingID, auth(input, signal)));
+  const body = input.mode === 'vouch' ? { purpose: 'device' as const, ...(input.userID ? { userID: input.userID } : {}) } : {};
+  return toUpdate(await input.api.createVerification(body, auth(input, signal)));
+});
+
+/** Submits a QR payload scanned from the other device's screen. */
+export const submitScannedQr = fromPromise<VerificationUpdate, Authed & { data: Secret }>(async ({ input, signal }) =>
+  toUpdate(await input.api.scanQr(input.data.reveal(), auth(input, signal))),
 );
 
 type VerificationInput = Authed & { id: string };
@@ -170,8 +184,12 @@ export const confirmQrScanned = fromPromise<VerificationUpdate, VerificationInpu
   toUpdate(await input.api.confirmQrScanned(input.id, auth(input, signal))),
 );
 
-export const cancelVerification = fromPromise<VerificationUpdate, VerificationInput & { code: string; reason: string }>(
-  async ({ input, signal }) => toUpdate(await input.api.cancelVerification(input.id, { code: input.code, reason: input.reason }, auth(input, signal))),
+/** `code` and `reason` are optional in the contract; a server that refuses them is asked again with neither. */
+export const cancelVerification = fromPromise<VerificationUpdate, VerificationInput & { code?: string | undefined; reason?: string | undefined }>(
+  async ({ input, signal }) => {
+    const body = { ...(input.code ? { code: input.code } : {}), ...(input.reason ? { reason: input.reason } : {}) };
+    return toUpdate(await input.api.cancelVerification(input.id, body, auth(input, signal)));
+  },
 );
 
 export const setupActors = {
@@ -192,4 +210,5 @@ export const setupActors = {
   confirmSas,
   confirmQrScanned,
   cancelVerification,
+  submitScannedQr,
 };

@@ -3,25 +3,39 @@
  * actors, guards, actions and delays. The states are in states/*.ts and the
  * assembled machine in setupMachine.ts.
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, cancel, raise, setup } from 'xstate';
 import type { Session } from '../src/api/types.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../src/shared/recoveryKey.js';
 import type { Secret } from '../src/shared/secret.js';
 import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
 import { setupActors, type VerificationUpdate } from './actors.js';
 import { toProblem, type Problem } from './problems.js';
-import { routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
-import type { Notice, SetupContext, SetupEvent, SetupInput, SetupOutcome, SetupOutput } from './types.js';
+import { FINISHED_VERIFICATION, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
+import type { StepMeta } from './steps.js';
+import type { Notice, PendingSignIn, SetupContext, SetupEvent, SetupInput, SetupOutcome, SetupOutput } from './types.js';
 
 export const OUTCOMES: Record<string, SetupOutcome> = {
   'xstate.done.state.setup.ready': 'ready',
+  'xstate.done.state.setup.vouched': 'vouched',
   'xstate.done.state.setup.timedOut': 'timed-out',
   'xstate.done.state.setup.interrupted': 'interrupted',
 };
 
 /** setTimeout cannot wait longer than this; "no timeout" waits this long. */
 export const MAX_DELAY_MS = 2 ** 31 - 1;
-export const FINISHED_VERIFICATION = new Set(['done', 'cancelled', 'error']);
+
+/**
+ * How long a wait may last before the front ends say more than "waiting", by what
+ * the app reports. A verification that is done but not taken in should be taken
+ * in within a poll or two; starting encryption and a first sync take longer.
+ */
+export const STALL_MS = {
+  verificationNotApplied: 5_000,
+  startingEncryption: 60_000,
+  firstSync: 5 * 60_000,
+  unknownState: 60_000,
+  otherDevice: 2 * 60_000,
+} as const;
 
 /** A key field left blank counts as no key. */
 export const given = (key: Secret | undefined) => (key && key.reveal().trim() !== '' ? key : undefined);
@@ -30,6 +44,11 @@ export function notARecoveryKey(key: Secret): Problem {
   const message = check.ok ? 'That is not a recovery key.' : describeRecoveryKeyProblem(check.reason);
   return { kind: 'rejected', code: 'NOT_A_RECOVERY_KEY', message };
 }
+/** The key as the spec writes it (groups of four): what is sent, however it was typed or pasted. */
+export const normalizedKey = (key: Secret) => {
+  const check = checkRecoveryKey(key.reveal());
+  return check.ok ? check.normalized : key.reveal();
+};
 export const errorOf = (event: unknown) => (event as { error?: unknown }).error;
 export const problemOf = (event: unknown) => toProblem(errorOf(event));
 export const verificationStep = (context: SetupContext): VerificationStep =>
@@ -40,8 +59,11 @@ export const verificationStep = (context: SetupContext): VerificationStep =>
         sasStarted: context.sasStarted,
       })
     : 'waitingForOtherDevice';
+export const currentRoute = (context: SetupContext, session: Session | undefined = context.session): Route =>
+  routeFor(session, context.verification, context.mode);
 export const authed = (context: SetupContext) => ({ api: context.api, token: context.accessToken });
 export const verificationInput = ({ context }: { context: SetupContext }) => ({ ...authed(context), id: context.verification?.id ?? '' });
+const sourceOf = (event: SetupEvent) => ('source' in event && event.source) || 'typed';
 
 export const flow = setup({
   types: {
@@ -49,10 +71,11 @@ export const flow = setup({
     events: {} as SetupEvent,
     input: {} as SetupInput,
     output: {} as SetupOutput,
+    meta: {} as StepMeta,
   },
   actors: setupActors,
   guards: {
-    routeIs: ({ context }, params: { to: Route }) => routeFor(context.session, context.verification) === params.to,
+    routeIs: ({ context }, params: { to: Route }) => currentRoute(context) === params.to,
     stepIs: ({ context }, params: { step: VerificationStep }) => verificationStep(context) === params.step,
     emailIsValid: ({ event }) => event.type === 'SUBMIT_EMAIL' && !emailProblem(event.email),
     codeIsValid: ({ event }) => event.type === 'SUBMIT_CODE' && !codeProblem(event.code.reveal()),
@@ -64,26 +87,61 @@ export const flow = setup({
       const key = given(event.existingRecoveryKey);
       return !key || checkRecoveryKey(key.reveal()).ok;
     },
+    /** The answer in this event was given up front, not typed: nobody can correct it. */
+    isPresetAnswer: ({ event }) => sourceOf(event) === 'preset',
+    /** The server refused an answer that nobody can retype: stop and say which one. */
+    presetRefused: ({ context, event }) => {
+      const kind = problemOf(event).kind;
+      return context.answerSource === 'preset' && (kind === 'rejected' || kind === 'unauthorized');
+    },
     hasIncoming: ({ context }) => !!context.incomingVerification,
+    hasSetupRequest: ({ context }) => !!context.setupRequestID,
     hasPendingSignIn: ({ context }) => !!context.setupRequestID && context.email !== '' && !context.accessToken,
+    hasPendingRegistration: ({ context }) => !!context.registration && !context.accessToken,
     canStartSas: ({ context }) => !!context.verification?.availableActions.includes('sas.start'),
     mayChooseMethod: ({ context }) => context.session?.state === 'needs-verification',
     isUnauthorized: ({ event }) => problemOf(event).kind === 'unauthorized',
+    /** The sign-in request died (too many wrong codes, expired, unknown, or its lead token refused). */
     signInIsGone: ({ event }) => {
       const problem = problemOf(event);
-      return problem.kind === 'sign-in-expired' || problem.code === 'SETUP_REQUEST_NOT_FOUND';
+      return problem.kind === 'sign-in-expired' || problem.status === 404 || problem.code === 'SETUP_REQUEST_NOT_FOUND' || problem.code === 'INVALID_LEAD_TOKEN';
     },
+    /** 409 on the code: this sign-in is in no state to take one (already used). */
+    codeNotExpected: ({ event }) => problemOf(event).status === 409,
+    /** The flow may still start a sign-in over by itself (it mails a new code); past the limit a person decides. */
+    mayRestartSignIn: ({ context }) => context.attempts.signInRestarts < context.limits.signInRestarts,
     setupRoutesMissing: ({ event }) => problemOf(event).status === 404,
+    /** No /v1/info, and the setup API answered with nothing it documents: not Beeper. */
+    notBeeper: ({ context, event }) => {
+      const problem = problemOf(event);
+      return !context.app && (problem.status === 404 || problem.status === 405 || problem.kind === 'invalid-response');
+    },
     isRejected: ({ event }) => problemOf(event).kind === 'rejected',
     isStateConflict: ({ event }) => problemOf(event).status === 409,
+    isNotFound: ({ event }) => problemOf(event).status === 404,
+    /** The call's fate is unknown: the connection broke after Beeper had answered before. Re-read, don't guess. */
+    connectionLost: ({ context, event }) => problemOf(event).kind === 'unreachable' && context.confirmedBeeper,
     hasVerification: ({ context }) => !!context.verification,
     verificationIsLive: ({ context }) => !!context.verification && !FINISHED_VERIFICATION.has(context.verification.state),
     leavingForRecoveryKey: ({ context }) => context.leaveTo === 'enterRecoveryKey',
+    isVouching: ({ context }) => context.mode === 'vouch',
+    /** vouch with a payload scanned elsewhere, and a verification that shows QR codes now: submit it. */
+    scannedQrFits: ({ context }) => context.mode === 'vouch' && !!context.vouch.scannedQr && verificationStep(context) === 'showingQr',
+    /** Another wrong key would pass the limit: the run stops asking. */
+    lastRecoveryKeyAttempt: ({ context }) => context.attempts.recoveryKey + 1 >= context.limits.recoveryKeyAttempts,
+    /** A preset choice (not a person) keeps starting verifications that end unfinished. */
+    presetVerificationsUsedUp: ({ context, event }) =>
+      sourceOf(event) === 'preset' && context.attempts.presetVerifications >= context.limits.presetVerifications,
+    /** We held a token, and the app says nobody is signed in: it was signed out under us. */
+    signedOutUnderUs: ({ context }) => !!context.accessToken && context.session?.state === 'needs-login',
   },
   actions: {
     recordProblem: assign({ problem: ({ event }) => problemOf(event) }),
+    /** The refused answer came from a flag or a file: the problem says so, and the run ends on it. */
+    recordPresetProblem: assign({ problem: ({ event }) => ({ ...problemOf(event), preset: true }) }),
     clearProblem: assign({ problem: undefined, notice: undefined, pollFailures: 0 }),
-    // The old setup request is spent too: signing in again starts a fresh one.
+    noteSource: assign({ answerSource: ({ event }) => sourceOf(event) }),
+    // The old setup request is spent too: signing in again starts a fresh one. (Pair with forgetSavedToken.)
     forgetToken: assign({ accessToken: undefined, session: undefined, setupRequestID: undefined, notice: 'signed-out' as Notice, problem: undefined }),
     storeSession: assign({ session: (_, params: { session: Session }) => params.session }),
     storeUpdate: assign((_, params: { update: VerificationUpdate }) => ({
@@ -96,16 +154,38 @@ export const flow = setup({
       problem: ({ event }) => problemOf(event),
     }),
     notePollSuccess: assign({ pollFailures: 0, problem: undefined }),
+    markStalled: assign({ stalled: true }),
+    noteConnectionLost: assign({ notice: 'connection-lost' as Notice, problem: ({ event }) => problemOf(event) }),
     /**
      * A code was mailed: the resend cooldown starts over as a delayed event rather than an
      * `after` on the code step, so checking a (wrong) code does not reset it.
      */
-    startResendCooldown: enqueueActions(({ enqueue, context }) => {
-      enqueue.assign({ codesSent: context.codesSent + 1, resendReady: false });
-      enqueue.cancel('resendCooldown');
-      enqueue.raise({ type: 'RESEND_READY' }, { delay: 'resendCooldown', id: 'resendCooldown' });
+    countMailedCode: assign({ codesSent: ({ context }) => context.codesSent + 1, resendReady: false }),
+    stopResendCooldown: cancel('resendCooldown'),
+    startResendCooldown: raise({ type: 'RESEND_READY' }, { delay: 'resendCooldown', id: 'resendCooldown' }),
+    /** A verification is being started: a preset choice counts against its limit; a chosen method drops the offer. */
+    countVerification: assign({
+      attempts: ({ context, event }) =>
+        sourceOf(event) === 'preset' ? { ...context.attempts, presetVerifications: context.attempts.presetVerifications + 1 } : context.attempts,
+    }),
+    forgetIncoming: assign({ incomingVerification: undefined }),
+    /** The server ended the sign-in and the flow starts it over, mailing a new code: counted against its limit. */
+    noteSignInRestart: assign({
+      notice: 'sign-in-restarted' as Notice,
+      problem: ({ event }) => problemOf(event),
+      attempts: ({ context }) => ({ ...context.attempts, signInRestarts: context.attempts.signInRestarts + 1 }),
+    }),
+    noteVerificationsKeepEnding: assign({
+      problem: { kind: 'verification-keeps-ending' as const, message: 'The verification with your other device keeps ending unfinished.' },
     }),
     noteCancelledByUs: assign({ verification: undefined, notice: 'verification-cancelled-by-us' as Notice }),
+    // Persistence is the front end's (runtime.ts provides these): the machine only says what changed.
+    /** Sign-in produced a token worth keeping for the next run. */
+    rememberToken: (_, _params: { token: Secret }) => {},
+    /** The token we held was refused or signed out: a saved copy is worthless. */
+    forgetSavedToken: () => {},
+    /** A mailed code (or a registration) outlives this run; `undefined` once signed in. */
+    rememberPendingSignIn: (_, _params: { pending: PendingSignIn | undefined }) => {},
   },
   delays: {
     pollDelay: ({ context }) =>
@@ -114,8 +194,15 @@ export const flow = setup({
         : Math.min(context.pollIntervalMs * 2 ** context.pollFailures, context.maxPollBackoffMs),
     resendCooldown: ({ context }) => context.resendCooldownMs,
     waitTimeout: ({ context }) => Math.min(context.waitTimeoutMs ?? MAX_DELAY_MS, MAX_DELAY_MS),
+    verificationNotAppliedDelay: STALL_MS.verificationNotApplied,
+    startingEncryptionStall: STALL_MS.startingEncryption,
+    firstSyncStall: STALL_MS.firstSync,
+    unknownStateStall: STALL_MS.unknownState,
+    otherDeviceStall: STALL_MS.otherDevice,
   },
 });
 
 /** Any call refused for a missing or revoked token: the token is worthless, sign in again. */
-export const signInAgainIfUnauthorized = { guard: 'isUnauthorized', target: '#setup.signIn', actions: 'forgetToken' } as const;
+export const signInAgainIfUnauthorized = { guard: 'isUnauthorized', target: '#setup.signIn', actions: ['forgetToken', 'forgetSavedToken'] } as const;
+/** A call whose connection broke after Beeper answered before: re-read where things stand. */
+export const rereadIfConnectionLost = { guard: 'connectionLost', target: '#setup.reconnecting', actions: 'noteConnectionLost' } as const;

@@ -1,9 +1,10 @@
 /**
- * What went wrong, as plain data the UI and headless mode can explain.
+ * What went wrong, as plain data the front ends can explain (src/wording/problems.ts).
  * The machine stores a Problem in context instead of the thrown object so a
  * snapshot stays printable and never carries a stack or a request.
  */
-import { HttpError, InvalidResponseError, UnreachableError } from '../src/api/errors.js';
+import { InsecureTransportError } from '../src/api/client.js';
+import { HttpError, InvalidResponseError, UnreachableError, type UnreachableReason } from '../src/api/errors.js';
 
 export type ProblemKind =
   /** Nothing answered at the base URL. */
@@ -22,6 +23,14 @@ export type ProblemKind =
   | 'server'
   /** The server answered something the contract does not allow. */
   | 'invalid-response'
+  /** A secret would have crossed a network in clear text. */
+  | 'insecure'
+  /** Too many wrong answers of one kind (recovery keys); `message` says which. */
+  | 'too-many-attempts'
+  /** A verification started by a preset choice keeps ending unfinished. */
+  | 'verification-keeps-ending'
+  /** `verify` needs an app that is set up (ready). */
+  | 'not-set-up'
   /** A bug on our side. */
   | 'unexpected';
 
@@ -36,13 +45,16 @@ export interface Problem {
   code?: string;
   /** For wrong sign-in codes, when the server said. */
   attemptsLeft?: number;
-  /** For 'unreachable': the URL that was tried. */
+  /** For 'unreachable': the URL that was tried, and why it failed. */
   baseUrl?: string;
+  reason?: UnreachableReason;
+  /** The refused answer was given up front (a flag, a file, a variable), so nobody can retype it. */
+  preset?: boolean;
 }
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof UnreachableError) {
-    return { kind: 'unreachable', message: error.message, call: error.call, baseUrl: error.baseUrl };
+    return { kind: 'unreachable', message: error.message, call: error.call, baseUrl: error.baseUrl, reason: error.reason };
   }
   if (error instanceof HttpError) {
     const base = { message: error.serverMessage, call: error.call, status: error.status, ...(error.code ? { code: error.code } : {}) };
@@ -54,6 +66,9 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof InvalidResponseError) {
     return { kind: 'invalid-response', message: error.message, call: error.call };
+  }
+  if (error instanceof InsecureTransportError) {
+    return { kind: 'insecure', message: error.message, call: error.call };
   }
   return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
 }

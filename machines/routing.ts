@@ -1,38 +1,44 @@
 /**
- * Where the flow goes for a given server state. One pure function, so the
- * machine's routing guards, the status command and the tests agree.
+ * Where the flow goes for a given server state, and which verification step a
+ * verification calls for. Pure functions, so the machine's routing guards, the
+ * status command and the tests agree.
  */
 import type { Session, Verification } from '../src/api/types.js';
+import type { FlowMode } from './types.js';
 
-export type Route =
-  | 'signIn'
-  | 'ready'
-  | 'createRecoveryKey'
-  | 'chooseMethod'
-  | 'deviceVerification'
-  | 'enterRecoveryKey'
-  | 'waitingForServer';
-
-export const ROUTES: readonly Route[] = [
+export const ROUTES = [
   'signIn',
   'ready',
+  'vouched',
   'createRecoveryKey',
   'chooseMethod',
   'deviceVerification',
   'enterRecoveryKey',
+  'startingEncryption',
+  'applyingVerification',
+  'firstSync',
   'waitingForServer',
-];
+  'vouching',
+  'notSetUp',
+] as const;
+export type Route = (typeof ROUTES)[number];
 
-const FINISHED = new Set(['done', 'cancelled', 'error']);
+export const FINISHED_VERIFICATION: ReadonlySet<string> = new Set(['done', 'cancelled', 'error']);
+
+export const isFinished = (verification: Verification | undefined) => !!verification && FINISHED_VERIFICATION.has(verification.state);
+
+/** An incoming request nobody accepted yet: offered as a choice, not resumed. */
+export function isAcceptableIncoming(verification: Verification | undefined): verification is Verification {
+  return !!verification && verification.direction === 'incoming' && verification.availableActions.includes('accept');
+}
 
 /** A verification still in progress that this device can carry on with. */
 export function isLiveVerification(verification: Verification | undefined): verification is Verification {
-  if (!verification || FINISHED.has(verification.state)) return false;
-  // An incoming request nobody accepted yet is offered as a choice, not resumed.
-  return !(verification.direction === 'incoming' && verification.availableActions.includes('accept'));
+  return !!verification && !isFinished(verification) && !isAcceptableIncoming(verification);
 }
 
-export function routeFor(session: Session | undefined, current?: Verification): Route {
+export function routeFor(session: Session | undefined, current?: Verification, mode: FlowMode = 'setup'): Route {
+  if (mode === 'vouch') return vouchRoute(session, current);
   if (!session) return 'signIn';
   switch (session.state) {
     case 'needs-login':
@@ -43,16 +49,28 @@ export function routeFor(session: Session | undefined, current?: Verification): 
       return 'createRecoveryKey';
     case 'needs-verification': {
       const verification = session.verification ?? current;
-      // Verified, but the server has not moved on yet: wait for it rather than offer choices again.
-      if (verification?.state === 'done') return 'waitingForServer';
+      // Verified, but the app has not taken it in yet: wait a little, then say so (applyingVerification).
+      if (verification?.state === 'done') return 'applyingVerification';
       return isLiveVerification(verification) ? 'deviceVerification' : 'chooseMethod';
     }
     case 'needs-secrets':
       return 'enterRecoveryKey';
+    case 'initializing':
+      return 'startingEncryption';
+    case 'needs-first-sync':
+      return 'firstSync';
     default:
-      // initializing, needs-first-sync, and any state a newer server invents.
+      // A state a newer app invents: wait, and after a while say this version may be older than the app.
       return 'waitingForServer';
   }
+}
+
+/** `verify`: only an app that is ready vouches for another device. */
+function vouchRoute(session: Session | undefined, current: Verification | undefined): Route {
+  if (session?.state !== 'ready') return session?.state === 'initializing' ? 'startingEncryption' : 'notSetUp';
+  if (current?.state === 'done') return 'vouched';
+  const live = current && !isFinished(current) ? current : session.verification;
+  return isLiveVerification(live) ? 'deviceVerification' : 'vouching';
 }
 
 export type VerificationStep =
@@ -65,28 +83,25 @@ export type VerificationStep =
   | 'finished'
   | 'failed';
 
-/** Which verification step a server verification calls for. */
+/**
+ * Which verification step a server verification calls for. `availableActions`
+ * is the server's word on what may be done now, so it decides first, whatever
+ * the state is called; the state names only mark the end (done, cancelled,
+ * error) and whether a QR code is on offer.
+ */
 export function verificationStepFor(
   verification: Verification,
   /** `sasStarted`: we already sent sas/start for this verification; the other device has to answer it. */
   options: { sasConfirmed: boolean; preferEmoji: boolean; sasStarted?: boolean },
 ): VerificationStep {
   const can = (action: string) => verification.availableActions.includes(action);
-  switch (verification.state) {
-    case 'done':
-      return 'finished';
-    case 'cancelled':
-    case 'error':
-      return 'failed';
-    case 'ready':
-      if (verification.qr && !options.preferEmoji) return 'showingQr';
-      return can('sas.start') && !options.sasStarted ? 'startingSas' : 'waitingForOtherDevice';
-    case 'sas_ready':
-      return can('sas.confirm') && !options.sasConfirmed ? 'comparingEmojis' : 'waitingForOtherConfirm';
-    case 'qr_scanned':
-      return can('qr.confirmScanned') ? 'confirmingScan' : 'waitingForOtherDevice';
-    default:
-      // requested, and states a newer server invents: keep polling.
-      return 'waitingForOtherDevice';
-  }
+  if (verification.state === 'done') return 'finished';
+  if (verification.state === 'cancelled' || verification.state === 'error') return 'failed';
+  if (can('sas.confirm') && verification.sas && !options.sasConfirmed) return 'comparingEmojis';
+  if (can('qr.confirmScanned')) return 'confirmingScan';
+  if (verification.sas && (options.sasConfirmed || options.sasStarted)) return options.sasConfirmed ? 'waitingForOtherConfirm' : 'waitingForOtherDevice';
+  if (verification.qr && !options.preferEmoji && !options.sasStarted) return 'showingQr';
+  if (can('sas.start') && !options.sasStarted) return 'startingSas';
+  // requested, or a state where nothing is ours to do: keep polling.
+  return 'waitingForOtherDevice';
 }

@@ -1,16 +1,47 @@
-/** The flow machine's public shapes: its input, context, events and output. */
+/** The flow machine's public shapes: its input, context, events, output, and what each state means. */
 import type { AppInfo, RegistrationCopy, Session, Verification } from '../src/api/types.js';
 import type { Secret } from '../src/shared/secret.js';
 import type { SetupApi } from './api.js';
 import type { Problem } from './problems.js';
 
+/**
+ * `setup`: sign this app in and make this device trusted (the wizard's flow).
+ * `vouch`: this app is ready and vouches for another device of the user (`beeper-setup verify`).
+ */
+export type FlowMode = 'setup' | 'vouch';
+
+/** Where an answer came from: typed by a person, or given up front (a flag, a file, a variable). */
+export type AnswerSource = 'typed' | 'preset';
+
+export interface Limits {
+  /** Wrong recovery keys before the run stops asking. */
+  recoveryKeyAttempts: number;
+  /** Verifications started by a preset choice before the run gives up. */
+  presetVerifications: number;
+  /** Sign-ins the flow starts over by itself (mailing a new code) when the server ends one. */
+  signInRestarts: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { recoveryKeyAttempts: 3, presetVerifications: 3, signInRestarts: 1 };
+
+export interface VouchOptions {
+  /** `POST /verifications` names this user (`userID`); absent: the app decides. */
+  userID?: string | undefined;
+  /** Only accept a request from the other device; never start one. */
+  waitForRequest?: boolean | undefined;
+  /** A QR payload the user scanned elsewhere, submitted with `qr/scan`. */
+  scannedQr?: Secret | undefined;
+}
+
 export interface SetupInput {
   api: SetupApi;
+  mode?: FlowMode | undefined;
+  vouch?: VouchOptions | undefined;
   /** A saved or BEEPER_ACCESS_TOKEN token to resume with. */
   accessToken?: Secret | undefined;
   /** Prefills the email step (headless passes --email). */
   email?: string | undefined;
-  /** A sign-in an earlier run started: its code is in the mailbox, so this run asks for it. */
+  /** A sign-in an earlier run started: its code is in the mailbox (or it reached the username step). */
   pendingSignIn?: PendingSignIn | undefined;
   /** Skip the QR code and compare emojis straight away. */
   preferEmoji?: boolean | undefined;
@@ -19,20 +50,25 @@ export interface SetupInput {
   resendCooldownMs?: number | undefined;
   /** Longest wait for the server or the other device; none by default. */
   waitTimeoutMs?: number | undefined;
+  limits?: Partial<Limits> | undefined;
 }
 
 export interface PendingSignIn {
   setupRequestID: string;
   email: string;
+  /** Set once the code was accepted for an address without an account: resume at the username. */
+  registration?: Registration | undefined;
 }
 
-/** Informational lines the UI words itself; they are not errors. */
+/** Informational lines the front ends word themselves (src/wording); they are not errors. */
 export type Notice =
   | 'code-resent'
   | 'sign-in-restarted'
   | 'token-refused'
   | 'signed-out'
   | 'verification-cancelled-by-us'
+  | 'connection-lost'
+  | 'registration-resumed'
   | undefined;
 
 export interface Registration {
@@ -44,8 +80,12 @@ export interface Registration {
 
 export interface SetupContext {
   api: SetupApi;
+  mode: FlowMode;
+  vouch: VouchOptions;
   accessToken: Secret | undefined;
   app: AppInfo | undefined;
+  /** What answers is known to be Beeper: /v1/info or the setup API answered as the contract says. */
+  confirmedBeeper: boolean;
   session: Session | undefined;
   email: string;
   setupRequestID: string | undefined;
@@ -68,6 +108,8 @@ export interface SetupContext {
   verification: Verification | undefined;
   /** An incoming request from another device, offered as a choice. */
   incomingVerification: Verification | undefined;
+  /** The server was asked for incoming requests at least once since this choice began. */
+  incomingChecked: boolean;
   sasConfirmed: boolean;
   /** sas/start was sent for this verification: wait for the other device rather than send it again. */
   sasStarted: boolean;
@@ -76,8 +118,14 @@ export interface SetupContext {
   leaveTo: 'chooseMethod' | 'enterRecoveryKey';
   /** The cancel code sent when the user rejects: m.mismatched_sas or m.user. */
   rejectCode: string;
+  /** Where the last answer came from: a refused preset is not asked again (nobody could retype it). */
+  answerSource: AnswerSource;
+  attempts: { recoveryKey: number; presetVerifications: number; signInRestarts: number };
+  limits: Limits;
   problem: Problem | undefined;
   notice: Notice;
+  /** A wait has lasted longer than the server's state explains (see `stallDelay`). */
+  stalled: boolean;
   /** Consecutive failed polls; drives the backoff and the "retrying" line. */
   pollFailures: number;
   pollIntervalMs: number;
@@ -87,19 +135,19 @@ export interface SetupContext {
 }
 
 export type SetupEvent =
-  | { type: 'SUBMIT_EMAIL'; email: string }
-  | { type: 'SUBMIT_CODE'; code: Secret }
+  | { type: 'SUBMIT_EMAIL'; email: string; source?: AnswerSource }
+  | { type: 'SUBMIT_CODE'; code: Secret; source?: AnswerSource }
   | { type: 'RESEND_CODE' }
   /** Internal: the resend cooldown of the last mailed code is over. */
   | { type: 'RESEND_READY' }
   | { type: 'CHANGE_EMAIL' }
-  | { type: 'SUBMIT_USERNAME'; username: string }
+  | { type: 'SUBMIT_USERNAME'; username: string; source?: AnswerSource }
   | { type: 'ACCEPT_TERMS' }
-  | { type: 'CHOOSE_DEVICE' }
-  | { type: 'ACCEPT_INCOMING' }
+  | { type: 'CHOOSE_DEVICE'; source?: AnswerSource }
+  | { type: 'ACCEPT_INCOMING'; source?: AnswerSource }
   | { type: 'CHOOSE_RECOVERY_KEY' }
   | { type: 'FORGOT_RECOVERY_KEY' }
-  | { type: 'SUBMIT_RECOVERY_KEY'; recoveryKey: Secret }
+  | { type: 'SUBMIT_RECOVERY_KEY'; recoveryKey: Secret; source?: AnswerSource }
   | { type: 'CREATE_RECOVERY_KEY' }
   | { type: 'CONFIRM_RESET'; existingRecoveryKey?: Secret | undefined }
   | { type: 'KEY_SAVED' }
@@ -109,13 +157,19 @@ export type SetupEvent =
   | { type: 'SCAN_CONFIRMED' }
   | { type: 'SCAN_DENIED' }
   | { type: 'USE_RECOVERY_KEY' }
+  /** vouch: send a verification request to the other device instead of waiting for one. */
+  | { type: 'REQUEST_VERIFICATION' }
+  /** vouch: a QR payload scanned on the other device, to submit with qr/scan. */
+  | { type: 'SUBMIT_QR'; data: Secret }
   | { type: 'BACK' }
   | { type: 'RETRY' }
   | { type: 'INTERRUPT' };
 
-export type SetupOutcome = 'ready' | 'interrupted' | 'timed-out';
+export type SetupOutcome = 'ready' | 'vouched' | 'interrupted' | 'timed-out';
 
 export interface SetupOutput {
   outcome: SetupOutcome;
   session: Session | undefined;
+  /** vouch: the device now trusted. */
+  verification?: Verification | undefined;
 }

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, ExitCode } from './exitCodes.js';
 
-export type Command = 'setup' | 'status' | 'logout' | 'simulate';
+export type Command = 'setup' | 'verify' | 'status' | 'logout' | 'simulate';
 export type VerifyChoice = 'device' | 'recovery-key' | 'reset';
 
 export interface CliOptions {
@@ -28,6 +28,20 @@ export interface CliOptions {
   verify: VerifyChoice | undefined;
   /** Verify with a QR code for the other device to scan instead of comparing emojis (headless). */
   qr: boolean;
+  /** Sending the token, codes and keys over plain HTTP beyond this machine is accepted. */
+  allowInsecureHttp: boolean;
+  /** In a terminal: line-by-line prompts and answers, no animation or redraws (screen readers, logs). */
+  plain: boolean;
+  /** Language of the emoji names (`--lang`); from the locale otherwise. */
+  lang: string | undefined;
+  /** verify: only accept a request from the other device (wait for one until --timeout). */
+  wait: boolean;
+  /** verify: the user to verify a device of (`userID`); the app decides when absent. */
+  user: string | undefined;
+  /** verify: a QR payload scanned from the other device, read from this file ("-" for stdin). */
+  qrFile: string | undefined;
+  /** simulate: the strict profile, which disagrees with assumptions the documents do not make. */
+  strict: boolean;
   /** Every wait (server, other device); default 10 minutes, the Matrix verification lifetime. */
   timeoutMs: number;
   saveToken: boolean;
@@ -39,7 +53,7 @@ export interface CliOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
-const COMMANDS: readonly Command[] = ['setup', 'status', 'logout', 'simulate'];
+const COMMANDS: readonly Command[] = ['setup', 'verify', 'status', 'logout', 'simulate'];
 const VERIFY_CHOICES: readonly VerifyChoice[] = ['device', 'recovery-key', 'reset'];
 
 const FLAGS = {
@@ -60,6 +74,13 @@ const FLAGS = {
   'new-recovery-key-file': { type: 'string' },
   verify: { type: 'string' },
   qr: { type: 'boolean' },
+  'allow-insecure-http': { type: 'boolean' },
+  plain: { type: 'boolean' },
+  lang: { type: 'string' },
+  wait: { type: 'boolean' },
+  user: { type: 'string' },
+  'qr-file': { type: 'string' },
+  strict: { type: 'boolean' },
   timeout: { type: 'string' },
   'save-token': { type: 'boolean' },
   'no-save-token': { type: 'boolean' },
@@ -69,6 +90,24 @@ const FLAGS = {
   port: { type: 'string' },
 } as const;
 
+/** How each flag that takes a value is written, for "needs a value" messages. */
+const EXAMPLES: Record<string, string> = {
+  'base-url': '--base-url http://localhost:23373',
+  email: '--email you@example.com',
+  code: '--code 123456',
+  username: '--username yourname',
+  'recovery-key-file': '--recovery-key-file ~/beeper-recovery-key.txt',
+  'new-recovery-key-file': '--new-recovery-key-file ./beeper-recovery-key.txt',
+  verify: '--verify recovery-key',
+  timeout: '--timeout 10m',
+  ssh: '--ssh admin@my-server',
+  'remote-port': '--remote-port 23373',
+  port: '--port 23373',
+  lang: '--lang de',
+  user: '--user @you:beeper.com',
+  'qr-file': '--qr-file scanned.txt',
+};
+
 /** Secrets never belong in argv: shell history and `ps` show them to others. */
 const SECRET_FLAGS: Record<string, string> = {
   'recovery-key': 'Pass it with --recovery-key-file PATH, --recovery-key-stdin, or the BEEPER_RECOVERY_KEY variable.',
@@ -77,52 +116,70 @@ const SECRET_FLAGS: Record<string, string> = {
   token: 'Pass it with the BEEPER_ACCESS_TOKEN variable.',
 };
 
-export const HELP = `beeper-setup — sign Beeper Desktop or Beeper Server in, trust this device, unlock encrypted messages.
+export const HELP = `beeper-setup: sign Beeper Desktop or Beeper Server in, trust this
+device, and unlock encrypted messages.
 
 Usage
-  beeper-setup [flags]            run the setup wizard (resumes where the app stands)
-  beeper-setup status [--json]    show what the app reports, without changing anything
-  beeper-setup logout             forget the access token saved for this app
-  beeper-setup simulate [--port N]
-                                  run the built-in Beeper simulator (for trying and testing)
+  beeper-setup [flags]          the setup wizard (resumes where the app stands)
+  beeper-setup verify [flags]   from a ready app, verify your other device
+  beeper-setup status [--json]  what the app reports, changing nothing
+  beeper-setup logout           forget the access token saved for this app
+  beeper-setup simulate         run the built-in Beeper simulator
+                                (--port N, --strict)
 
 Connection
-  --base-url URL            Beeper's local API (default http://localhost:23373, env BEEPER_BASE_URL)
-  --ssh [user@]host[:port]  tunnel to a Beeper Server over ssh and set it up from here
+  --base-url URL            Beeper's local API (default
+                            http://localhost:23373, or BEEPER_BASE_URL)
+  --ssh [user@]host[:port]  set up a remote Beeper Server through ssh
   --remote-port N           the API port on the ssh host (default 23373)
-  --demo                    run the wizard against the built-in simulator
+  --allow-insecure-http     send secrets over plain HTTP to another host
+  --demo                    the wizard against the built-in simulator
 
-Answers (for scripts; without a terminal these replace the prompts)
+Answers (for scripts; without a terminal they replace the prompts)
   --email EMAIL             the Beeper account's email address
-  --code CODE               the emailed code, for a rerun that continues the pending sign-in
-                            (else the code is read from stdin when needed)
+  --code CODE               the emailed code, to continue a pending
+                            sign-in (else read from stdin when needed)
   --username NAME           username for a new account
-  --accept-terms            agree to Beeper's Terms of Use and Privacy Policy (new accounts)
+  --accept-terms            agree to Beeper's Terms of Use and Privacy
+                            Policy (new accounts)
   --verify METHOD           device | recovery-key | reset
-  --qr                      without a terminal UI: show a QR code to scan instead of comparing emojis
+  --qr                      without a full-screen UI: show a QR code to
+                            scan instead of comparing emojis
   --recovery-key-file PATH  read the recovery key from a file
   --recovery-key-stdin      read the recovery key from standard input
-  --reset-recovery-key      make a new recovery key (needs --new-recovery-key-file without a terminal)
+  --reset-recovery-key      make a new recovery key
   --new-recovery-key-file PATH
-                            write a new recovery key here (mode 0600, never overwritten)
-  --timeout DURATION        longest wait for the app or another device, e.g. 90s, 10m (default 10m)
+                            write a new recovery key here (mode 0600,
+                            never overwritten)
+  --timeout DURATION        longest wait for the app or another device,
+                            e.g. 90s, 10m (default 10m)
+
+verify
+  --wait                    wait for a request from the other device
+  --user USER_ID            the user whose device to verify
+  --qr-file PATH            a QR payload scanned from the other device
+                            ("-" reads it from stdin)
 
 Output
-  --non-interactive         never prompt in a full-screen UI, even in a terminal
+  --plain                   line by line, no animation: for screen
+                            readers and logs (script, tee)
+  --non-interactive         never prompt in a full-screen UI
   --json                    machine-readable NDJSON events on stdout
+  --lang CODE               language of the emoji names (e.g. de, ja)
   --no-save-token           keep the access token in memory only
-  --print-token             print BEEPER_ACCESS_TOKEN=... on stdout when done
+  --print-token             print BEEPER_ACCESS_TOKEN=... when done
   --debug                   show request lines and error details
   -h, --help                show this help
   -v, --version             show the version
 
 Environment
   BEEPER_BASE_URL, BEEPER_ACCESS_TOKEN, BEEPER_RECOVERY_KEY, NO_COLOR, CI
-  BEEPER_SETUP_SSH_COMMAND   ssh program and options for --ssh (like GIT_SSH_COMMAND)
+  BEEPER_SETUP_SSH_COMMAND  ssh program and options for --ssh
 
 Exit codes
-  0 ready   1 error   2 usage   3 input needed that cannot be asked for
-  4 not ready (timed out)   5 Beeper unreachable   130 interrupted
+  0 ready   1 error   2 usage   3 an answer is needed and cannot be asked
+  4 not ready (timed out)   5 Beeper unreachable
+  129 hung up (SIGHUP)   130 interrupted (Ctrl-C, SIGTERM)
 `;
 
 /** "90s", "10m", "1h", "1500ms" or a bare number of seconds. */
@@ -189,6 +246,9 @@ export function parseCli(argv: string[]): CliOptions {
       const suggestion = closest(unknown.replace(/^-+/, ''), Object.keys(FLAGS));
       throw usage(`Unknown flag ${unknown}.`, suggestion ? `Did you mean --${suggestion}? Run beeper-setup --help for all flags.` : undefined);
     }
+    // Node's own wording names the flag as "--base-url <value>": say it our way.
+    const missing = /Option '(-{1,2}[\w-]+)(?:, -{1,2}[\w-]+)? <value>' argument missing/.exec(message)?.[1];
+    if (missing) throw usage(`${missing} needs a value, e.g. ${EXAMPLES[missing.replace(/^-+/, '')] ?? `${missing} VALUE`}.`);
     throw usage(message.replace(/\. To specify a positional argument.*$/s, '.'));
   }
 
@@ -216,12 +276,22 @@ export function parseCli(argv: string[]): CliOptions {
   if (values['print-token'] && values.json) {
     throw usage('--print-token cannot be combined with --json: with --json, stdout carries only events.');
   }
+  const command = commandWord as Command;
+  const onlyFor = (flags: string[], commands: Command[]) => {
+    for (const flag of flags) {
+      if (values[flag as keyof typeof values] !== undefined && !commands.includes(command)) {
+        throw usage(`--${flag} belongs to ${commands.map((c) => `beeper-setup ${c === 'setup' ? '' : c}`.trim()).join(' and ')}.`);
+      }
+    }
+  };
+  onlyFor(['wait', 'user', 'qr-file'], ['verify']);
+  onlyFor(['strict', 'port'], ['simulate']);
   if (values['reset-recovery-key'] && verify && verify !== 'reset') {
     throw usage(`--reset-recovery-key contradicts --verify ${verify}.`);
   }
 
   return {
-    command: commandWord as Command,
+    command,
     help: values.help ?? false,
     version: values.version ?? false,
     baseUrl: values['base-url'],
@@ -239,6 +309,13 @@ export function parseCli(argv: string[]): CliOptions {
     newRecoveryKeyFile: values['new-recovery-key-file'],
     verify: (values['reset-recovery-key'] ? 'reset' : verify) as VerifyChoice | undefined,
     qr: values.qr ?? false,
+    allowInsecureHttp: values['allow-insecure-http'] ?? false,
+    plain: values.plain ?? false,
+    lang: values.lang,
+    wait: values.wait ?? false,
+    user: values.user,
+    qrFile: values['qr-file'],
+    strict: values.strict ?? false,
     timeoutMs,
     saveToken: !(values['no-save-token'] ?? false),
     printToken: values['print-token'] ?? false,

@@ -33,6 +33,7 @@ export async function startDemo(): Promise<{ baseUrl: string; handle: DemoHandle
 
   const handle: DemoHandle = {
     banner,
+    accounts: accounts.map((account) => ({ email: account.email, recoveryKey: account.recoveryKey })),
     onEvent(listener) {
       listeners.add(listener);
       return () => {

@@ -8,6 +8,8 @@ export const ExitCode = {
   /** Not ready when a wait ran out (--timeout), or `status` of an unfinished setup. */
   NotReady: 4,
   Unreachable: 5,
+  /** The terminal went away (SIGHUP: an SSH session dropped). */
+  HungUp: 129,
   Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -34,6 +36,7 @@ const EVENT_CODE_BY_EXIT: Record<number, string> = {
   [ExitCode.InputNeeded]: 'input-needed',
   [ExitCode.NotReady]: 'timeout',
   [ExitCode.Unreachable]: 'unreachable',
+  [ExitCode.HungUp]: 'interrupted',
   [ExitCode.Interrupted]: 'interrupted',
 };
 

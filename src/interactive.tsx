@@ -8,11 +8,15 @@ import { render, useStdout } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { toPromise, type Actor } from 'xstate';
 import type { SetupContext, SetupMachine, SetupOutput } from '../machines/setupMachine.js';
+import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
 import { ExitCode } from './exitCodes.js';
-import { startSetupActor, type RunContext } from './runtime.js';
+import { createSetupActor, type DemoHandle, type RunContext } from './runtime.js';
+import { resolveLanguage } from './shared/sasNames.js';
+import { exitCodeForSignal } from './signals.js';
+import { wrapWords } from './wording/wrap.js';
 
 /** How long the demo's phone "takes" to scan the QR code on screen. */
 export const DEMO_SCAN_DELAY_MS = 5000;
@@ -23,25 +27,24 @@ const DEBUG_LINES = 3;
 interface RootProps {
   actor: Actor<SetupMachine>;
   context: RunContext;
+  language: string;
   onDebugLine?: ((listener: (line: string) => void) => () => void) | undefined;
 }
 
-function Root({ actor, context, onDebugLine }: RootProps) {
+function Root({ actor, context, language, onDebugLine }: RootProps) {
   const demo = context.demo;
   // The clipboard sequence goes through Ink, which redraws around it, like everything else on screen.
   const { write } = useStdout();
   const storage = useMemo(() => createKeyStorage(write), [write]);
-  const [events, setEvents] = useState<string[]>([]);
+  const [events, setEvents] = useState<{ kind: 'mail' | 'other-device'; text: string }[]>([]);
   const [debugLines, setDebugLines] = useState<string[]>([]);
-  const push = (line: string) => setEvents((previous) => [...previous, line].slice(-DEMO_EVENT_LINES));
-  useEffect(() => demo?.onEvent((event) => push(event.text)), [demo]);
+  useEffect(() => demo?.onEvent((event) => setEvents((previous) => [...previous, event].slice(-DEMO_EVENT_LINES * 2))), [demo]);
   useEffect(() => onDebugLine?.((line) => setDebugLines((previous) => [...previous, line].slice(-DEBUG_LINES))), [onDebugLine]);
 
+  const step = useSelector(actor, (snapshot) => stepOf(snapshot).step);
+  const email = useSelector(actor, (snapshot) => snapshot.context.email);
   // The demo's phone never scans by itself: play it a few seconds after the code appears.
-  const showingQr = useSelector(actor, (snapshot) => snapshot.matches({ deviceVerification: { tracking: { step: 'showingQr' } } }));
-  const step = useSelector(actor, (snapshot) =>
-    snapshot.matches({ signIn: 'enterEmail' }) ? 'email' : snapshot.matches('enterRecoveryKey') || snapshot.matches({ newRecoveryKey: 'warning' }) ? 'key' : 'other',
-  );
+  const showingQr = step === 'showing-qr';
   useEffect(() => {
     if (!demo || !showingQr) return;
     const timer = setTimeout(() => void demo.scanQr().catch(() => {}), DEMO_SCAN_DELAY_MS);
@@ -57,14 +60,47 @@ function Root({ actor, context, onDebugLine }: RootProps) {
       debugLines={debugLines}
       tokenSource={context.tokenSource}
       storage={storage}
-      demo={demo ? { notes: demoNotes(demo.banner, step), events: showingQr ? [...events, SCAN_NOTE] : events } : undefined}
+      language={language}
+      demo={demo ? demoPanel(demo, step, email, events, showingQr) : undefined}
     />
   );
 }
 
-/** The one line printed after Ctrl-C: how to carry on from here. */
+/**
+ * The demo panel's lines, what the current step needs first: the code at the code step,
+ * the account's recovery key where a key is asked for, everything at the start.
+ */
+export function demoPanel(
+  demo: Pick<DemoHandle, 'banner' | 'accounts'>,
+  step: StepName,
+  email: string,
+  events: { kind: 'mail' | 'other-device'; text: string }[],
+  showingQr: boolean,
+): { notes: string[]; events: string[] } {
+  const keyLine = (account: { email: string; recoveryKey: string | undefined }) => `${account.email.split('@')[0]}'s recovery key: ${account.recoveryKey}`;
+  const lastMail = events.filter((event) => event.kind === 'mail').at(-1)?.text;
+  const recent = events.map((event) => event.text).slice(-DEMO_EVENT_LINES);
+  const withScan = showingQr ? [...recent, SCAN_NOTE] : recent;
+  switch (step) {
+    case 'email':
+      return { notes: demo.banner, events: withScan };
+    case 'code':
+      // The code first: the panel may shrink to this one line.
+      return { notes: [demo.banner[0]!], events: lastMail ? [...recent.filter((line) => line !== lastMail), lastMail] : recent };
+    case 'recovery-key':
+    case 'reset-warning': {
+      const mine = demo.accounts.find((account) => account.email === email.toLowerCase() && account.recoveryKey);
+      const keys = mine ? [keyLine(mine)] : demo.accounts.filter((account) => account.recoveryKey).map(keyLine);
+      return { notes: [demo.banner[0]!], events: [...recent.slice(-1), ...keys] };
+    }
+    default:
+      return { notes: [demo.banner[0]!], events: withScan };
+  }
+}
+
+/** The one line printed after a stop: how to carry on from here. */
 function stopLine(ctx: RunContext, context: SetupContext): string {
-  if (ctx.demo) return 'Demo stopped; the simulated Beeper stops with it. Run beeper-setup --demo to start over.';
+  if (ctx.demo) return 'Demo stopped; the simulated Beeper stops with it. Run npx beeper-setup --demo to start over.';
   if (context.newRecoveryKey) {
     // A key shown but never confirmed is not the account's key: a copy saved from that screen unlocks nothing.
     return 'Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run beeper-setup again to make a new one.';
@@ -76,15 +112,9 @@ function stopLine(ctx: RunContext, context: SetupContext): string {
   return 'Stopped. Run beeper-setup again to continue where Beeper stands (nothing was cancelled).';
 }
 
-/** The banner lines that help on this step: all of them at sign-in, the recovery keys where one is asked for. */
-function demoNotes(banner: string[], step: 'email' | 'key' | 'other'): string[] {
-  if (step === 'email') return banner;
-  const first = banner.slice(0, 1);
-  return step === 'key' ? [...first, ...banner.slice(1).filter((line) => /recovery key/i.test(line))] : first;
-}
-
 export async function runInteractive(ctx: RunContext): Promise<number> {
   const caps = detectTerminal(process.env);
+  const language = resolveLanguage({ flag: ctx.options.lang, env: process.env }).code;
   // --debug lines (requests, the ssh tunnel) would tear Ink's frame on stderr: show them inside the UI.
   const debugListeners = new Set<(line: string) => void>();
   const restoreDebugLog = ctx.debugLog.redirect((line) => debugListeners.forEach((listener) => listener(line)));
@@ -95,17 +125,21 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
       }
     : undefined;
   // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
-  const actor = startSetupActor(ctx, { waitTimeoutMs: ctx.options.timeoutMs, preferEmoji: !caps.unicode });
+  const actor = createSetupActor(ctx, {
+    mode: ctx.options.command === 'verify' ? 'vouch' : 'setup',
+    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait },
+    waitTimeoutMs: ctx.options.timeoutMs,
+    preferEmoji: !caps.unicode,
+  });
 
   const instance = render(
     <TerminalContext.Provider value={caps}>
-      <Root actor={actor} context={ctx} onDebugLine={onDebugLine} />
+      <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />
     </TerminalContext.Provider>,
     { exitOnCtrlC: false },
   );
-  // Ctrl-C normally arrives as a key (raw mode); a signal (kill -INT, no raw mode) means the same.
-  const interrupt = () => actor.send({ type: 'INTERRUPT' });
-  process.on('SIGINT', interrupt);
+  // Ctrl-C arrives as a key in raw mode; SIGINT, SIGTERM and SIGHUP (main's) mean the same: stop watching.
+  const stopWatching = ctx.stops.onStop(() => actor.send({ type: 'INTERRUPT' }));
   let output: SetupOutput | undefined;
   try {
     const done = toPromise(actor);
@@ -125,7 +159,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     // Let the last frame (ready, timed out) reach the screen before Ink lets go.
     await new Promise((resolve) => setTimeout(resolve, 50));
   } finally {
-    process.off('SIGINT', interrupt);
+    stopWatching();
     restoreDebugLog();
     instance.unmount();
     await instance.waitUntilExit().catch(() => {});
@@ -133,11 +167,17 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
   }
   switch (output.outcome) {
     case 'ready':
+    case 'vouched':
       return ExitCode.Ready;
     case 'timed-out':
       return ExitCode.NotReady;
-    default:
-      process.stderr.write(`${stopLine(ctx, actor.getSnapshot().context)}\n`);
-      return ExitCode.Interrupted;
+    default: {
+      // A hang-up has nobody to read the line.
+      if (ctx.stops.received !== 'SIGHUP') {
+        const columns = process.stderr.columns || process.stdout.columns || 80;
+        process.stderr.write(`${wrapWords(stopLine(ctx, actor.getSnapshot().context), columns).join('\n')}\n`);
+      }
+      return ctx.stops.received ? exitCodeForSignal(ctx.stops.received) : ExitCode.Interrupted;
+    }
   }
 }

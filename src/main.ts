@@ -1,27 +1,35 @@
 /**
- * Parses argv, picks the front end, and is the one place that
- * decides the exit code: every runner returns one, expected failures arrive
- * as CliError and print as one clear message, anything else is a bug and
- * shows its stack only with --debug.
+ * Parses argv, picks the front end, and is the one place that decides the
+ * exit code: every runner returns one, expected failures arrive as CliError
+ * and print as one clear message, anything else is a bug and shows its stack
+ * only with --debug. It also owns the stop signals and the cleanup that
+ * follows them (tunnel closed, token flushed).
  */
 import pkg from '../package.json' with { type: 'json' };
 import { resolveBaseUrl } from './api/client.js';
+import { isClearTextBeyondLoopback } from './api/transport.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
-import { createRunContext, DebugLog, flushTokenWrites, type RunContext } from './runtime.js';
+import { printable } from './headless/output.js';
+import { processIO, type ProgramIO } from './io.js';
+import { createRunContext, DebugLog, type RunContext } from './runtime.js';
+import { safeJson } from './shared/terminalText.js';
+import { exitCodeForSignal, StopSignals, StoppedBySignal } from './signals.js';
 
-const print = (line: string) => process.stderr.write(`${line}\n`);
-const emitError = (code: string, message: string, exitCode: number) =>
-  process.stdout.write(`${JSON.stringify({ event: 'error', code, message, exitCode })}\n`);
-
-/** Ink only with a person at both ends of a terminal; otherwise plain, scriptable output. */
-export function wantsInteractive(options: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+/** Ink only with a person at both ends of a terminal, and not when plain lines were asked for. */
+export function wantsInteractive(options: CliOptions, io: Pick<ProgramIO, 'env' | 'tty'>): boolean {
+  const { env } = io;
   const ci = !!env.CI && env.CI !== 'false' && env.CI !== '0';
-  return !!process.stdin.isTTY && !!process.stdout.isTTY && !options.nonInteractive && !options.json && !ci;
+  // TERM=dumb cannot take the wizard's redraws: the plain line mode serves it.
+  const dumb = env.TERM === 'dumb';
+  return io.tty.stdin && io.tty.stdout && !options.nonInteractive && !options.json && !options.plain && !ci && !dumb;
 }
 
-/** A base URL that cannot work is a usage error, not an unreachable app. */
-function checkBaseUrl(url: string): string {
+/**
+ * A base URL that cannot work is a usage error, not an unreachable app; one that
+ * would carry the token in clear text across a network needs the user's word for it.
+ */
+export function checkBaseUrl(url: string, options: Pick<CliOptions, 'allowInsecureHttp'>, say: (line: string) => void): string {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -35,14 +43,26 @@ function checkBaseUrl(url: string): string {
       'Give it as http://HOST:PORT, e.g. --base-url http://localhost:23373 (or set BEEPER_BASE_URL).',
     );
   }
+  if (isClearTextBeyondLoopback(url)) {
+    if (!options.allowInsecureHttp) {
+      throw new CliError(
+        `${url} is plain HTTP to another machine: the sign-in code, your recovery key and the access token would cross the network unencrypted.`,
+        ExitCode.Usage,
+        `Use --ssh [user@]${parsed.hostname} to reach a remote Beeper Server through an encrypted tunnel, an https:// address, or --allow-insecure-http if you accept the risk.`,
+      );
+    }
+    say(`Warning: ${url} is plain HTTP to another machine. The sign-in code, your recovery key and the access token travel unencrypted (--allow-insecure-http).`);
+  }
   return url;
 }
 
-async function runSetup(options: CliOptions): Promise<number> {
+async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, print: (line: string) => void): Promise<number> {
   const cleanups: (() => Promise<void>)[] = [];
   const debugLog = new DebugLog(options.debug, print);
+  let context: RunContext | undefined;
   try {
-    let baseUrl = checkBaseUrl(resolveBaseUrl(options.baseUrl));
+    const given = resolveBaseUrl(options.baseUrl, io.env);
+    let baseUrl = options.demo || options.ssh ? given : checkBaseUrl(given, options, print);
     let tokenKey = baseUrl;
     let demo: RunContext['demo'];
     if (options.demo) {
@@ -56,18 +76,18 @@ async function runSetup(options: CliOptions): Promise<number> {
       demo = running.handle;
     } else if (options.ssh) {
       const { openSshTunnel } = await import('./ssh.js');
-      const tunnel = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: debugLog.write });
+      const tunnel = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: debugLog.write, signal: stops.signal, env: io.env });
       cleanups.push(tunnel.close);
       baseUrl = tunnel.baseUrl;
       tokenKey = tunnel.tokenKey;
     }
-    const context = await createRunContext(options, baseUrl, tokenKey, process.env, debugLog);
+    context = await createRunContext(options, baseUrl, tokenKey, io, debugLog, stops);
     context.demo = demo;
     if (options.command === 'status') {
       const { runStatus } = await import('./headless/status.js');
       return await runStatus(context);
     }
-    if (wantsInteractive(options)) {
+    if (wantsInteractive(options, io)) {
       const { runInteractive } = await import('./interactive.js');
       return await runInteractive(context);
     }
@@ -75,38 +95,60 @@ async function runSetup(options: CliOptions): Promise<number> {
     return await runHeadless(context);
   } finally {
     // A token saved just before the end must reach the disk before the process exits.
-    await flushTokenWrites();
-    // Tunnels and the demo simulator close on every path, including errors.
+    await context?.keeper.flush();
+    // Tunnels and the demo simulator close on every path, signals and errors included.
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+export interface MainOptions {
+  stops?: StopSignals;
+  io?: ProgramIO;
+  /** False in tests that run main in-process: the test runner owns the process's signals. */
+  installSignals?: boolean;
+}
+
+export async function main(argv: string[], { stops = new StopSignals(), io = processIO(), installSignals = true }: MainOptions = {}): Promise<number> {
+  const print = (line: string) => void io.stderr.write(`${printable(line)}\n`);
+  const emitError = (code: string, message: string, exitCode: number) =>
+    void io.stdout.write(`${safeJson({ event: 'error', code, message, exitCode })}\n`);
   let options: CliOptions | undefined;
+  const uninstall = installSignals ? stops.install() : () => {};
   try {
     options = parseCli(argv);
     if (options.help) {
-      process.stdout.write(HELP);
+      io.stdout.write(HELP);
       return ExitCode.Ready;
     }
     if (options.version) {
-      process.stdout.write(`${pkg.version}\n`);
+      io.stdout.write(`${pkg.version}\n`);
       return ExitCode.Ready;
     }
     switch (options.command) {
       case 'simulate': {
         const { runSimulateCommand } = await import('./simulator/index.js');
-        await runSimulateCommand({ ...(options.port !== undefined ? { port: options.port } : {}), autoOtherDevice: true });
+        await runSimulateCommand({ ...(options.port !== undefined ? { port: options.port } : {}), autoOtherDevice: true, strict: options.strict, signal: stops.signal });
         return ExitCode.Ready;
       }
       case 'logout': {
         const { runLogout } = await import('./headless/status.js');
-        return await runLogout(options);
+        return await runLogout(options, io);
       }
-      default:
-        return await runSetup(options);
+      default: {
+        const code = await runSetup(options, stops, io, print);
+        // A hang-up ends the run like Ctrl-C, with its own code: nobody is there to read the screen.
+        return stops.received === 'SIGHUP' ? exitCodeForSignal('SIGHUP') : code;
+      }
     }
   } catch (error) {
+    if (error instanceof StoppedBySignal || stops.received) {
+      // Stopped before a front end took over (opening the tunnel): nothing was sent that needs undoing.
+      if (!(error instanceof CliError)) {
+        const signal = error instanceof StoppedBySignal ? error.signal : stops.received!;
+        if (signal !== 'SIGHUP') print('Stopped. Nothing was changed on the server.');
+        return exitCodeForSignal(signal);
+      }
+    }
     // Scripts reading --json see every failure as an event, even one before any flow started (a usage error, ssh).
     const json = options?.json ?? argv.includes('--json');
     if (error instanceof CliError) {
@@ -120,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options?.debug && error instanceof Error && error.stack) print(error.stack);
     else print('This is a bug in beeper-setup. Run again with --debug for details.');
     return ExitCode.Error;
+  } finally {
+    uninstall();
   }
 }
-

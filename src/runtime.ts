@@ -1,13 +1,19 @@
 /**
  * What both front ends (Ink wizard, headless) need to drive the machine: a
- * client, the token to resume with, and token persistence. No React here.
+ * client, the token to resume with, the token's keeper, and the actor with
+ * persistence wired in. No React here.
  */
 import { createActor, type Actor } from 'xstate';
+import type { RunClock } from './clock.js';
 import { SetupClient } from './api/client.js';
 import type { CliOptions } from './args.js';
+import { CliError, ExitCode } from './exitCodes.js';
 import { Secret } from './shared/secret.js';
-import { forgetToken, loadPendingSignIn, loadToken, savePendingSignIn, saveToken, type PendingSignInRecord } from './tokenStore.js';
-import { setupMachine, type SetupInput } from '../machines/setupMachine.js';
+import { processIO, type ProgramIO } from './io.js';
+import { StopSignals } from './signals.js';
+import { TokenKeeper, toPendingSignIn } from './tokenKeeper.js';
+import { loadPendingSignIn, loadToken, TokenStoreError } from './tokenStore.js';
+import { setupMachine, type PendingSignIn, type SetupInput } from '../machines/setupMachine.js';
 
 /**
  * Where --debug lines go. Starts as stderr; the Ink wizard points it into the
@@ -46,33 +52,61 @@ export interface RunContext {
   debugLog: DebugLog;
   accessToken: Secret | undefined;
   tokenSource: 'env' | 'saved' | undefined;
-  /** A sign-in an earlier run left waiting for its code. */
-  pendingSignIn: PendingSignInRecord | undefined;
+  /** A sign-in an earlier run left waiting for its code (or at its username). */
+  pendingSignIn: PendingSignIn | undefined;
+  /** Writes the token and pending sign-ins for this run, and says what happened. */
+  keeper: TokenKeeper;
+  /** Permissions the token store put right while loading (said once, at the start). */
+  storeNotes: string[];
+  /** The program's stop signals (Ctrl-C, SIGTERM, SIGHUP). */
+  stops: StopSignals;
+  /** Streams, environment, stdin lines and clock (tests pass their own). */
+  io: ProgramIO;
   /** Set by --demo: the in-process simulator, for the demo banner and its other device. */
   demo?: DemoHandle | undefined;
-  /** Human-readable description of where we connect, for headers: "Beeper Server 4.2.1 on 127.0.0.1:23373". */
-  describeTarget?: (() => string) | undefined;
 }
 
 export interface DemoHandle {
   /** Lines that tell a newcomer how to walk the demo (accounts, where codes show up). */
   banner: string[];
+  /** The demo's accounts with their recovery keys, for the panel at the key step. */
+  accounts: { email: string; recoveryKey: string | undefined }[];
   /** Subscribe to the simulator's mail and other-device lines; returns an unsubscribe. */
   onEvent: (listener: (event: { kind: 'mail' | 'other-device'; text: string }) => void) => () => void;
   /** Lets the demo's other device scan the QR the wizard shows. */
   scanQr: () => Promise<void>;
 }
 
+/** A file the token store cannot use (a symlink, another owner, too large) is the user's to fix: say so plainly. */
+async function fromStore<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof TokenStoreError) throw new CliError(error.message, ExitCode.Error);
+    throw error;
+  }
+}
+
 export async function createRunContext(
   options: CliOptions,
   baseUrl: string,
   tokenKey: string,
-  env: NodeJS.ProcessEnv = process.env,
-  debugLog: DebugLog = new DebugLog(options.debug, (line) => process.stderr.write(`${line}\n`)),
+  io: ProgramIO = processIO(),
+  debugLog: DebugLog = new DebugLog(options.debug, (line) => void io.stderr.write(`${line}\n`)),
+  stops: StopSignals = new StopSignals(),
 ): Promise<RunContext> {
+  const { env } = io;
+  const storeNotes: string[] = [];
+  const note = (line: string) => void storeNotes.push(line);
   const fromEnv = env.BEEPER_ACCESS_TOKEN?.trim();
-  const saved = fromEnv ? undefined : await loadToken(tokenKey, env);
-  const client = new SetupClient({ baseUrl, ...(options.debug ? { onLog: debugLog.write } : {}) });
+  const saved = fromEnv ? undefined : await fromStore(() => loadToken(tokenKey, env, note));
+  const pending = options.saveToken ? await fromStore(() => loadPendingSignIn(tokenKey, env, note)) : undefined;
+  const client = new SetupClient({
+    baseUrl,
+    allowInsecureHttp: options.allowInsecureHttp,
+    ...(options.debug ? { onLog: debugLog.write } : {}),
+  });
+  const tokenSource = fromEnv ? 'env' : saved ? 'saved' : undefined;
   return {
     options,
     baseUrl: client.baseUrl,
@@ -80,8 +114,12 @@ export async function createRunContext(
     client,
     debugLog,
     accessToken: fromEnv ? new Secret(fromEnv) : saved ? new Secret(saved) : undefined,
-    tokenSource: fromEnv ? 'env' : saved ? 'saved' : undefined,
-    pendingSignIn: options.saveToken ? await loadPendingSignIn(tokenKey, env) : undefined,
+    tokenSource,
+    pendingSignIn: toPendingSignIn(pending),
+    keeper: new TokenKeeper({ key: tokenKey, save: options.saveToken, source: tokenSource, env }),
+    storeNotes: [...new Set(storeNotes)],
+    stops,
+    io,
   };
 }
 
@@ -95,57 +133,18 @@ export function machineInput(context: RunContext, overrides: Partial<SetupInput>
   };
 }
 
-export function startSetupActor(context: RunContext, overrides: Partial<SetupInput> = {}): Actor<typeof setupMachine> {
-  const actor = createActor(setupMachine, { input: machineInput(context, overrides) });
-  persistTokenChanges(actor, context);
-  return actor;
-}
-
-/**
- * Saves the token whenever sign-in yields a new one, and drops a saved one the
- * server refused. A token from BEEPER_ACCESS_TOKEN is the caller's: never written.
- */
-export function persistTokenChanges(actor: Actor<typeof setupMachine>, context: RunContext, env: NodeJS.ProcessEnv = process.env): void {
-  let last = context.accessToken;
-  let pendingID = context.pendingSignIn?.setupRequestID;
-  actor.subscribe((snapshot) => {
-    if (context.options.saveToken) {
-      // A mailed code outlives this run: remember which sign-in it belongs to; forget it once signed in.
-      const waitingForCode = snapshot.matches({ signIn: 'enterCode' }) ? snapshot.context.setupRequestID : undefined;
-      const pending = waitingForCode ?? (snapshot.context.accessToken ? undefined : pendingID);
-      if (pending !== pendingID) {
-        pendingID = pending;
-        track(savePendingSignIn(context.tokenKey, pending ? { setupRequestID: pending, email: snapshot.context.email } : undefined, env));
-      }
-    }
-    const token = snapshot.context.accessToken;
-    if (token === last) return;
-    last = token;
-    if (token) {
-      context.accessToken = token;
-      if (context.options.saveToken && context.tokenSource !== 'env') track(saveToken(context.tokenKey, token.reveal(), env));
-    } else if (context.tokenSource === 'saved') {
-      track(forgetToken(context.tokenKey, env));
-    }
+/** The setup machine for this run, with its persistence actions handled by the run's keeper. */
+export function createSetupActor(context: RunContext, overrides: Partial<SetupInput> = {}, clock?: RunClock): Actor<typeof setupMachine> {
+  const { keeper } = context;
+  const machine = setupMachine.provide({
+    actions: {
+      rememberToken: (_, params) => {
+        context.accessToken = params.token;
+        keeper.rememberToken(params.token);
+      },
+      forgetSavedToken: () => keeper.forgetSavedToken(),
+      rememberPendingSignIn: (_, params) => keeper.rememberPendingSignIn(params.pending),
+    },
   });
-}
-
-/** Token writes in flight; the front ends await them before returning an exit code. */
-const pendingWrites = new Set<Promise<unknown>>();
-const writeFailures: string[] = [];
-
-function track(write: Promise<unknown>): void {
-  // A failed write only costs the resume; it must not crash the wizard, but it must be told.
-  const settled = write
-    .catch((error: unknown) => {
-      writeFailures.push(error instanceof Error ? error.message : String(error));
-    })
-    .finally(() => pendingWrites.delete(settled));
-  pendingWrites.add(settled);
-}
-
-/** Resolves once every token write started so far has finished, with why any of them failed. */
-export async function flushTokenWrites(): Promise<string[]> {
-  while (pendingWrites.size > 0) await Promise.all([...pendingWrites]);
-  return [...writeFailures];
+  return createActor(machine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });
 }

@@ -137,7 +137,7 @@ async function freePort(): Promise<number> {
 export async function openSshTunnel(
   spec: string,
   remotePort: number,
-  opts: { debug: boolean; log: (line: string) => void; env?: NodeJS.ProcessEnv },
+  opts: { debug: boolean; log: (line: string) => void; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
 ): Promise<SshTunnel> {
   const env = opts.env ?? process.env;
   const target = parseSshSpec(spec);
@@ -167,7 +167,7 @@ async function connect(
   host: string,
   tokenKey: string,
   batch: boolean,
-  opts: { debug: boolean; log: (line: string) => void },
+  opts: { debug: boolean; log: (line: string) => void; signal?: AbortSignal },
 ): Promise<SshTunnel> {
   const [program, ...leading] = command as [string, ...string[]];
   const argv = [...leading, ...args];
@@ -195,22 +195,13 @@ async function connect(
     });
   });
 
-  // Every way out of this process takes ssh with it.
+  // Every way out of this process takes ssh with it; stop signals reach main (src/signals.ts), whose cleanup closes it.
   const killNow = () => {
     if (!exited) child.kill('SIGTERM');
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    killNow();
-    // Nobody else handles it (the Ink UI, the headless driver): stop like the default would.
-    if (process.listenerCount(signal) === 1) process.exit(ExitCode.Interrupted);
-  };
   process.on('exit', killNow);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const detach = () => {
     process.off('exit', killNow);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   };
   const close = async () => {
     closing = true;
@@ -228,8 +219,10 @@ async function connect(
   // Long enough to type a password or passphrase when there is a terminal.
   const deadline = Date.now() + (batch ? 30_000 : 180_000);
   let dropped = 0;
+  const stopped = new Promise<void>((resolve) => opts.signal?.addEventListener('abort', () => resolve(), { once: true }));
   try {
     for (;;) {
+      opts.signal?.throwIfAborted();
       if (spawnError) {
         const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
         throw new CliError(
@@ -260,7 +253,7 @@ async function connect(
       if (Date.now() > deadline) {
         throw new CliError(`The ssh tunnel to ${host} did not come up within ${batch ? 30 : 180} seconds.`, ExitCode.Unreachable);
       }
-      await Promise.race([sleep(150), exit]);
+      await Promise.race([sleep(150), exit, stopped]);
     }
   } catch (error) {
     await close();

@@ -1,14 +1,22 @@
 /** The recovery key: enter it, or make a new one (shown once, confirmed saved). */
-import { assign } from 'xstate';
-import { authed, flow, given, notARecoveryKey, signInAgainIfUnauthorized } from '../flow.js';
+import { and, assign } from 'xstate';
+import { Secret } from '../../src/shared/secret.js';
+import { authed, flow, given, normalizedKey, notARecoveryKey, problemOf, rereadIfConnectionLost, signInAgainIfUnauthorized } from '../flow.js';
+import { ask, show, wait } from '../steps.js';
 
 export const enterRecoveryKey = flow.createStateConfig({
+  ...ask('recovery-key', 'encryption'),
   on: {
     SUBMIT_RECOVERY_KEY: [
       {
         guard: 'recoveryKeyIsValid',
         target: 'verifyingRecoveryKey',
-        actions: assign({ recoveryKeyDraft: ({ event }) => event.recoveryKey, problem: undefined }),
+        actions: ['noteSource', assign({ recoveryKeyDraft: ({ event }) => event.recoveryKey, problem: undefined })],
+      },
+      {
+        guard: 'isPresetAnswer',
+        target: 'failed',
+        actions: assign({ problem: ({ event }) => ({ ...notARecoveryKey(event.recoveryKey), preset: true }) }),
       },
       {
         actions: assign({
@@ -23,16 +31,38 @@ export const enterRecoveryKey = flow.createStateConfig({
 });
 
 export const verifyingRecoveryKey = flow.createStateConfig({
+  ...wait('verifying-recovery-key', 'encryption'),
   invoke: {
     src: 'verifyRecoveryKey',
-    input: ({ context }) => ({ ...authed(context), recoveryKey: context.recoveryKeyDraft! }),
+    // Sent in the spec's form (groups of four), however it was typed or pasted.
+    input: ({ context }) => ({ ...authed(context), recoveryKey: new Secret(normalizedKey(context.recoveryKeyDraft!)) }),
     onDone: {
       target: 'route',
-      actions: assign({ session: ({ event }) => event.output, recoveryKeyDraft: undefined, problem: undefined }),
+      actions: assign({ session: ({ event }) => event.output, recoveryKeyDraft: undefined, problem: undefined, attempts: ({ context }) => ({ ...context.attempts, recoveryKey: 0 }) }),
     },
     onError: [
-      { guard: 'isUnauthorized', target: 'signIn', actions: 'forgetToken' },
-      // Wrong key or a failed call: back to the field with the key still in it.
+      signInAgainIfUnauthorized,
+      rereadIfConnectionLost,
+      { guard: 'presetRefused', target: 'failed', actions: 'recordPresetProblem' },
+      {
+        // The last wrong key the limit allows: stop asking (RETRY on the failure starts counting again).
+        guard: and(['isRejected', 'lastRecoveryKeyAttempt']),
+        target: 'failed',
+        actions: assign({
+          attempts: ({ context }) => ({ ...context.attempts, recoveryKey: 0 }),
+          problem: ({ context, event }) => ({
+            ...problemOf(event),
+            kind: 'too-many-attempts' as const,
+            message: `${context.limits.recoveryKeyAttempts} recovery keys were not accepted.`,
+          }),
+        }),
+      },
+      {
+        // Wrong key or a failed call: back to the field with the key still in it.
+        guard: 'isRejected',
+        target: 'enterRecoveryKey',
+        actions: ['recordProblem', assign({ attempts: ({ context }) => ({ ...context.attempts, recoveryKey: context.attempts.recoveryKey + 1 }) })],
+      },
       { target: 'enterRecoveryKey', actions: 'recordProblem' },
     ],
   },
@@ -40,6 +70,7 @@ export const verifyingRecoveryKey = flow.createStateConfig({
 
 /** needs-cross-signing-setup: a new account makes its first recovery key. */
 export const createRecoveryKey = flow.createStateConfig({
+  ...wait('routing', 'encryption'),
   always: { target: 'newRecoveryKey.intro', actions: assign({ newKeyReason: 'new-account' as const, existingRecoveryKey: undefined }) },
 });
 
@@ -51,10 +82,12 @@ export const newRecoveryKey = flow.createStateConfig({
      * front end that has nowhere to keep it (headless without a file) can stop first.
      */
     intro: {
+      ...ask('create-recovery-key', 'encryption'),
       on: { CREATE_RECOVERY_KEY: { target: 'creating', actions: 'clearProblem' } },
     },
     /** What a reset costs, before anything is sent. */
     warning: {
+      ...ask('reset-warning', 'encryption'),
       on: {
         CONFIRM_RESET: [
           {
@@ -69,9 +102,13 @@ export const newRecoveryKey = flow.createStateConfig({
       },
     },
     creating: {
+      ...wait('creating-recovery-key', 'encryption'),
       invoke: {
         src: 'resetRecoveryKey',
-        input: ({ context }) => ({ ...authed(context), existingRecoveryKey: context.existingRecoveryKey }),
+        input: ({ context }) => ({
+          ...authed(context),
+          existingRecoveryKey: context.existingRecoveryKey && new Secret(normalizedKey(context.existingRecoveryKey)),
+        }),
         onDone: {
           target: 'showingKey',
           actions: assign({
@@ -82,11 +119,13 @@ export const newRecoveryKey = flow.createStateConfig({
         },
         onError: [
           signInAgainIfUnauthorized,
+          rereadIfConnectionLost,
           { target: 'creationFailed', actions: 'recordProblem' },
         ],
       },
     },
     creationFailed: {
+      ...show('creation-failed', 'encryption'),
       on: {
         RETRY: { target: 'creating', actions: 'clearProblem' },
         // A lost-key reset goes back to its warning (where the old key is entered); a new account has nothing to go back to.
@@ -98,9 +137,11 @@ export const newRecoveryKey = flow.createStateConfig({
     },
     /** Shown once; the UI decides how the user proves it is saved. */
     showingKey: {
+      ...ask('save-recovery-key', 'encryption'),
       on: { KEY_SAVED: { target: 'confirming', actions: 'clearProblem' } },
     },
     confirming: {
+      ...wait('confirming-recovery-key', 'encryption'),
       invoke: {
         src: 'confirmRecoveryKey',
         input: ({ context }) => ({ ...authed(context), recoveryKey: context.newRecoveryKey! }),

@@ -1,29 +1,62 @@
 /** Sign-in: email → code → signed in, or username → terms → new account. */
-import { assign } from 'xstate';
+import { and, assign, or } from 'xstate';
 import { Secret } from '../../src/shared/secret.js';
 import { cleanCode, codeProblem, emailProblem, usernameProblem } from '../../src/shared/validation.js';
-import { flow, problemOf } from '../flow.js';
-import type { Notice } from '../types.js';
+import { flow, problemOf, rereadIfConnectionLost } from '../flow.js';
+import { ask, wait } from '../steps.js';
+import type { SignInResult } from '../actors.js';
+import type { Notice, SetupContext } from '../types.js';
+
+type SignedIn = Extract<SignInResult, { kind: 'signed-in' }>;
+
+/** What a rerun needs to continue this sign-in: its request, the address, and a registration if one began. */
+const pendingOf = (context: SetupContext) => ({
+  setupRequestID: context.setupRequestID ?? '',
+  email: context.email,
+  ...(context.registration ? { registration: context.registration } : {}),
+});
+
+/** A code mailed (again): the resend cooldown starts over, and a rerun can continue this sign-in. */
+const codeMailed = [
+  'countMailedCode',
+  'stopResendCooldown',
+  'startResendCooldown',
+  { type: 'rememberPendingSignIn', params: ({ context }: { context: SetupContext }) => ({ pending: pendingOf(context) }) },
+] as const;
+
+/** Signed in: the token is kept for the next run, and there is no sign-in left to continue. */
+const signedIn = [
+  { type: 'rememberPendingSignIn', params: { pending: undefined } },
+] as const;
 
 export const signIn = flow.createStateConfig({
   initial: 'entry',
   // The cooldown may end while a code is being checked: remember it for the way back.
   on: { RESEND_READY: { actions: assign({ resendReady: true }) } },
   states: {
-    /** A sign-in an earlier run started (its code already mailed) goes straight to the code. */
+    /** An earlier run's sign-in goes on where it stopped: at the username, or at the code it mailed. */
     entry: {
-      // That code was mailed in an earlier run, so its resend cooldown is long over.
-      always: [{ guard: 'hasPendingSignIn', target: 'enterCode', actions: assign({ resendReady: true }) }, { target: 'starting' }],
+      ...wait('routing', 'sign-in'),
+      always: [
+        { guard: 'hasPendingRegistration', target: 'chooseUsername', actions: assign({ notice: 'registration-resumed' as Notice }) },
+        // That code was mailed in an earlier run, so its resend cooldown is long over.
+        { guard: 'hasPendingSignIn', target: 'enterCode', actions: assign({ resendReady: true }) },
+        { target: 'starting' },
+      ],
     },
     starting: {
+      ...wait('starting-sign-in', 'sign-in'),
       invoke: {
         src: 'startSignIn',
         input: ({ context }) => ({ api: context.api }),
-        onDone: { target: 'enterEmail', actions: assign({ setupRequestID: ({ event }) => event.output.setupRequestID }) },
+        onDone: {
+          target: 'enterEmail',
+          actions: assign({ setupRequestID: ({ event }) => event.output.setupRequestID, confirmedBeeper: true }),
+        },
         onError: [
           {
-            // No /v1/info and no setup routes: whatever answers there is not Beeper.
-            guard: ({ context, event }) => !context.app && problemOf(event).kind !== 'unreachable',
+            // No /v1/info, and the setup API answers with nothing it documents: whatever answers there is not Beeper.
+            guard: 'notBeeper',
             target: '#setup.failed',
             actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'not-beeper' as const }) }),
           },
@@ -37,12 +70,27 @@ export const signIn = flow.createStateConfig({
       },
     },
     enterEmail: {
+      ...ask('email', 'sign-in'),
       on: {
         SUBMIT_EMAIL: [
           {
-            guard: 'emailIsValid',
+            guard: and(['emailIsValid', 'hasSetupRequest']),
             target: 'sendingCode',
-            actions: assign({ email: ({ event }) => event.email.trim(), problem: undefined, notice: undefined }),
+            actions: ['noteSource', assign({ email: ({ event }) => event.email.trim(), problem: undefined, notice: undefined })],
+          },
+          {
+            // No live request (a changed address, or a lost one): start a fresh request for it.
+            guard: 'emailIsValid',
+            target: 'restarting',
+            actions: ['noteSource', assign({ email: ({ event }) => event.email.trim(), problem: undefined, notice: undefined })],
+          },
+          {
+            guard: 'isPresetAnswer',
+            target: '#setup.failed',
+            actions: assign({
+              email: ({ event }) => event.email,
+              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_EMAIL', message: emailProblem(event.email) ?? '', preset: true }),
+            }),
           },
           {
             actions: assign({
@@ -54,37 +102,56 @@ export const signIn = flow.createStateConfig({
       },
     },
     sendingCode: {
+      ...wait('sending-code', 'sign-in'),
       invoke: {
         src: 'sendCode',
         input: ({ context }) => ({ api: context.api, setupRequestID: context.setupRequestID ?? '', email: context.email }),
-        onDone: { target: 'enterCode', actions: [assign({ code: undefined }), 'startResendCooldown'] },
+        onDone: { target: 'enterCode', actions: [assign({ code: undefined }), ...codeMailed] },
         onError: [
           { guard: 'signInIsGone', target: 'restarting' },
+          rereadIfConnectionLost,
+          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
           { target: 'enterEmail', actions: 'recordProblem' },
         ],
       },
     },
-    /** A fresh setup request and code for the same address: resend, or after the old request died. */
+    /** A fresh setup request and code for the same address: resend, a new address, or after the old request died. */
     restarting: {
+      ...wait('sending-code', 'sign-in'),
       invoke: {
         src: 'restartSignIn',
         input: ({ context }) => ({ api: context.api, email: context.email }),
         onDone: {
           target: 'enterCode',
-          actions: [assign({ setupRequestID: ({ event }) => event.output.setupRequestID, code: undefined }), 'startResendCooldown'],
+          actions: [
+            assign({ setupRequestID: ({ event }) => event.output.setupRequestID, code: undefined, registration: undefined, confirmedBeeper: true }),
+            ...codeMailed,
+          ],
         },
-        onError: { target: 'enterEmail', actions: 'recordProblem' },
+        onError: [
+          rereadIfConnectionLost,
+          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
+          { target: 'enterEmail', actions: 'recordProblem' },
+        ],
       },
     },
     enterCode: {
+      ...ask('code', 'sign-in'),
       initial: 'entry',
       on: {
         SUBMIT_CODE: [
           {
             guard: 'codeIsValid',
             target: 'checkingCode',
-            // Validated as its digits, so sent as its digits ("123 456" and "123-456" are pasted too).
-            actions: assign({ code: ({ event }) => new Secret(cleanCode(event.code.reveal())), problem: undefined }),
+            // Sent without the spaces and dashes people paste ("123 456", "123-456").
+            actions: ['noteSource', assign({ code: ({ event }) => new Secret(cleanCode(event.code.reveal())), problem: undefined })],
+          },
+          {
+            guard: 'isPresetAnswer',
+            target: '#setup.failed',
+            actions: assign({
+              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_CODE_FORMAT', message: codeProblem(event.code.reveal()) ?? '', preset: true }),
+            }),
           },
           {
             actions: assign({
@@ -92,7 +159,14 @@ export const signIn = flow.createStateConfig({
             }),
           },
         ],
-        CHANGE_EMAIL: { target: 'enterEmail', actions: assign({ problem: undefined, notice: undefined, code: undefined }) },
+        // A new address gets a new setup request (as Beeper's CLI does): the old one is forgotten.
+        CHANGE_EMAIL: {
+          target: 'enterEmail',
+          actions: [
+            assign({ problem: undefined, notice: undefined, code: undefined, setupRequestID: undefined }),
+            { type: 'rememberPendingSignIn', params: { pending: undefined } },
+          ],
+        },
       },
       states: {
         /** Back from a wrong code: the cooldown kept running meanwhile. */
@@ -106,6 +180,7 @@ export const signIn = flow.createStateConfig({
       },
     },
     checkingCode: {
+      ...wait('checking-code', 'sign-in'),
       invoke: {
         src: 'submitCode',
         input: ({ context }) => ({ api: context.api, setupRequestID: context.setupRequestID ?? '', code: context.code! }),
@@ -113,34 +188,47 @@ export const signIn = flow.createStateConfig({
           {
             guard: ({ event }) => event.output.kind === 'signed-in',
             target: '#setup.route',
-            actions: assign(({ event }) =>
-              event.output.kind === 'signed-in'
-                ? { accessToken: event.output.token, session: event.output.session, setupRequestID: undefined, code: undefined, notice: undefined, problem: undefined }
-                : {},
-            ),
+            actions: [
+              assign(({ event }) =>
+                event.output.kind === 'signed-in'
+                  ? { accessToken: event.output.token, session: event.output.session, setupRequestID: undefined, code: undefined, notice: undefined, problem: undefined }
+                  : {},
+              ),
+              { type: 'rememberToken', params: ({ event }) => ({ token: (event.output as SignedIn).token }) },
+              ...signedIn,
+            ],
           },
           {
             target: 'chooseUsername',
-            actions: assign(({ event }) =>
-              event.output.kind === 'registration-required'
-                ? {
-                    registration: {
+            actions: [
+              assign(({ event }) =>
+                event.output.kind === 'registration-required'
+                  ? {
+                      registration: {
+                        setupRequestID: event.output.setupRequestID,
+                        leadToken: event.output.leadToken,
+                        usernameSuggestions: event.output.usernameSuggestions,
+                        copy: event.output.copy,
+                      },
                       setupRequestID: event.output.setupRequestID,
-                      leadToken: event.output.leadToken,
-                      usernameSuggestions: event.output.usernameSuggestions,
-                      copy: event.output.copy,
-                    },
-                    setupRequestID: event.output.setupRequestID,
-                    code: undefined,
-                    notice: undefined,
-                    problem: undefined,
-                  }
-                : {},
-            ),
+                      code: undefined,
+                      notice: undefined,
+                      problem: undefined,
+                    }
+                  : {},
+              ),
+              // The code is spent: a rerun continues at the username, with the registration token kept (0600).
+              { type: 'rememberPendingSignIn', params: ({ context }) => ({ pending: pendingOf(context) }) },
+            ],
           },
         ],
         onError: [
-          { guard: 'signInIsGone', target: 'restarting', actions: ['recordProblem', assign({ notice: 'sign-in-restarted' as Notice })] },
+          // The server ended this sign-in (too many wrong codes, expired), or it takes no code any more (the
+          // code was used): start over with a new code, once by itself; after that a person decides.
+          { guard: and([or(['signInIsGone', 'codeNotExpected']), 'mayRestartSignIn']), target: 'restarting', actions: 'noteSignInRestart' },
+          { guard: or(['signInIsGone', 'codeNotExpected']), target: '#setup.failed', actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'sign-in-expired' as const }) }) },
+          rereadIfConnectionLost,
+          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
           // A wrong code: back to the code step with the server's words, the code cleared.
           { guard: 'isRejected', target: 'enterCode', actions: ['recordProblem', assign({ code: undefined })] },
           { guard: 'isUnauthorized', target: 'enterCode', actions: ['recordProblem', assign({ code: undefined })] },
@@ -149,12 +237,21 @@ export const signIn = flow.createStateConfig({
       },
     },
     chooseUsername: {
+      ...ask('username', 'sign-in'),
       on: {
         SUBMIT_USERNAME: [
           {
             guard: 'usernameIsValid',
             target: 'reviewTerms',
-            actions: assign({ username: ({ event }) => event.username.trim(), problem: undefined }),
+            actions: ['noteSource', assign({ username: ({ event }) => event.username.trim(), problem: undefined })],
+          },
+          {
+            guard: 'isPresetAnswer',
+            target: '#setup.failed',
+            actions: assign({
+              username: ({ event }) => event.username,
+              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_USERNAME', message: usernameProblem(event.username) ?? '', preset: true }),
+            }),
           },
           {
             actions: assign({
@@ -163,16 +260,26 @@ export const signIn = flow.createStateConfig({
             }),
           },
         ],
+        // Another address: this registration is abandoned; a new request and code are made for it.
+        CHANGE_EMAIL: {
+          target: 'enterEmail',
+          actions: [
+            assign({ problem: undefined, notice: undefined, registration: undefined, setupRequestID: undefined }),
+            { type: 'rememberPendingSignIn', params: { pending: undefined } },
+          ],
+        },
       },
     },
     /** Terms are accepted by an explicit event only; nothing is sent before it. */
     reviewTerms: {
+      ...ask('terms', 'sign-in'),
       on: {
         ACCEPT_TERMS: { target: 'registering', actions: 'clearProblem' },
         BACK: { target: 'chooseUsername', actions: 'clearProblem' },
       },
     },
     registering: {
+      ...wait('registering', 'sign-in'),
       invoke: {
         src: 'register',
         input: ({ context }) => ({
@@ -183,16 +290,25 @@ export const signIn = flow.createStateConfig({
         }),
         onDone: {
           target: '#setup.route',
-          actions: assign({
-            accessToken: ({ event }) => event.output.token,
-            session: ({ event }) => event.output.session,
-            registration: undefined,
-            setupRequestID: undefined,
-            problem: undefined,
-          }),
+          actions: [
+            assign({
+              accessToken: ({ event }) => event.output.token,
+              session: ({ event }) => event.output.session,
+              registration: undefined,
+              setupRequestID: undefined,
+              problem: undefined,
+              notice: undefined,
+            }),
+            { type: 'rememberToken', params: ({ event }) => ({ token: event.output.token }) },
+            ...signedIn,
+          ],
         },
         onError: [
-          { guard: 'signInIsGone', target: 'restarting', actions: ['recordProblem', assign({ notice: 'sign-in-restarted' as Notice })] },
+          // The registration went stale (a rerun after it expired): a fresh code is mailed, and the flow says so.
+          { guard: and(['signInIsGone', 'mayRestartSignIn']), target: 'restarting', actions: ['noteSignInRestart', assign({ registration: undefined })] },
+          { guard: 'signInIsGone', target: '#setup.failed', actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'sign-in-expired' as const }) }) },
+          rereadIfConnectionLost,
+          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
           // Taken or invalid username: pick another, keeping what was typed.
           { guard: 'isRejected', target: 'chooseUsername', actions: 'recordProblem' },
           { target: 'reviewTerms', actions: 'recordProblem' },

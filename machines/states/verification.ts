@@ -1,7 +1,7 @@
-/** Verifying this device from another one: choose, then emoji or QR, polling all along. */
+/** Verifying a device from another one: choose, then emoji or QR, polling all along. */
 import { assign, not } from 'xstate';
-import { authed, flow, verificationInput, signInAgainIfUnauthorized } from '../flow.js';
-import { routeFor } from '../routing.js';
+import { authed, currentRoute, flow, rereadIfConnectionLost, signInAgainIfUnauthorized, verificationInput } from '../flow.js';
+import { ask, show, wait } from '../steps.js';
 
 /**
  * A verification action the server refused: a 409 means the state moved on under us (keep
@@ -9,63 +9,99 @@ import { routeFor } from '../routing.js';
  */
 const actionFailed = [
   signInAgainIfUnauthorized,
+  rereadIfConnectionLost,
   { guard: 'isStateConflict', target: 'tracking.step.waitingForOtherDevice' },
   { target: 'failed', actions: 'recordProblem' },
 ] as const;
 
+/** Where "back" leads out of a verification: the method choice, or (vouching) the wait for a request. */
+const backOut = [
+  { guard: 'isVouching', target: '#setup.vouching', actions: 'clearProblem' },
+  { target: '#setup.chooseMethod', actions: 'clearProblem' },
+] as const;
+
+/** Polls for an incoming request while a person chooses; follows the server if its route changes. */
+const incomingPoll = (route: 'chooseMethod' | 'vouching') =>
+  flow.createStateConfig({
+    initial: 'idle',
+    states: {
+      idle: { after: { pollDelay: 'checking' } },
+      checking: {
+        invoke: {
+          src: 'findIncoming',
+          input: ({ context }) => ({ ...authed(context), mode: context.mode }),
+          onDone: [
+            {
+              // Verified elsewhere, signed out, or the app moved on: follow it.
+              guard: ({ context, event }) => currentRoute(context, event.output.session) !== route,
+              target: '#setup.route',
+              actions: assign({ session: ({ event }) => event.output.session, pollFailures: 0, problem: undefined }),
+            },
+            {
+              target: 'idle',
+              actions: assign({
+                session: ({ event }) => event.output.session,
+                incomingVerification: ({ event }) => event.output.incoming,
+                incomingChecked: true,
+                pollFailures: 0,
+                problem: undefined,
+              }),
+            },
+          ],
+          onError: [signInAgainIfUnauthorized, { target: 'idle', actions: 'notePollFailure' }],
+        },
+      },
+    },
+  });
+
+/** Starting a verification: a preset choice may only do it so often (a person may always). */
+const tooManyPresetVerifications = { guard: 'presetVerificationsUsedUp', target: '#setup.failed', actions: 'noteVerificationsKeepEnding' } as const;
+const startVerification = [
+  tooManyPresetVerifications,
+  { target: '#setup.deviceVerification', actions: ['clearProblem', 'noteSource', 'countVerification', 'forgetIncoming'] },
+] as const;
+const acceptIncoming = [
+  tooManyPresetVerifications,
+  { guard: 'hasIncoming', target: '#setup.deviceVerification', actions: ['clearProblem', 'noteSource', 'countVerification'] },
+] as const;
+
 export const chooseMethod = flow.createStateConfig({
-  initial: 'idle',
+  ...ask('choose-method', 'encryption'),
   // Each wait starts its backoff afresh: failures of an earlier wait say nothing about this one.
-  entry: assign({ verification: undefined, sasConfirmed: false, sasStarted: false, pollFailures: 0 }),
+  entry: assign({ verification: undefined, sasConfirmed: false, sasStarted: false, pollFailures: 0, incomingChecked: false }),
   on: {
-    CHOOSE_DEVICE: { target: 'deviceVerification', actions: ['clearProblem', assign({ incomingVerification: undefined })] },
-    ACCEPT_INCOMING: { guard: 'hasIncoming', target: 'deviceVerification', actions: 'clearProblem' },
+    CHOOSE_DEVICE: startVerification,
+    ACCEPT_INCOMING: acceptIncoming,
     CHOOSE_RECOVERY_KEY: { target: 'enterRecoveryKey', actions: 'clearProblem' },
     FORGOT_RECOVERY_KEY: { target: 'newRecoveryKey.warning', actions: ['clearProblem', assign({ newKeyReason: 'lost-key' as const })] },
   },
-  states: {
-    idle: { after: { pollDelay: 'checking' } },
-    checking: {
-      invoke: {
-        src: 'findIncoming',
-        input: ({ context }) => authed(context),
-        onDone: [
-          {
-            // Verified elsewhere, or the server moved on: follow it.
-            guard: ({ event }) => event.output.session.state !== 'needs-verification',
-            target: '#setup.route',
-            actions: assign({ session: ({ event }) => event.output.session, pollFailures: 0, problem: undefined }),
-          },
-          {
-            target: 'idle',
-            actions: assign({
-              session: ({ event }) => event.output.session,
-              incomingVerification: ({ event }) => event.output.incoming,
-              pollFailures: 0,
-              problem: undefined,
-            }),
-          },
-        ],
-        onError: [
-          signInAgainIfUnauthorized,
-          { target: 'idle', actions: 'notePollFailure' },
-        ],
-      },
-    },
+  ...incomingPoll('chooseMethod'),
+});
+
+/** `verify`: this ready app waits for a request from the other device, or sends one (or takes a scanned QR). */
+export const vouching = flow.createStateConfig({
+  ...ask('awaiting-request', 'encryption'),
+  entry: assign({ verification: undefined, sasConfirmed: false, sasStarted: false, pollFailures: 0, incomingChecked: false }),
+  after: { waitTimeout: '#setup.timedOut' },
+  on: {
+    ACCEPT_INCOMING: acceptIncoming,
+    REQUEST_VERIFICATION: startVerification,
   },
+  ...incomingPoll('vouching'),
 });
 
 export const deviceVerification = flow.createStateConfig({
   initial: 'entry',
-  entry: assign({ pollFailures: 0 }),
+  entry: assign({ pollFailures: 0, stalled: false }),
   after: { waitTimeout: '#setup.timedOut' },
   on: {
     // Still running on the server (even after one of our calls failed): cancel it on the way out.
     BACK: [
       { guard: 'verificationIsLive', target: '.leaving', actions: ['clearProblem', assign({ leaveTo: 'chooseMethod' as const })] },
-      { target: 'chooseMethod', actions: 'clearProblem' },
+      ...backOut,
     ],
     USE_RECOVERY_KEY: [
+      { guard: 'isVouching', actions: [] },
       { guard: 'verificationIsLive', target: '.leaving', actions: ['clearProblem', assign({ leaveTo: 'enterRecoveryKey' as const })] },
       { target: 'enterRecoveryKey', actions: 'clearProblem' },
     ],
@@ -73,33 +109,39 @@ export const deviceVerification = flow.createStateConfig({
   states: {
     /** Resume a verification the session already has, or begin one. */
     entry: {
+      ...wait('routing', 'encryption'),
       always: [
-        { guard: ({ context }) => !!context.session?.verification && routeFor(context.session) === 'deviceVerification', target: 'route', actions: assign({ verification: ({ context }) => context.session?.verification }) },
+        {
+          guard: ({ context }) => !!context.session?.verification && currentRoute(context) === 'deviceVerification' && !context.incomingVerification,
+          target: 'route',
+          actions: assign({ verification: ({ context }) => context.session?.verification }),
+        },
         { target: 'beginning' },
       ],
     },
     beginning: {
+      ...wait('starting-verification', 'encryption'),
       entry: assign({ verification: undefined, sasConfirmed: false, sasStarted: false }),
       invoke: {
         src: 'beginVerification',
-        input: ({ context }) => ({ ...authed(context), incomingID: context.incomingVerification?.id }),
+        input: ({ context }) => ({ ...authed(context), incomingID: context.incomingVerification?.id, mode: context.mode, userID: context.vouch.userID }),
         onDone: {
           target: 'route',
           actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ incomingVerification: undefined })],
         },
-        onError: [
-          signInAgainIfUnauthorized,
-          { target: 'failed', actions: 'recordProblem' },
-        ],
+        onError: [signInAgainIfUnauthorized, rereadIfConnectionLost, { target: 'failed', actions: 'recordProblem' }],
       },
     },
-    /** Transient: the step the server's verification state calls for. */
+    /** Transient: the step the server's verification calls for. */
     route: {
+      ...wait('routing', 'encryption'),
       always: [
         // The server stopped reporting it: follow the session instead of polling an unknown id.
         { guard: not('hasVerification'), target: '#setup.route' },
         { guard: { type: 'stepIs', params: { step: 'finished' } }, target: '#setup.route' },
         { guard: { type: 'stepIs', params: { step: 'failed' } }, target: 'failed' },
+        // vouch with a payload scanned elsewhere: submit it as soon as the verification can take it.
+        { guard: 'scannedQrFits', target: 'submittingQr' },
         { guard: { type: 'stepIs', params: { step: 'startingSas' } }, target: 'startingSas' },
         { guard: { type: 'stepIs', params: { step: 'showingQr' } }, target: 'tracking.step.showingQr' },
         { guard: { type: 'stepIs', params: { step: 'comparingEmojis' } }, target: 'tracking.step.comparingEmojis' },
@@ -110,6 +152,7 @@ export const deviceVerification = flow.createStateConfig({
     },
     /** Every step that waits on a person keeps polling, so a cancel on the other side shows at once. */
     tracking: {
+      ...wait('waiting-other-device', 'encryption', 'other-device'),
       type: 'parallel',
       states: {
         poll: {
@@ -126,6 +169,8 @@ export const deviceVerification = flow.createStateConfig({
                 },
                 onError: [
                   signInAgainIfUnauthorized,
+                  // The server no longer knows this id: read the session and go where it says.
+                  { guard: 'isNotFound', target: '#setup.resyncing', actions: assign({ verification: undefined }) },
                   { target: 'idle', actions: 'notePollFailure' },
                 ],
               },
@@ -135,18 +180,28 @@ export const deviceVerification = flow.createStateConfig({
         step: {
           initial: 'waitingForOtherDevice',
           states: {
-            waitingForOtherDevice: {},
+            waitingForOtherDevice: {
+              ...wait('waiting-other-device', 'encryption', 'other-device'),
+              // The other device has not answered for a long while: the front ends offer other ways.
+              after: { otherDeviceStall: { actions: 'markStalled' } },
+            },
             showingQr: {
-              on: { SHOW_EMOJI: { guard: 'canStartSas', target: '#setup.deviceVerification.startingSas', actions: assign({ preferEmoji: true }) } },
+              ...wait('showing-qr', 'encryption', 'other-device'),
+              on: {
+                SHOW_EMOJI: { guard: 'canStartSas', target: '#setup.deviceVerification.startingSas', actions: assign({ preferEmoji: true }) },
+                SUBMIT_QR: { guard: 'isVouching', target: '#setup.deviceVerification.submittingQr', actions: assign({ vouch: ({ context, event }) => ({ ...context.vouch, scannedQr: event.data }) }) },
+              },
             },
             comparingEmojis: {
+              ...ask('compare-emojis', 'encryption'),
               on: {
                 MATCH: '#setup.deviceVerification.confirmingSas',
                 NO_MATCH: { target: '#setup.deviceVerification.rejecting', actions: assign({ rejectCode: 'm.mismatched_sas' }) },
               },
             },
-            waitingForOtherConfirm: {},
+            waitingForOtherConfirm: wait('waiting-other-confirm', 'encryption', 'other-device-confirm'),
             confirmingScan: {
+              ...ask('confirm-scan', 'encryption'),
               on: {
                 SCAN_CONFIRMED: '#setup.deviceVerification.confirmingScanned',
                 SCAN_DENIED: { target: '#setup.deviceVerification.rejecting', actions: assign({ rejectCode: 'm.key_mismatch' }) },
@@ -157,6 +212,7 @@ export const deviceVerification = flow.createStateConfig({
       },
     },
     startingSas: {
+      ...wait('starting-sas', 'encryption'),
       invoke: {
         src: 'startSas',
         input: verificationInput,
@@ -168,6 +224,7 @@ export const deviceVerification = flow.createStateConfig({
       },
     },
     confirmingSas: {
+      ...wait('confirming-sas', 'encryption'),
       invoke: {
         src: 'confirmSas',
         input: verificationInput,
@@ -179,6 +236,7 @@ export const deviceVerification = flow.createStateConfig({
       },
     },
     confirmingScanned: {
+      ...wait('confirming-scan', 'encryption'),
       invoke: {
         src: 'confirmQrScanned',
         input: verificationInput,
@@ -186,8 +244,27 @@ export const deviceVerification = flow.createStateConfig({
         onError: actionFailed,
       },
     },
+    /** vouch: the other device's QR code, scanned elsewhere, is submitted (qr/scan). */
+    submittingQr: {
+      ...wait('submitting-qr', 'encryption'),
+      invoke: {
+        src: 'submitScannedQr',
+        input: ({ context }) => ({ ...authed(context), data: context.vouch.scannedQr! }),
+        onDone: {
+          target: 'route',
+          // Submitted once: a refused or finished scan is not sent again.
+          actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ vouch: ({ context }) => ({ ...context.vouch, scannedQr: undefined }) })],
+        },
+        onError: [
+          signInAgainIfUnauthorized,
+          rereadIfConnectionLost,
+          { target: 'failed', actions: ['recordProblem', assign({ vouch: ({ context }) => ({ ...context.vouch, scannedQr: undefined }) })] },
+        ],
+      },
+    },
     /** The user said the other device does not match: tell the server, then show why it stopped. */
     rejecting: {
+      ...wait('rejecting', 'encryption'),
       invoke: {
         src: 'cancelVerification',
         input: ({ context }) => ({
@@ -198,17 +275,30 @@ export const deviceVerification = flow.createStateConfig({
         onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
         onError: [
           signInAgainIfUnauthorized,
+          // `code` and `reason` are optional in the contract: a server that refuses them gets a bare cancel.
+          { guard: 'isRejected', target: 'rejectingPlainly' },
           { target: 'failed', actions: 'recordProblem' },
         ],
       },
     },
+    rejectingPlainly: {
+      ...wait('rejecting', 'encryption'),
+      invoke: {
+        src: 'cancelVerification',
+        input: verificationInput,
+        onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onError: [signInAgainIfUnauthorized, { target: 'failed', actions: 'recordProblem' }],
+      },
+    },
     /** Stopped: the other side cancelled, a mismatch, a timeout, or a failed call. */
     failed: {
+      ...show('verification-failed', 'encryption'),
       // BACK and USE_RECOVERY_KEY are the parent's: they cancel only what is still live on the server.
       on: { RETRY: { target: 'beginning', actions: 'clearProblem' } },
     },
     /** The user walked away: cancel on the server so the other device stops waiting. */
     leaving: {
+      ...wait('cancelling', 'encryption'),
       // Already on the way out: a second Esc must not send a second cancel.
       on: { BACK: {}, USE_RECOVERY_KEY: {} },
       invoke: {
@@ -222,12 +312,17 @@ export const deviceVerification = flow.createStateConfig({
             actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
           },
           {
+            guard: 'isVouching',
+            target: '#setup.vouching',
+            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+          },
+          {
             target: '#setup.chooseMethod',
             actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
           },
         ],
         // Could not cancel (already gone, or offline): leave anyway; it times out on its own.
-        onError: [{ guard: 'leavingForRecoveryKey', target: '#setup.enterRecoveryKey' }, { target: '#setup.chooseMethod' }],
+        onError: [{ guard: 'leavingForRecoveryKey', target: '#setup.enterRecoveryKey' }, ...backOut],
       },
     },
   },

@@ -1,84 +1,97 @@
 /**
  * The answer to each step that needs one, headless: from a flag, a file or
- * the environment (sent once; a rejection ends the run with the server's
- * words), or one line of stdin (asked again when wrong, within bounds).
- * Where nobody can answer, a CliError with exit code 3 names what supplies it.
+ * the environment (a preset: reused for the whole run; a refusal ends the run,
+ * which the machine decides), or one line of stdin (asked again when wrong,
+ * within the machine's limits). Where nobody can answer, an error with exit
+ * code 3 names what supplies it. Talks to the world only through AnswerIO.
  */
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { StepMeta } from '../../machines/steps.js';
+import type { SetupContext, SetupEvent } from '../../machines/types.js';
+import type { CliOptions } from '../args.js';
 import { PRIVACY_URL, TERMS_URL } from '../api/types.js';
-import { ExitCode } from '../exitCodes.js';
+import { CliError, ExitCode } from '../exitCodes.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem, stripWhitespace } from '../shared/recoveryKey.js';
 import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
+import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
-import type { Driver } from './driver.js';
+import { codeProblemText } from '../wording/problems.js';
+import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
-import { HeadlessError } from './output.js';
-import type { AskStep, SetupSnapshot } from './steps.js';
+import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
 
-/** Wrong recovery keys typed on stdin before giving up. */
-export const MAX_KEY_ATTEMPTS = 3;
-/** Times a verification method is picked before giving up (a verification that keeps ending unfinished). */
-const MAX_METHOD_CHOICES = 3;
+/** What an answer may do: read one line, print, emit, wait for the machine. Nothing else of the driver. */
+export interface AnswerIO {
+  readonly options: CliOptions;
+  readonly env: NodeJS.ProcessEnv;
+  /** The language emoji names are shown in. */
+  readonly language: string;
+  say(line: string): void;
+  emit(event: HeadlessEvent): void;
+  canAsk(): boolean;
+  /** One line of stdin, announced first; rejects with `missing()` when stdin has nothing to give. */
+  ask(what: PromptFor, message: string, missing: () => CliError, secret?: boolean): Promise<string>;
+  /** Resolves once the machine's context satisfies `ready` (or the step changes). */
+  until(ready: (context: SetupContext) => boolean): Promise<void>;
+  /** A problem that ends the run, as the error to throw. */
+  fail(problem: NonNullable<SetupContext['problem']>): HeadlessError;
+}
 
-/** Steps the machine returns to, with a problem, when our answer was refused. */
-const REPLY_STEPS = new Set<AskStep>(['email', 'code', 'username', 'terms', 'recovery-key']);
+/** What answers remember between steps: only what was already shown or checked, never a flow decision. */
+export interface AnswerMemory {
+  /** The setup request a --code was used for: a later request needs a new code. */
+  codeUsedFor?: string | undefined;
+  /** The verification whose emojis were printed. */
+  shownSasFor?: string | undefined;
+  /** Terms and the new key's file were checked before an account is created. */
+  registrationChecked?: boolean;
+  /** A new recovery key was written to its file in this run. */
+  keySaved?: boolean;
+}
 
 const needs = (message: string, hint: string) => () => new HeadlessError('input-needed', message, ExitCode.InputNeeded, hint);
 
-export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot): Promise<SetupEvent | undefined> {
-  const { context } = snapshot;
-  const { options, memory } = d;
-  // A refused username comes back after the terms were accepted: it answers the username.
-  const last = step === 'username' && memory.last?.step === 'terms' ? { step, fromStdin: memory.usernameFromStdin } : memory.last;
-  /** The server's (or the machine's) reply to our last answer on this step. */
-  const problem = last?.step === step && REPLY_STEPS.has(step) ? context.problem : undefined;
-  const sent = (event: SetupEvent, fromStdin: boolean): SetupEvent => {
-    memory.last = { step, fromStdin };
-    if (step === 'username') memory.usernameFromStdin = fromStdin;
-    return event;
-  };
-  const once = (key: string, value: string | undefined) => (value !== undefined && !memory.used.has(key) ? (memory.used.add(key), value) : undefined);
-  // The server ended the sign-in (too many wrong codes, or it expired) and a new code was mailed.
-  const restarted =
-    step === 'code' && (context.problem?.kind === 'sign-in-expired' || context.notice === 'sign-in-restarted') && memory.restartedFor !== context.setupRequestID;
-  if (restarted) {
-    // Once, and only when a person is typing: a code from a flag cannot be for the new request.
-    if (memory.restartedFor !== undefined || !last?.fromStdin || !d.io.lines.canAsk()) {
-      throw d.fail(context.problem ?? { kind: 'sign-in-expired', message: 'The sign-in expired.' }, 'The sign-in was stopped: ');
-    }
-    memory.restartedFor = context.setupRequestID;
-    d.out.say(`${context.problem?.message ?? 'The sign-in expired.'} A new code was emailed to ${context.email}.`);
-  } else if (problem) {
-    // Only a refused answer is worth asking again; a dropped connection or a server failure is not the answer's fault.
-    const answerWasRefused = problem.kind === 'rejected' || problem.kind === 'unauthorized';
-    if (!last?.fromStdin || !answerWasRefused) throw d.fail(problem);
-    d.note(problem);
-  }
+/** A refused answer typed on stdin: said, and asked again. Anything else on the step ends the run. */
+function replyTo(io: AnswerIO, context: SetupContext): void {
+  const problem = context.problem;
+  if (!problem) return;
+  const refused = problem.kind === 'rejected' || problem.kind === 'unauthorized';
+  if (!refused) throw io.fail(problem);
+  const message = problem.attemptsLeft !== undefined ? codeProblemText(problem) : problem.message;
+  io.say(message);
+  io.emit({ event: 'problem', code: problem.code ?? problem.kind, message, ...(problem.attemptsLeft !== undefined ? { attemptsLeft: problem.attemptsLeft } : {}) });
+}
 
+export async function answer(step: StepMeta['step'], context: SetupContext, io: AnswerIO, memory: AnswerMemory): Promise<SetupEvent | undefined> {
+  const { options } = io;
   switch (step) {
     case 'email': {
-      const flag = once('email', options.email);
-      if (flag !== undefined) return sent({ type: 'SUBMIT_EMAIL', email: flag }, false);
-      const line = await d.ask('email', 'Email address of your Beeper account (or the one to create it with):', needs(
+      replyTo(io, context);
+      if (options.email !== undefined) return { type: 'SUBMIT_EMAIL', email: options.email, source: 'preset' };
+      const line = await io.ask('email', 'Email address of your Beeper account (or the one to create it with):', needs(
         'An email address is needed to sign in.',
         'Pass --email EMAIL.',
       ));
-      return sent({ type: 'SUBMIT_EMAIL', email: line.trim() }, true);
+      return { type: 'SUBMIT_EMAIL', email: line.trim() };
     }
 
     case 'code': {
-      const flag = once('code', options.code);
-      if (flag !== undefined) return sent({ type: 'SUBMIT_CODE', code: new Secret(flag) }, false);
-      const line = await d.ask('code', `Enter the 6-digit sign-in code emailed to ${context.email}:`, needs(
+      if (context.notice !== 'sign-in-restarted') replyTo(io, context);
+      // --code belongs to the sign-in it continues; a new request needs the new email's code.
+      if (options.code !== undefined && (memory.codeUsedFor === undefined || memory.codeUsedFor === context.setupRequestID)) {
+        memory.codeUsedFor = context.setupRequestID;
+        return { type: 'SUBMIT_CODE', code: new Secret(options.code), source: 'preset' };
+      }
+      const line = await io.ask('code', `Enter the sign-in code emailed to ${context.email}:`, needs(
         `The sign-in code emailed to ${context.email} is needed, and stdin has nothing to read.`,
-        d.options.saveToken
+        options.saveToken
           ? 'Write the code to stdin (one line), or run the same command again with --code CODE: it continues this sign-in.'
           : 'Write the code to stdin (one line).',
       ));
-      return sent({ type: 'SUBMIT_CODE', code: new Secret(line.trim()) }, true);
+      return { type: 'SUBMIT_CODE', code: new Secret(line.trim()) };
     }
 
     case 'username': {
+      replyTo(io, context);
       const registration = context.registration;
       if (!memory.registrationChecked) {
         memory.registrationChecked = true;
@@ -88,80 +101,91 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
             'terms-not-accepted',
             [
               `${context.email} has no Beeper account yet. Creating one needs your agreement:`,
-              `  "${registration?.copy.terms ?? 'By continuing, you agree to the Terms of Use and acknowledge the Privacy Policy.'}"`,
+              `  "${registration?.copy.terms ?? ''}"`,
               `  Terms of Use: ${TERMS_URL}`,
               `  Privacy Policy: ${PRIVACY_URL}`,
             ].join('\n'),
             ExitCode.InputNeeded,
-            'Pass --accept-terms if you agree.',
+            'Pass --accept-terms if you agree. A rerun continues this sign-in at the username, without a new code.',
           );
         }
         const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
         if (keyProblem) throw keyProblem;
       }
-      const flag = once('username', options.username);
-      if (flag !== undefined) return sent({ type: 'SUBMIT_USERNAME', username: flag }, false);
+      if (options.username !== undefined) return { type: 'SUBMIT_USERNAME', username: options.username, source: 'preset' };
       const suggested = registration?.usernameSuggestions ?? [];
-      const line = await d.ask(
+      const line = await io.ask(
         'username',
         `Choose a username for the new account${suggested[0] ? ` (Enter for "${suggested[0]}")` : ''}:`,
         needs(`${context.email} has no Beeper account yet; a username is needed to create one.`, `Pass --username NAME${suggested.length ? ` (available: ${suggested.join(', ')})` : ''}.`),
       );
-      return sent({ type: 'SUBMIT_USERNAME', username: line.trim() || suggested[0] || '' }, true);
+      return { type: 'SUBMIT_USERNAME', username: line.trim() || suggested[0] || '' };
     }
 
     case 'terms': {
+      replyTo(io, context);
       const text = context.registration?.copy.terms ?? '';
-      d.out.say(`${text}\n  Terms of Use: ${TERMS_URL}\n  Privacy Policy: ${PRIVACY_URL}\nAccepted with --accept-terms.`);
-      d.out.emit({ event: 'terms', text, termsUrl: TERMS_URL, privacyUrl: PRIVACY_URL, accepted: true });
-      return sent({ type: 'ACCEPT_TERMS' }, false);
+      io.say(`${text}\n  Terms of Use: ${TERMS_URL}\n  Privacy Policy: ${PRIVACY_URL}\nAccepted with --accept-terms.`);
+      io.emit({ event: 'terms', text, termsUrl: TERMS_URL, privacyUrl: PRIVACY_URL, accepted: true });
+      return { type: 'ACCEPT_TERMS' };
     }
 
     case 'choose-method':
-      return chooseMethod(d, snapshot, sent);
+      return chooseMethod(io, context);
 
     case 'recovery-key':
-      return recoveryKey(d, snapshot, sent, !!problem);
+      return recoveryKey(io, context);
 
     case 'create-recovery-key': {
       // The account's first key: only made once it has a file to go to.
       const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
       if (keyProblem) throw keyProblem;
-      d.out.say('This account has no recovery key yet; creating one.');
-      return sent({ type: 'CREATE_RECOVERY_KEY' }, false);
+      io.say('This account has no recovery key yet; creating one.');
+      return { type: 'CREATE_RECOVERY_KEY' };
     }
 
     case 'reset-warning': {
-      d.out.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
-      const source = recoveryKeySource(options, d.io.env);
+      if (context.problem) throw io.fail(context.problem);
+      io.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
+      const source = recoveryKeySource(options, io.env);
       // An old key still at hand keeps old backups readable.
-      const existing = source && source.kind !== 'stdin' ? await readKey(source, d.io.env) : undefined;
-      return sent({ type: 'CONFIRM_RESET', existingRecoveryKey: existing && checkRecoveryKey(existing.reveal()).ok ? existing : undefined }, false);
+      const existing = source && source.kind !== 'stdin' ? await readKey(source, io.env) : undefined;
+      return { type: 'CONFIRM_RESET', existingRecoveryKey: existing && checkRecoveryKey(existing.reveal()).ok ? existing : undefined };
     }
 
-    case 'creation-failed':
-      throw d.fail(context.problem ?? { kind: 'unexpected', message: 'Creating a recovery key failed.' });
-
     case 'save-recovery-key': {
-      // Back here after the key was saved means activating it failed.
-      if (memory.keySaved) throw d.fail(context.problem ?? { kind: 'unexpected', message: 'Activating the new recovery key failed.' });
+      // Back here with a problem: activating the saved key failed.
+      if (context.problem) throw io.fail(context.problem);
       const path = options.newRecoveryKeyFile;
       const key = context.newRecoveryKey;
       if (!path || !key) throw (await newKeyFileProblem(path)) ?? new Error('no new recovery key in the machine context');
       await writeNewKey(path, key);
       memory.keySaved = true;
-      d.out.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
-      d.out.emit({ event: 'recovery-key-saved', path });
-      return sent({ type: 'KEY_SAVED' }, false);
+      io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
+      io.emit({ event: 'recovery-key-saved', path });
+      return { type: 'KEY_SAVED' };
     }
 
     case 'compare-emojis':
-      return compareEmojis(d, snapshot, sent);
+      return compareEmojis(io, context, memory);
 
     case 'confirm-scan': {
-      const device = context.verification?.otherDevice?.name ?? 'your other device';
-      const yes = await yesNo(d, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
-      return yes === undefined ? undefined : sent({ type: yes ? 'SCAN_CONFIRMED' : 'SCAN_DENIED' }, true);
+      const device = deviceNameOf(context.verification) ?? 'your other device';
+      const yes = await yesNo(io, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
+      return yes === undefined ? undefined : { type: yes ? 'SCAN_CONFIRMED' : 'SCAN_DENIED' };
+    }
+
+    case 'awaiting-request':
+      return awaitRequest(io, context);
+
+    case 'verification-not-applied': {
+      const text = verificationNotAppliedText(context);
+      const source = recoveryKeySource(options, io.env);
+      if (source) {
+        io.say(`${text.message} Using the recovery key from ${describeKeySource(source)} instead.`);
+        return { type: 'USE_RECOVERY_KEY' };
+      }
+      throw new HeadlessError('verification-not-applied', text.message, ExitCode.Error, 'Run again to verify again, or use your recovery key (--recovery-key-file PATH).');
     }
 
     case 'verification-failed': {
@@ -170,35 +194,38 @@ export async function answer(d: Driver, step: AskStep, snapshot: SetupSnapshot):
         'verification-failed',
         `The verification stopped: ${reason}`,
         ExitCode.Error,
-        'Nothing was trusted. Run again to start a new verification, or verify with your recovery key (--recovery-key-file PATH).',
+        context.mode === 'vouch'
+          ? 'Nothing was trusted. Run beeper-setup verify again to start a new verification.'
+          : 'Nothing was trusted. Run again to start a new verification, or verify with your recovery key (--recovery-key-file PATH).',
       );
     }
+
+    case 'creation-failed':
+    case 'failed':
+      throw io.fail(context.problem ?? { kind: 'unexpected', message: 'Setup stopped.' });
+
+    default:
+      throw new Error(`headless mode has no answer for the step "${step}"`);
   }
 }
 
-type Sent = (event: SetupEvent, fromStdin: boolean) => SetupEvent;
-
-async function chooseMethod(d: Driver, snapshot: SetupSnapshot, sent: Sent): Promise<SetupEvent | undefined> {
-  const { options, memory } = d;
+async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
+  const { options } = io;
   // The other device may have asked already: with --verify device, look once before asking it ourselves.
-  if (options.verify === 'device' && !snapshot.context.incomingVerification && !memory.lookedForIncoming) {
-    memory.lookedForIncoming = true;
-    await d.nextPoll();
+  if (options.verify === 'device' && !context.incomingChecked) {
+    await io.until((next) => next.incomingChecked);
     return undefined;
   }
-  if (++memory.methodChoices > MAX_METHOD_CHOICES) {
-    throw new HeadlessError('verification-failed', 'The device verification keeps ending unfinished.', ExitCode.Error, 'Run again, or use --recovery-key-file PATH.');
-  }
-  const source = recoveryKeySource(options, d.io.env);
-  const method = options.verify ?? (source ? 'recovery-key' : d.io.lines.canAsk() ? 'device' : undefined);
-  d.out.say('This device needs to be verified to read encrypted messages.');
+  const source = recoveryKeySource(options, io.env);
+  const method = options.verify ?? (source ? 'recovery-key' : io.canAsk() ? 'device' : undefined);
+  io.say('This device needs to be verified to read encrypted messages.');
   switch (method) {
     case 'recovery-key':
-      return sent({ type: 'CHOOSE_RECOVERY_KEY' }, false);
+      return { type: 'CHOOSE_RECOVERY_KEY' };
     case 'reset':
-      return sent(await forgot(d), false);
+      return forgot(io);
     case 'device':
-      if (!d.io.lines.canAsk()) {
+      if (!io.canAsk()) {
         throw new HeadlessError(
           'input-needed',
           'Verifying from another device needs a yes or no on stdin once the emojis are shown, and stdin has nothing to read.',
@@ -206,11 +233,11 @@ async function chooseMethod(d: Driver, snapshot: SetupSnapshot, sent: Sent): Pro
           'Run it where you can answer (ssh -t, or a pipe you write to after comparing), or use --recovery-key-file PATH, --recovery-key-stdin or BEEPER_RECOVERY_KEY.',
         );
       }
-      if (options.verify === 'device' && snapshot.context.incomingVerification) {
-        d.out.say(`Accepting the verification request from ${snapshot.context.incomingVerification.otherDevice?.name ?? 'your other device'}.`);
-        return sent({ type: 'ACCEPT_INCOMING' }, false);
+      if (context.incomingVerification) {
+        io.say(`Accepting the verification request from ${deviceNameOf(context.incomingVerification) ?? 'your other device'}.`);
+        return { type: 'ACCEPT_INCOMING', source: 'preset' };
       }
-      return sent({ type: 'CHOOSE_DEVICE' }, false);
+      return { type: 'CHOOSE_DEVICE', source: 'preset' };
     default:
       throw new HeadlessError(
         'input-needed',
@@ -221,75 +248,90 @@ async function chooseMethod(d: Driver, snapshot: SetupSnapshot, sent: Sent): Pro
   }
 }
 
+/** verify: accept the other device's request, or (without --wait) send one when none came. */
+async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
+  if (context.incomingVerification) {
+    io.say(`Accepting the verification request from ${deviceNameOf(context.incomingVerification) ?? 'your other device'}.`);
+    return { type: 'ACCEPT_INCOMING' };
+  }
+  if (io.options.wait) {
+    io.say('Waiting for a verification request from your other device (open Beeper there and verify it from this device)…');
+    await io.until((next) => !!next.incomingVerification);
+    return undefined;
+  }
+  if (!context.incomingChecked) {
+    await io.until((next) => next.incomingChecked);
+    return undefined;
+  }
+  return { type: 'REQUEST_VERIFICATION' };
+}
+
 /** A reset is only started once the new key has somewhere to go. */
-async function forgot(d: Driver): Promise<SetupEvent> {
-  const problem = await newKeyFileProblem(d.options.newRecoveryKeyFile);
+async function forgot(io: AnswerIO): Promise<SetupEvent> {
+  const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile);
   if (problem) throw problem;
   return { type: 'FORGOT_RECOVERY_KEY' };
 }
 
-async function recoveryKey(d: Driver, snapshot: SetupSnapshot, sent: Sent, rejected: boolean): Promise<SetupEvent> {
-  const { options, memory } = d;
-  if (options.verify === 'reset') return sent(await forgot(d), false);
-  const draft = snapshot.context.recoveryKeyDraft?.reveal();
-  if (rejected) {
-    memory.wrongKeys += 1;
-    if (memory.wrongKeys >= MAX_KEY_ATTEMPTS) {
-      throw new HeadlessError('wrong-recovery-key', `${MAX_KEY_ATTEMPTS} recovery keys were not accepted; stopping.`, ExitCode.Error, 'Check the saved key, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.');
-    }
-  }
-  const source = recoveryKeySource(options, d.io.env);
-  if (source && source.kind !== 'stdin' && !memory.used.has('recovery-key')) {
-    memory.used.add('recovery-key');
-    const key = await readKey(source, d.io.env);
+async function recoveryKey(io: AnswerIO, context: SetupContext): Promise<SetupEvent> {
+  const { options } = io;
+  if (options.verify === 'reset') return forgot(io);
+  replyTo(io, context);
+  const source = recoveryKeySource(options, io.env);
+  if (source && source.kind !== 'stdin') {
+    const key = await readKey(source, io.env);
     const check = checkRecoveryKey(key.reveal());
     // A file or variable holding something else: say what is wrong with it, without sending it.
     if (!check.ok) throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(source)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
-    d.out.say(`Using the recovery key from ${describeKeySource(source)}.`);
-    return sent({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: key }, false);
+    io.say(`Using the recovery key from ${describeKeySource(source)}.`);
+    return { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: key, source: 'preset' };
   }
-  if (rejected && draft !== undefined) {
+  const draft = context.recoveryKeyDraft?.reveal();
+  if (context.problem && draft !== undefined) {
     const check = checkRecoveryKey(draft);
-    if (!check.ok) d.out.say(describeRecoveryKeyProblem(check.reason));
+    if (!check.ok) io.say(describeRecoveryKeyProblem(check.reason));
   }
-  const verified = snapshot.context.session?.state === 'needs-secrets';
-  const line = await d.ask(
+  const verified = context.session?.state === 'needs-secrets';
+  const line = await io.ask(
     'recovery-key',
-    `${verified ? 'This device is verified; the recovery key unlocks the encrypted messages. ' : ''}Enter your recovery key (48 characters; spaces are ignored):`,
+    `${verified ? 'This device is verified; the recovery key unlocks the encrypted messages. ' : ''}Enter your recovery key (48 characters, case-sensitive; spaces are ignored):`,
     needs(
       verified ? 'This device is verified but needs the recovery key to unlock encrypted messages.' : 'The recovery key is needed, and stdin has nothing to read.',
       'Pass --recovery-key-file PATH, --recovery-key-stdin, or set BEEPER_RECOVERY_KEY.',
     ),
     true,
   );
-  return sent({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(stripWhitespace(line)) }, true);
+  return { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(stripWhitespace(line)) };
 }
 
-async function compareEmojis(d: Driver, snapshot: SetupSnapshot, sent: Sent): Promise<SetupEvent | undefined> {
-  const verification = snapshot.context.verification;
-  const device = verification?.otherDevice?.name ?? 'your other device';
-  if (verification && d.memory.shownSasFor !== verification.id) {
-    d.memory.shownSasFor = verification.id;
-    const emojis = parseSasEmojis(verification.sas?.emojis ?? '');
+async function compareEmojis(io: AnswerIO, context: SetupContext, memory: AnswerMemory): Promise<SetupEvent | undefined> {
+  const verification = context.verification;
+  const device = capitalize(otherDevice(verification));
+  if (verification && memory.shownSasFor !== verification.id) {
+    memory.shownSasFor = verification.id;
+    const emojis = parseSasEmojis(verification.sas?.emojis ?? '').map((entry) => {
+      const names = entry.number >= 0 ? sasNames(entry.number, io.language) : { name: entry.name, english: entry.name };
+      return { emoji: entry.emoji, name: names.name, ...(names.english !== names.name ? { english: names.english } : {}) };
+    });
     const decimals = parseSasDecimals(verification.sas?.decimals).join(' ');
-    d.out.say(`Compare these emojis with the ones ${device} shows:`);
-    d.out.say(`  ${emojis.map((entry, i) => `${i + 1}. ${entry.emoji} ${entry.name}`).join('   ')}`);
-    if (decimals) d.out.say(`  (or the numbers: ${decimals})`);
-    d.out.emit({ event: 'verification', otherDevice: device, emojis: emojis.map(({ emoji, name }) => ({ emoji, name })), decimals });
+    io.say(`Compare these emojis with the ones ${otherDevice(verification)} shows:`);
+    io.say(`  ${emojis.map((entry, i) => `${i + 1}. ${entry.emoji} ${entry.name}${entry.english ? ` (${entry.english})` : ''}`).join('   ')}`);
+    if (decimals) io.say(`  (or the numbers: ${decimals})`);
+    io.emit({ event: 'verification', otherDevice: deviceNameOf(verification) ?? 'your other device', emojis, decimals, language: io.language });
   }
-  const yes = await yesNo(d, 'emoji-match', `Do all of them match, in the same order, on ${device}? Answer yes or no:`);
-  return yes === undefined ? undefined : sent({ type: yes ? 'MATCH' : 'NO_MATCH' }, true);
+  const yes = await yesNo(io, 'emoji-match', `Do all of them match, in the same order, on ${device.replace(/^Your/, 'your')}? Answer yes or no:`);
+  return yes === undefined ? undefined : { type: yes ? 'MATCH' : 'NO_MATCH' };
 }
 
 /** yes → true, no → false, anything else → undefined (asked again). Never answers on its own. */
-async function yesNo(d: Driver, what: 'emoji-match' | 'scan-confirm', question: string): Promise<boolean | undefined> {
-  const line = await d.ask(what, question, needs(
+async function yesNo(io: AnswerIO, what: 'emoji-match' | 'scan-confirm', question: string): Promise<boolean | undefined> {
+  const line = await io.ask(what, question, needs(
     'A yes or no is needed on stdin to finish the verification, and stdin has nothing more to read. Nothing was confirmed.',
     'Write "yes" or "no" to stdin when asked, or verify with --recovery-key-file PATH instead.',
   ));
   const word = line.trim().toLowerCase();
   if (['y', 'yes'].includes(word)) return true;
   if (['n', 'no'].includes(word)) return false;
-  d.out.say('Please answer yes or no.');
+  io.say('Please answer yes or no.');
   return undefined;
 }

@@ -1,20 +1,25 @@
 /**
- * Drives the setup machine without a UI: reads each snapshot, answers the
- * steps that need an answer (from flags, files, the environment or one line
- * of stdin), reports the waits, and turns the end state into an exit code.
+ * Drives the setup machine without a full-screen UI: reads the step each
+ * snapshot declares (its meta), answers the steps that ask (answers.ts),
+ * reports the waits and the notices, and turns the end into an exit code.
  * The machine decides the flow; this only reacts to it.
  */
-import qrcode from 'qrcode-terminal';
 import type { Actor } from 'xstate';
+import type { RunClock } from '../clock.js';
 import type { SetupEvent, SetupMachine } from '../../machines/setupMachine.js';
 import type { Problem } from '../../machines/problems.js';
+import { sameStep, stepOf, type StepMeta } from '../../machines/steps.js';
+import type { SetupContext } from '../../machines/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
-import { flushTokenWrites, type RunContext } from '../runtime.js';
-import { tokenFile } from '../tokenStore.js';
-import { answer } from './answers.js';
+import type { RunContext } from '../runtime.js';
+import { drawQr, qrPayloadBytes } from '../shared/qr.js';
+import type { KeeperReport } from '../tokenKeeper.js';
+import { formatDuration, formatElapsed } from '../wording/format.js';
+import { explainProblem } from '../wording/problems.js';
+import { capitalize, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
+import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import type { LineSource } from './lines.js';
-import { formatDuration, formatElapsed, HeadlessError, type PromptFor, type Reporter } from './output.js';
-import { sameStep, stepOf, waitLine, type AskStep, type EndStep, type SetupSnapshot, type Step, type WaitStep } from './steps.js';
+import { HeadlessError, type PromptFor, type Reporter } from './output.js';
 
 /** Thrown into a pending prompt when the machine moved on or the user interrupted. */
 export const ABORTED = Symbol('aborted');
@@ -25,49 +30,23 @@ export interface DriverIO {
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
   stderrIsTTY: boolean;
+  /** Colours for the QR code (NO_COLOR off). */
+  color: boolean;
   /** How often a long wait reports its elapsed time. */
   heartbeatMs: number;
+  /** The machine's clock: heartbeats and elapsed times follow it (a simulated one in tests). */
+  clock: RunClock;
+  /** The language emoji names are shown in. */
+  language: string;
 }
 
-/** What the answers remember between snapshots. */
-export interface DriverMemory {
-  /** One-shot answers from flags, files and the environment already sent. */
-  used: Set<string>;
-  /** The last answer sent: a problem on the same step is the server's reply to it. */
-  last: { step: AskStep; fromStdin: boolean } | undefined;
-  wrongKeys: number;
-  /** The setup request a sign-in restart was already reported for. */
-  restartedFor: string | undefined;
-  keySaved: boolean;
-  methodChoices: number;
-  registrationChecked: boolean;
-  usernameFromStdin: boolean;
-  lookedForIncoming: boolean;
-  shownSasFor: string | undefined;
-}
-
-const LONG_WAITS: Partial<Record<WaitStep, 'other-device' | 'other-device-confirm' | 'server'>> = {
-  'waiting-other-device': 'other-device',
-  'showing-qr': 'other-device',
-  'waiting-other-confirm': 'other-device-confirm',
-  'waiting-server': 'server',
-};
+type Snapshot = ReturnType<Actor<SetupMachine>['getSnapshot']>;
 
 export class Driver {
-  readonly memory: DriverMemory = {
-    used: new Set(),
-    last: undefined,
-    wrongKeys: 0,
-    restartedFor: undefined,
-    keySaved: false,
-    methodChoices: 0,
-    registrationChecked: false,
-    usernameFromStdin: false,
-    lookedForIncoming: false,
-    shownSasFor: undefined,
-  };
-  private interrupted = false;
-  private lastWait: WaitStep | undefined;
+  private readonly memory: AnswerMemory = {};
+  private announcedNotice: SetupContext['notice'];
+  private connected = false;
+  private lastWait: StepMeta | undefined;
 
   constructor(
     readonly ctx: RunContext,
@@ -83,27 +62,21 @@ export class Driver {
     return this.ctx.options;
   }
 
-  interrupt(): void {
-    if (this.interrupted) return;
-    this.interrupted = true;
-    // Only stops watching: nothing is cancelled on the server, so a rerun resumes.
-    this.actor.send({ type: 'INTERRUPT' });
-  }
-
   async run(): Promise<number> {
-    let previous: Step | undefined;
+    let previous: StepMeta | undefined;
     for (;;) {
       const snapshot = this.actor.getSnapshot();
       if (snapshot.status === 'error') throw snapshot.error;
       const step = stepOf(snapshot);
-      if (!previous || !sameStep(previous, step)) this.announce(step, snapshot, previous);
+      this.announceNews(snapshot);
+      if (!previous || !sameStep(previous, step)) this.announce(step, snapshot);
       previous = step;
-      if (step.kind === 'end') return this.finish(step.name, snapshot, await flushTokenWrites());
+      if (step.kind === 'end') return this.finish(step, snapshot, await this.ctx.keeper.flush());
       try {
-        if (step.kind === 'ask') {
-          const event = await answer(this, step.name, snapshot);
+        if (step.kind === 'ask' || step.kind === 'show') {
+          const event = await answer(step.step, snapshot.context, this.answerIO(step), this.memory);
           // The machine may have moved on while the answer was being found (a poll, a timeout): drop it then.
-          if (event && sameStep(stepOf(this.actor.getSnapshot()), step)) this.send(event, step.name);
+          if (event && sameStep(stepOf(this.actor.getSnapshot()), step)) this.send(event, step);
         } else {
           await this.until(step, snapshot);
         }
@@ -113,8 +86,53 @@ export class Driver {
     }
   }
 
+  /** A problem that ends the run: unreachable → 5, an answer nobody can give → 3, anything else → 1. */
+  fail(problem: Problem): HeadlessError {
+    if (this.options.debug) {
+      const details = [problem.call, problem.status && `status ${problem.status}`, problem.code, problem.reason].filter(Boolean).join(', ');
+      if (details) this.out.debug(`${problem.kind}: ${details}`);
+    }
+    const text = explainProblem(problem, { baseUrl: this.ctx.baseUrl });
+    switch (problem.kind) {
+      case 'unreachable':
+        return new HeadlessError('unreachable', text.message, ExitCode.Unreachable, text.fix);
+      case 'not-beeper':
+        return new HeadlessError('not-beeper', text.message, ExitCode.Unreachable, text.fix);
+      case 'unsupported-build':
+      case 'server':
+      case 'invalid-response':
+      case 'insecure':
+      case 'not-set-up':
+        return new HeadlessError(problem.kind, text.message, ExitCode.Error, text.fix);
+      case 'too-many-attempts':
+        return new HeadlessError('wrong-recovery-key', text.message, ExitCode.Error, 'Check the saved key, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.');
+      case 'verification-keeps-ending':
+        return new HeadlessError('verification-failed', text.message, ExitCode.Error, 'Run again, or use --recovery-key-file PATH.');
+      default: {
+        // The server refused an answer from a flag or a file: its words, and which flag it was.
+        const from = problem.preset ? presetSource(problem.code) : undefined;
+        const message = from ? `${problem.message} (from ${from})` : problem.message;
+        return new HeadlessError(problem.code ?? problem.kind, message, ExitCode.Error, problem.preset ? text.fix : undefined);
+      }
+    }
+  }
+
+  private answerIO(step: StepMeta): AnswerIO {
+    return {
+      options: this.options,
+      env: this.io.env,
+      language: this.io.language,
+      say: (line) => this.out.say(line),
+      emit: (event) => this.out.emit(event),
+      canAsk: () => this.io.lines.canAsk(),
+      ask: (what, message, missing, secret) => this.ask(what, message, missing, secret),
+      until: (ready) => this.untilContext(step, ready),
+      fail: (problem) => this.fail(problem),
+    };
+  }
+
   /** Asks for one line on stdin, saying first what is awaited; `missing` explains exit 3. */
-  async ask(what: PromptFor, message: string, missing: () => CliError, secret = false): Promise<string> {
+  private async ask(what: PromptFor, message: string, missing: () => CliError, secret = false): Promise<string> {
     // Confirmations only count when typed after the question: a "yes" piped in ahead never confirms.
     const fresh = what === 'emoji-match' || what === 'scan-confirm';
     if (!this.io.lines.canAsk()) throw missing();
@@ -134,128 +152,116 @@ export class Driver {
     }
   }
 
-  /** Resolves after the machine's next poll while choosing a method (or when it moves on). */
-  nextPoll(): Promise<void> {
+  /** Resolves when the context satisfies `ready`, or the machine leaves `step`. */
+  private untilContext(step: StepMeta, ready: (context: SetupContext) => boolean): Promise<void> {
     return new Promise((resolve) => {
-      let polling = this.actor.getSnapshot().matches({ chooseMethod: 'checking' });
+      const check = (snapshot: Snapshot) => snapshot.status !== 'active' || !sameStep(stepOf(snapshot), step) || ready(snapshot.context);
+      if (check(this.actor.getSnapshot())) return resolve();
       const subscription = this.actor.subscribe((snapshot) => {
-        const checking = snapshot.matches({ chooseMethod: 'checking' });
-        if ((polling && !checking) || !snapshot.matches('chooseMethod') || snapshot.status !== 'active') {
-          subscription.unsubscribe();
-          resolve();
-        }
-        polling ||= checking;
+        if (!check(snapshot)) return;
+        subscription.unsubscribe();
+        resolve();
       });
     });
   }
 
-  /** A problem that will be asked about again. */
-  note(problem: Problem): void {
-    this.out.say(problem.message);
-    this.out.emit({
-      event: 'problem',
-      code: problem.code ?? problem.kind,
-      message: problem.message,
-      ...(problem.attemptsLeft !== undefined ? { attemptsLeft: problem.attemptsLeft } : {}),
-    });
-  }
-
-  /** A problem that ends the run: unreachable → 5, anything else → 1. */
-  fail(problem: Problem, prefix = ''): HeadlessError {
-    if (this.options.debug) {
-      const details = [problem.call, problem.status && `status ${problem.status}`, problem.code].filter(Boolean).join(', ');
-      if (details) this.out.debug(`${problem.kind}: ${details}`);
-    }
-    if (problem.kind === 'unreachable') return new HeadlessError('unreachable', prefix + problem.message, ExitCode.Unreachable);
-    if (problem.kind === 'not-beeper') {
-      return new HeadlessError(
-        'not-beeper',
-        `Something answers at ${this.ctx.baseUrl}, but it is not Beeper's API.`,
-        ExitCode.Unreachable,
-        'Check --base-url (or BEEPER_BASE_URL): Beeper listens on http://localhost:23373 by default.',
-      );
-    }
-    if (problem.kind === 'unsupported-build') {
-      return new HeadlessError(
-        'unsupported-build',
-        `The app at ${this.ctx.baseUrl} answers, but this Beeper build has no terminal setup.`,
-        ExitCode.Error,
-        'Update Beeper Desktop or Beeper Server, then run beeper-setup again.',
-      );
-    }
-    return new HeadlessError(problem.code ?? problem.kind, prefix + problem.message, ExitCode.Error);
-  }
-
-  private send(event: SetupEvent, step: AskStep): void {
+  private send(event: SetupEvent, step: StepMeta): void {
     const before = this.actor.getSnapshot();
     this.actor.send(event);
-    if (this.actor.getSnapshot() === before) throw new Error(`headless mode sent ${event.type} at "${step}" and the machine ignored it`);
+    if (this.actor.getSnapshot() === before) throw new Error(`headless mode sent ${event.type} at "${step.step}" and the machine ignored it`);
   }
 
-  private announce(step: Step, snapshot: SetupSnapshot, previous: Step | undefined): void {
-    // Not "connected" when the run ends right there (failed, interrupted while connecting).
-    if (previous?.name === 'connecting' && step.kind !== 'end') {
-      const app = snapshot.context.app?.app;
-      this.out.say(app ? `Connected to ${app.name} ${app.version}.` : 'Connected.');
+  /** What changed that a person should know: Beeper confirmed, notices, store repairs. */
+  private announceNews(snapshot: Snapshot): void {
+    const { context } = snapshot;
+    // "Connected" only once the answer is known to be Beeper's.
+    if (!this.connected && context.confirmedBeeper) {
+      this.connected = true;
+      const app = context.app?.app;
+      this.out.say(app ? `Connected to ${app.name} ${app.version}.` : 'Connected to Beeper.');
       const via = this.ctx.tokenKey.startsWith('ssh://') ? { via: this.ctx.tokenKey } : {};
       this.out.emit({ event: 'connected', baseUrl: this.ctx.baseUrl, ...via, ...(app ? { app: app.name, version: app.version } : {}) });
-      if (snapshot.context.notice === 'token-refused') {
-        const which = this.ctx.tokenSource === 'env' ? 'The access token in BEEPER_ACCESS_TOKEN' : 'The saved access token';
-        this.out.say(`${which} was refused; signing in again.`);
+    }
+    if (context.notice !== this.announcedNotice) {
+      this.announcedNotice = context.notice;
+      const text = noticeText(context.notice, context, this.ctx.tokenSource);
+      if (text && context.notice) {
+        this.out.say(text);
+        this.out.emit({ event: 'notice', code: context.notice, message: text });
       }
-      if (snapshot.context.notice === 'signed-out') this.out.say('Beeper was signed out since the last run; signing in again.');
     }
-    if (step.kind === 'end' || step.name === 'routing') return;
-    this.out.emit({ event: 'step', step: step.name });
+  }
+
+  private announce(step: StepMeta, snapshot: Snapshot): void {
+    if (step.kind === 'end' || step.step === 'routing') return;
+    this.out.emit({ event: 'step', step: step.step });
     if (step.kind !== 'wait') return;
-    this.lastWait = step.name;
-    if (step.name === 'connecting') {
-      const via = this.ctx.tokenKey.startsWith('ssh://') ? ` (${this.ctx.tokenKey}, through an ssh tunnel)` : '';
-      this.out.say(`Connecting to Beeper at ${this.ctx.baseUrl}${via}…`);
-    } else if (step.name === 'showing-qr') {
-      this.showQr(snapshot.context.verification?.qr?.data);
-    } else {
-      const line = waitLine(step.name, snapshot);
-      if (line) this.out.say(line);
-    }
+    this.lastWait = step;
+    if (step.step === 'showing-qr') return this.showQr(snapshot.context.verification?.qr?.data);
+    const text = waitText(step.step, snapshot.context, { baseUrl: this.ctx.baseUrl, via: this.ctx.tokenKey.startsWith('ssh://') ? this.ctx.tokenKey : undefined });
+    this.out.say(`${text.title}…${text.detail ? ` ${text.detail}` : ''}`);
   }
 
   private showQr(data: string | undefined): void {
     if (!data) return;
-    if (this.io.stderrIsTTY) qrcode.generate(data, { small: true }, (art) => this.out.say(art));
-    this.out.say('Scan this QR code with Beeper on your other device.');
-    // Without a terminal there is no picture: the payload lets another tool draw it.
-    this.out.say(`QR payload: ${data}`);
+    // The payload's bytes (base64 or raw), drawn dark on light whatever the terminal's theme.
+    if (this.io.stderrIsTTY) this.out.art(drawQr(data, { color: this.io.color }));
+    if (this.io.stderrIsTTY && !this.io.color) this.out.say('(The QR code assumes light text on a dark background.)');
+    const other = otherDevice(this.actor.getSnapshot().context.verification);
+    this.out.say(`Scan this QR code with Beeper on ${other}.`);
+    // Without a terminal there is no picture: the payload (as the server sent it) lets another tool draw it.
+    this.out.say(`QR payload: ${data}${qrPayloadBytes(data).length !== data.length ? ' (base64)' : ''}`);
     this.out.emit({ event: 'qr', data });
   }
 
-  /** Resolves when the machine leaves a wait; long waits report their elapsed time. */
-  private until(step: Step & { kind: 'wait' }, snapshot: SetupSnapshot): Promise<void> {
-    const waitingFor = LONG_WAITS[step.name];
-    const started = Date.now();
+  /** Resolves when the machine leaves a wait; long waits report their elapsed time, at most every heartbeat. */
+  private until(step: StepMeta, snapshot: Snapshot): Promise<void> {
+    const { clock } = this.io;
+    const started = clock.now();
     const state = () => this.actor.getSnapshot().context.session?.state;
+    let stallSaid = false;
     const beat = () => {
-      if (!waitingFor) return;
-      const elapsedMs = Date.now() - started;
-      this.out.emit({ event: 'waiting', for: waitingFor, elapsedMs, ...(waitingFor === 'server' ? { state: state() ?? 'unknown' } : {}) });
+      if (!step.waitsFor) return;
+      const elapsedMs = clock.now() - started;
+      const stall = stallText(step.step, this.actor.getSnapshot().context, 'headless');
+      this.out.emit({
+        event: 'waiting',
+        for: step.waitsFor,
+        elapsedMs,
+        ...(step.waitsFor === 'server' ? { state: state() ?? 'unknown' } : {}),
+        ...(stall ? { stalled: stall } : {}),
+      });
       if (elapsedMs > 0) this.out.say(`Still waiting (${formatElapsed(elapsedMs)})…`);
     };
     beat();
     return new Promise((resolve, reject) => {
       let failures = snapshot.context.pollFailures;
-      const timer = waitingFor ? setInterval(beat, this.io.heartbeatMs) : undefined;
+      let timer: unknown;
+      const schedule = () => {
+        if (step.waitsFor) timer = clock.setTimeout(tick, this.io.heartbeatMs);
+      };
+      const tick = () => {
+        beat();
+        schedule();
+      };
+      schedule();
       const subscription = this.actor.subscribe({
         next: (next) => {
           if (failures === 0 && next.context.pollFailures > 0 && next.context.problem) {
             this.out.say(`${next.context.problem.message} Retrying…`);
           }
           failures = next.context.pollFailures;
+          const stall = !stallSaid ? stallText(step.step, next.context, 'headless') : undefined;
+          if (stall) {
+            stallSaid = true;
+            this.out.say(stall);
+          }
           if (next.status !== 'active' || !sameStep(stepOf(next), step)) done();
         },
         error: (error) => done(error),
       });
       function done(error?: unknown) {
-        clearInterval(timer);
+        if (timer !== undefined) clock.clearTimeout(timer);
         subscription.unsubscribe();
         if (error) reject(error);
         else resolve();
@@ -263,27 +269,26 @@ export class Driver {
     });
   }
 
-  private finish(end: EndStep, snapshot: SetupSnapshot, saveFailures: string[]): number {
+  private finish(end: StepMeta, snapshot: Snapshot, kept: KeeperReport): number {
     const { context } = snapshot;
-    switch (end) {
+    switch (end.step) {
       case 'ready': {
         const matrix = context.session?.matrix;
         this.out.say(matrix ? `Ready: ${matrix.userID} is signed in on device ${matrix.deviceID} (${matrix.homeserver}).` : 'Ready.');
-        this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
         if (this.options.verify === 'reset' && !this.memory.keySaved) {
           this.out.say('This device was already set up, so no new recovery key was made: the account keeps its current key.');
         }
-        if (this.ctx.tokenSource !== 'env') {
-          this.out.say(
-            !this.options.saveToken
-              ? 'The access token was not saved (--no-save-token).'
-              : saveFailures.length > 0
-                ? `Could not save the access token in ${tokenFile(this.io.env)} (${saveFailures[0]}): the next run signs in again. Use --print-token to keep it yourself.`
-                : `The access token is saved in ${tokenFile(this.io.env)} (mode 0600); beeper-setup logout forgets it.`,
-          );
-        }
+        this.reportToken(kept);
+        // `ready` is the last event of a run that succeeded.
+        this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
         const token = context.accessToken ?? this.ctx.accessToken;
         if (this.options.printToken && token) this.io.stdout.write(`BEEPER_ACCESS_TOKEN=${token.reveal()}\n`);
+        return ExitCode.Ready;
+      }
+      case 'verified': {
+        const name = deviceNameOf(context.verification) ?? 'your other device';
+        this.out.say(`Verified: ${name} is now trusted.`);
+        this.out.emit({ event: 'verified', otherDevice: name, userID: context.verification?.otherUserID ?? context.session?.matrix?.userID ?? '' });
         return ExitCode.Ready;
       }
       case 'interrupted':
@@ -297,15 +302,42 @@ export class Driver {
           ExitCode.NotReady,
           'Run the same command again to resume, or allow longer with --timeout.',
         );
-      case 'failed':
+      default:
         throw this.fail(context.problem ?? { kind: 'unexpected', message: 'Setup stopped.' });
     }
   }
 
-  private waitedFor(snapshot: SetupSnapshot): string {
-    const wait = this.lastWait ?? 'waiting-server';
-    if (wait === 'waiting-server') return `Beeper is still "${snapshot.context.session?.state ?? 'unknown'}".`;
-    const device = snapshot.context.verification?.otherDevice?.name ?? 'the other device';
-    return `${device} did not finish the verification.`;
+  /** The truth about the token: where it is, its mode, what was repaired, or why it is not saved. */
+  private reportToken(kept: KeeperReport): void {
+    if (this.ctx.tokenSource === 'env') return;
+    if (!this.options.saveToken) {
+      this.out.say('The access token was not saved (--no-save-token).');
+      return;
+    }
+    if (kept.failures.length > 0) {
+      this.out.say(`Could not save the access token: ${kept.failures[0]} The next run signs in again; use --print-token to keep it yourself.`);
+      return;
+    }
+    if (kept.saved) {
+      this.out.say(`The access token is saved in ${kept.saved.path} (mode 0600: only you can read it); beeper-setup logout forgets it.`);
+      this.out.emit({ event: 'token-saved', path: kept.saved.path, mode: '0600', repaired: kept.repaired });
+    }
+    if (kept.repaired.length > 0) this.out.say(`Also made the access-token files private: ${kept.repaired.join('; ')}.`);
   }
+
+  private waitedFor(snapshot: Snapshot): string {
+    const wait = this.lastWait;
+    if (!wait || wait.waitsFor === 'server' || !wait.waitsFor) return `Beeper is still "${snapshot.context.session?.state ?? 'unknown'}".`;
+    return `${capitalize(otherDevice(snapshot.context.verification))} did not finish the verification.`;
+  }
+}
+
+/** Which flag or file a refused preset came from, by the server's code for it. */
+function presetSource(code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  if (/EMAIL/.test(code)) return '--email';
+  if (/CODE/.test(code)) return '--code';
+  if (/USERNAME/.test(code)) return '--username';
+  if (/RECOVERY_KEY/.test(code)) return 'the recovery key you gave';
+  return undefined;
 }

@@ -1,22 +1,34 @@
 /**
  * What headless mode says: human-readable lines on stderr, and with --json one
- * NDJSON event per line on stdout. Nothing here ever receives a token, a code
- * or a recovery key: callers pass only what may be shown.
+ * NDJSON event per line on stdout. Callers pass only what may be shown; as a
+ * last guard every line and event is cleaned of terminal controls and every
+ * secret the process holds is redacted, in any grouping.
  */
 import { CliError, errorEventCode, ExitCode } from '../exitCodes.js';
+import { scrub } from '../shared/redact.js';
+import { cleanText, safeJson } from '../shared/terminalText.js';
 
 /** Every event --json writes; field names are stable (README.md, "NDJSON events", lists them). */
 export type HeadlessEvent =
   | { event: 'connected'; baseUrl: string; via?: string; app?: string; version?: string }
   | { event: 'step'; step: string }
   | { event: 'prompt'; for: PromptFor; message: string }
-  | { event: 'waiting'; for: 'other-device' | 'other-device-confirm' | 'server'; elapsedMs: number; state?: string }
+  | { event: 'notice'; code: string; message: string }
+  | { event: 'waiting'; for: 'other-device' | 'other-device-confirm' | 'server'; elapsedMs: number; state?: string; stalled?: string }
   | { event: 'problem'; code: string; message: string; attemptsLeft?: number }
   | { event: 'terms'; text: string; termsUrl: string; privacyUrl: string; accepted: boolean }
-  | { event: 'verification'; otherDevice?: string; emojis: { emoji: string; name: string }[]; decimals: string }
+  | {
+      event: 'verification';
+      otherDevice?: string;
+      emojis: { emoji: string; name: string; english?: string }[];
+      decimals: string;
+      language: string;
+    }
   | { event: 'qr'; data: string }
   | { event: 'recovery-key-saved'; path: string }
+  | { event: 'token-saved'; path: string; mode: '0600'; repaired: string[] }
   | { event: 'ready'; userID: string; deviceID: string; homeserver: string }
+  | { event: 'verified'; otherDevice: string; userID: string }
   | { event: 'status'; [field: string]: unknown }
   | { event: 'logout'; key: string; forgotten: boolean }
   | { event: 'error'; code: string; message: string; exitCode: number };
@@ -26,6 +38,8 @@ export type PromptFor = 'email' | 'code' | 'username' | 'recovery-key' | 'emoji-
 export interface Reporter {
   /** A line for people (stderr). */
   say(line: string): void;
+  /** Pictures we drew ourselves (the QR code), written as they are: their colours are ours. */
+  art(lines: string[]): void;
   /** An event for programs (stdout, --json only). */
   emit(event: HeadlessEvent): void;
   /** Only with --debug. */
@@ -40,33 +54,29 @@ export interface ReporterOptions {
   stderr?: NodeJS.WritableStream;
 }
 
+/** A line ready for a terminal: controls and escapes gone, secrets redacted. */
+export const printable = (line: string) => scrub(cleanText(line, 100_000));
+
+/** An event ready for a pipe: every string scrubbed, C1 and line separators escaped. */
+function eventLine(event: HeadlessEvent): string {
+  const scrubbed = JSON.parse(JSON.stringify(event), (_key, value: unknown) => (typeof value === 'string' ? scrub(value) : value)) as HeadlessEvent;
+  return `${safeJson(scrubbed)}\n`;
+}
+
 export function createReporter(options: ReporterOptions): Reporter {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   return {
     json: options.json,
-    say: (line) => void stderr.write(`${line}\n`),
+    say: (line) => void stderr.write(`${printable(line)}\n`),
+    art: (lines) => void stderr.write(`${lines.join('\n')}\n`),
     emit: (event) => {
-      if (options.json) stdout.write(`${JSON.stringify(event)}\n`);
+      if (options.json) stdout.write(eventLine(event));
     },
     debug: (line) => {
-      if (options.debug) stderr.write(`[debug] ${line}\n`);
+      if (options.debug) stderr.write(`[debug] ${printable(line)}\n`);
     },
   };
-}
-
-/** "1m 05s", "42s": for elapsed-time lines. */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
-}
-
-/** "90s" → "1m 30s", "10m": for --timeout in messages. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return formatElapsed(ms);
 }
 
 /** A failure headless mode explains itself; `eventCode` is the NDJSON error event's `code`. */

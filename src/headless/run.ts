@@ -1,72 +1,83 @@
 /**
- * `beeper-setup` without a full-screen UI: no TTY, --non-interactive, --json
- * or CI. Drives the same machine as the Ink wizard (startSetupActor), with
- * answers from flags, files, the environment and stdin, progress on stderr and
- * NDJSON events on stdout with --json. Returns the exit code (src/exitCodes.ts).
+ * `beeper-setup` without a full-screen UI: no TTY, --plain, --non-interactive,
+ * --json or CI. Drives the same machine as the Ink wizard (createSetupActor),
+ * with answers from flags, files, the environment and stdin, progress on
+ * stderr and NDJSON events on stdout with --json. Returns the exit code
+ * (src/exitCodes.ts). Tests run it in-process with their own IO and clock.
  */
 import { CliError, ExitCode } from '../exitCodes.js';
-import { startSetupActor, type RunContext } from '../runtime.js';
-import { Driver, type DriverIO } from './driver.js';
-import { createStdinLines } from './lines.js';
+import { createSetupActor, type RunContext } from '../runtime.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
+import { resolveLanguage } from '../shared/sasNames.js';
+import { Secret } from '../shared/secret.js';
+import { Driver, type DriverIO } from './driver.js';
 import { describeKeySource, readKey, recoveryKeySource } from './keys.js';
 import { createReporter, eventCodeOf, HeadlessError } from './output.js';
+import { readScannedQr } from './scannedQr.js';
 
-export async function runHeadless(ctx: RunContext, io: Partial<DriverIO> = {}): Promise<number> {
-  const { options } = ctx;
+export async function runHeadless(ctx: RunContext): Promise<number> {
+  const { options, io } = ctx;
+  const env = io.env;
   const full: DriverIO = {
-    out: io.out ?? createReporter({ json: options.json, debug: options.debug }),
-    lines: io.lines ?? createStdinLines(),
-    env: io.env ?? process.env,
-    stdout: io.stdout ?? process.stdout,
-    stderrIsTTY: io.stderrIsTTY ?? !!process.stderr.isTTY,
-    heartbeatMs: io.heartbeatMs ?? 15_000,
+    out: createReporter({ json: options.json, debug: options.debug, stdout: io.stdout, stderr: io.stderr }),
+    lines: io.lines(),
+    env,
+    stdout: io.stdout,
+    stderrIsTTY: io.tty.stderr,
+    color: !env.NO_COLOR,
+    heartbeatMs: io.heartbeatMs,
+    clock: io.clock,
+    language: resolveLanguage({ flag: options.lang, env }).code,
   };
-
-  // A key file that cannot be used should stop the run before a code is mailed, not after.
-  const keySource = recoveryKeySource(options, full.env);
-  if (keySource && keySource.kind !== 'stdin') {
-    const check = checkRecoveryKey((await readKey(keySource, full.env)).reveal());
-    if (!check.ok) {
-      throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(keySource)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
-    }
-  }
-  // The demo's mailbox and phone speak on stderr, since nothing else shows them here.
   const stopDemoFeed = ctx.demo?.onEvent((event) => full.out.say(`[demo] ${event.text}`));
-  for (const line of ctx.demo?.banner ?? []) full.out.say(`[demo] ${line}`);
-
-  const actor = startSetupActor(ctx, {
-    // Emojis unless --qr: they need nothing but text, which every stderr can show.
-    preferEmoji: !options.qr,
-    waitTimeoutMs: options.timeoutMs,
-    // A short --timeout still gets a few polls in before it runs out.
-    pollIntervalMs: Math.min(1000, Math.max(100, Math.floor(options.timeoutMs / 5))),
-  });
-  const driver = new Driver(ctx, actor, full);
-
-  let signals = 0;
-  const onSignal = () => {
-    // A second Ctrl-C while stopping: leave at once.
-    if (++signals > 1) process.exit(ExitCode.Interrupted);
-    driver.interrupt();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  let stopWatchingSignals: (() => void) | undefined;
   try {
+    for (const note of ctx.storeNotes) full.out.say(`Fixed permissions: ${note}.`);
+    // A key file that cannot be used should stop the run before a code is mailed, not after.
+    const keySource = recoveryKeySource(options, full.env);
+    if (keySource && keySource.kind !== 'stdin') {
+      const check = checkRecoveryKey((await readKey(keySource, full.env)).reveal());
+      if (!check.ok) {
+        throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(keySource)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
+      }
+    }
+    const language = resolveLanguage({ flag: options.lang, env });
+    if (language.source === 'flag' && language.unknown) full.out.say(`No emoji names in "${language.unknown}"; showing them in English.`);
+    // The demo's mailbox and phone speak on stderr, since nothing else shows them here.
+    for (const line of ctx.demo?.banner ?? []) full.out.say(`[demo] ${line}`);
+    const scannedQr = options.command === 'verify' && options.qrFile ? new Secret(await readScannedQr(options.qrFile, full.lines)) : undefined;
+
+    const actor = createSetupActor(
+      ctx,
+      {
+        mode: options.command === 'verify' ? 'vouch' : 'setup',
+        vouch: { userID: options.user, waitForRequest: options.wait, scannedQr },
+        // Emojis unless --qr: they need nothing but text, which every stderr can show.
+        preferEmoji: !options.qr,
+        waitTimeoutMs: options.timeoutMs,
+        // A short --timeout still gets a few polls in before it runs out.
+        pollIntervalMs: Math.min(1000, Math.max(100, Math.floor(options.timeoutMs / 5))),
+      },
+      full.clock,
+    );
+    const driver = new Driver(ctx, actor, full);
+    // Only stops watching: nothing is cancelled on the server, so a rerun resumes.
+    stopWatchingSignals = ctx.stops.onStop(() => actor.send({ type: 'INTERRUPT' }));
     actor.start();
-    return await driver.run();
+    try {
+      return await driver.run();
+    } finally {
+      actor.stop();
+    }
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof CliError && !error.reported) {
       full.out.emit({ event: 'error', code: eventCodeOf(error), message: error.message, exitCode: error.exitCode });
       error.reported = true;
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    actor.stop();
+    stopWatchingSignals?.();
     stopDemoFeed?.();
     full.lines.close();
   }
 }
-

@@ -8,23 +8,25 @@ import { HttpError, UnreachableError } from '../api/errors.js';
 import type { AppInfo, Session } from '../api/types.js';
 import type { CliOptions } from '../args.js';
 import { ExitCode } from '../exitCodes.js';
+import type { ProgramIO } from '../io.js';
 import type { RunContext } from '../runtime.js';
 import { sshTokenKey } from '../ssh.js';
-import { forgetToken } from '../tokenStore.js';
-import { createReporter, HeadlessError, type Reporter } from './output.js';
+import { forgetToken, TokenStoreError } from '../tokenStore.js';
+import { describeSessionState, deviceNameOf } from '../wording/states.js';
+import { createReporter, HeadlessError, printable, type Reporter } from './output.js';
 
-const STATE_TEXT: Record<string, string> = {
-  'needs-login': 'not signed in',
-  initializing: 'starting encrypted messaging',
-  'needs-cross-signing-setup': 'signed in; the account needs a recovery key',
-  'needs-verification': 'signed in; this device is not verified yet',
-  'needs-secrets': 'verified; the recovery key is needed to unlock messages',
-  'needs-first-sync': 'verified; the first encrypted sync is running',
-  ready: 'ready',
-};
+/**
+ * The report of `status` and `logout` is their output: stdout, so `beeper-setup status | grep ready`
+ * works. With --json, stdout carries only events and the words go to stderr.
+ */
+function createCommandReporter(options: CliOptions, io: Pick<ProgramIO, 'stdout' | 'stderr'>): Reporter {
+  const reporter = createReporter({ json: options.json, debug: options.debug, stdout: io.stdout, stderr: io.stderr });
+  if (options.json) return reporter;
+  return { ...reporter, say: (line) => void io.stdout.write(`${printable(line)}\n`) };
+}
 
 export async function runStatus(ctx: RunContext): Promise<number> {
-  const out = createReporter({ json: ctx.options.json, debug: ctx.options.debug });
+  const out = createCommandReporter(ctx.options, ctx.io);
   try {
     return await report(ctx, out);
   } catch (error) {
@@ -94,11 +96,12 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
 }
 
 function describe(session: Session, info: AppInfo | undefined, ctx: RunContext): string[] {
-  const lines = [`${describeApp(info, ctx.baseUrl)}: ${STATE_TEXT[session.state] ?? session.state} (${session.state})`];
+  const words = describeSessionState(session.state);
+  const lines = [`${describeApp(info, ctx.baseUrl)}: ${words}${words === session.state ? '' : ` (${session.state})`}`];
   if (session.matrix) lines.push(`  account: ${session.matrix.userID} on ${session.matrix.homeserver}`, `  device:  ${session.matrix.deviceID}`);
   const v = session.verification;
   if (v && !['done', 'cancelled', 'error'].includes(v.state)) {
-    lines.push(`  verification in progress: ${v.state}, ${v.direction}, with ${v.otherDevice?.name ?? v.otherDevice?.id ?? 'another device'}`);
+    lines.push(`  verification in progress: ${v.state}, ${v.direction}, with ${deviceNameOf(v) ?? 'another device'}`);
   }
   if (session.state === 'needs-login' && ctx.accessToken) lines.push('  (an access token is saved, but the app is signed out)');
   if (session.state !== 'ready') lines.push('Run beeper-setup to continue the setup.');
@@ -116,10 +119,17 @@ export function tokenKeyFor(options: CliOptions, env: NodeJS.ProcessEnv = proces
   return options.ssh ? sshTokenKey(options.ssh, options.remotePort) : resolveBaseUrl(options.baseUrl, env);
 }
 
-export async function runLogout(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = createReporter({ json: options.json, debug: options.debug });
+export async function runLogout(options: CliOptions, io: Pick<ProgramIO, 'stdout' | 'stderr' | 'env'>): Promise<number> {
+  const { env } = io;
+  const out = createCommandReporter(options, io);
   const key = tokenKeyFor(options, env);
-  const forgotten = await forgetToken(key, env);
+  let forgotten: boolean;
+  try {
+    forgotten = await forgetToken(key, env);
+  } catch (error) {
+    if (error instanceof TokenStoreError) throw new HeadlessError('error', error.message, ExitCode.Error);
+    throw error;
+  }
   out.emit({ event: 'logout', key, forgotten });
   out.say(
     forgotten

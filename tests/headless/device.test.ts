@@ -1,6 +1,6 @@
 /** Existing account, verified from the other device by comparing emojis: yes, no, timeout, Ctrl-C. */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
 
@@ -88,6 +88,7 @@ describe('headless: device verification', () => {
         return { emoji, name: name.join(' ') };
       }),
       decimals,
+      language: 'en',
     });
     expect(shown!.emojis).toHaveLength(7);
     expect(result.stderr).toContain(`(or the numbers: ${decimals})`);
@@ -102,7 +103,8 @@ describe('headless: device verification', () => {
     feedCodes(sim, run, EMAIL);
     await run.waitFor('"for":"emoji-match"');
     run.write('maybe');
-    await run.waitFor('Please answer yes or no.');
+    // A confirmation only takes what is typed after it is asked: wait for the question again.
+    await run.waitFor(/Please answer yes or no\.\n[^\n]*Answer yes or no:/);
     run.write('no');
     const result = await run.result;
 
@@ -128,14 +130,15 @@ describe('headless: device verification', () => {
 
   it('exits 4 when the other device never answers within --timeout', async () => {
     sim = await simulator();
-    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--timeout', '1s', '--json'], cliEnv(join(tempDir(), 'config')));
+    // Real time: --timeout is the subject here.
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--timeout', '1s', '--json'], cliEnv(join(tempDir(), 'config')), { scale: 1 });
     feedCodes(sim, run, EMAIL);
     const started = Date.now();
     const result = await run.result;
 
     expect(result.code).toBe(4);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(result.stderr).toContain('Not ready after 1s: Pixel 8 did not finish the verification.');
+    expect(result.stderr).toContain('Not ready after 1s: Your other device (Pixel 8) did not finish the verification.');
     expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'timeout', exitCode: 4 });
     // Stopping to wait is not a cancel: the request stays open on the other device.
     expect(sim.control.session().verification?.state).toBe('requested');
@@ -146,7 +149,7 @@ describe('headless: device verification', () => {
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')));
     feedCodes(sim, run, EMAIL);
     await run.waitFor('"step":"waiting-other-device"');
-    run.child.kill('SIGINT');
+    run.signal('SIGINT');
     const result = await run.result;
 
     expect(result.code).toBe(130);
@@ -190,11 +193,10 @@ describe('headless: device verification', () => {
 
   it('accepts an incoming request from the other device with --verify device', async () => {
     sim = await simulator({ autoOtherDevice: false });
-    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device'], cliEnv(join(tempDir(), 'config')));
-    // The other device asks first, while the app is still initializing.
+    // Real time (1 s polls): the other device asks the moment the app needs verification, before the first poll.
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device'], cliEnv(join(tempDir(), 'config')), { scale: 1 });
     feedCodes(sim, run, EMAIL);
-    await run.waitFor('Waiting for Beeper to start encrypted messaging');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.waitFor(() => expect(sim.control.session().state).toBe('needs-verification'), { timeout: 10_000, interval: 5 });
     sim.control.otherDevice('request');
     await run.waitFor('Answer yes or no:');
     run.write('yes');

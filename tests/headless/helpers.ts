@@ -1,12 +1,19 @@
 /**
- * Runs the BUILT CLI (`node dist/cli.js`) as a child process with stdin as a
- * pipe and no TTY, against a simulator started in the test process.
+ * Runs the CLI against a simulator started in the test process: in-process
+ * through main() with captured IO and a fast clock (runCli), or the BUILT
+ * executable as a child process for the few smoke tests (spawnCli).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import type { RunClock } from '../../src/clock.js';
+import type { LineSource } from '../../src/headless/lines.js';
+import type { ProgramIO } from '../../src/io.js';
+import { main } from '../../src/main.js';
+import { StopSignals } from '../../src/signals.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,11 +41,12 @@ export interface CliResult {
 }
 
 export interface CliRun {
-  child: ChildProcessWithoutNullStreams;
   stdout: () => string;
   stderr: () => string;
   write(line: string): void;
   end(): void;
+  /** A stop signal, as Ctrl-C, `kill` or a dropped SSH session would send it. */
+  signal(name: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void;
   /** Resolves once stdout+stderr match. */
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<void>;
   result: Promise<CliResult>;
@@ -53,42 +61,46 @@ export function cliEnv(configHome: string, extra: Record<string, string | undefi
   return { ...env, XDG_CONFIG_HOME: configHome, NO_COLOR: '1', ...extra };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+function parseEvents(stdout: string): Record<string, any>[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, any>;
+      } catch {
+        return { event: '<not json>', line };
+      }
+    });
+}
+
+/** Output collected as it comes, with waits on what it says. */
+function collector() {
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
+  const notify = () => {
     for (const listener of listeners) listener();
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    for (const listener of listeners) listener();
-  });
-  child.stdin.on('error', () => {});
-  const result = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => {
-      const events = stdout
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => {
-          try {
-            return JSON.parse(line) as Record<string, any>;
-          } catch {
-            return { event: '<not json>', line };
-          }
-        });
-      resolve({ code, signal, stdout, stderr, events });
+  };
+  const stream = (append: (chunk: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        notify();
+        done();
+      },
     });
-  });
   return {
-    child,
+    stdoutStream: stream((chunk) => (stdout += chunk)),
+    stderrStream: stream((chunk) => (stderr += chunk)),
     stdout: () => stdout,
     stderr: () => stderr,
-    write: (line) => void child.stdin.write(`${line}\n`),
-    end: () => void child.stdin.end(),
-    waitFor(pattern, timeoutMs = 15_000) {
+    onOutput(chunk: string, to: 'stdout' | 'stderr') {
+      if (to === 'stdout') stdout += chunk;
+      else stderr += chunk;
+      notify();
+    },
+    waitFor(pattern: RegExp | string, result: Promise<unknown>, timeoutMs = 15_000): Promise<void> {
       const matches = () => (typeof pattern === 'string' ? (stdout + stderr).includes(pattern) : pattern.test(stdout + stderr));
       return new Promise<void>((resolve, reject) => {
         if (matches()) return resolve();
@@ -104,15 +116,126 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
         };
         listeners.add(check);
         void result.then(() => {
-          if (listeners.has(check)) {
-            clearTimeout(timer);
-            listeners.delete(check);
-            if (matches()) resolve();
-            else reject(new Error(`the CLI exited before ${String(pattern)}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
-          }
+          if (!listeners.has(check)) return;
+          clearTimeout(timer);
+          listeners.delete(check);
+          if (matches()) resolve();
+          else reject(new Error(`the CLI exited before ${String(pattern)}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
         });
       });
     },
+  };
+}
+
+/**
+ * Lines of stdin a test writes while the CLI runs, like a pipe: `end()` closes it.
+ * A confirmation (`fresh`) only takes lines written after it was asked.
+ */
+export function liveLines(): LineSource & { push(line: string): void; end(): void } {
+  const queue: string[] = [];
+  let ended = false;
+  let waiting: { resolve: (line: string | undefined) => void; reject: (reason: unknown) => void } | undefined;
+  return {
+    canAsk: () => queue.length > 0 || !ended,
+    read(options = {}) {
+      if (options.fresh) queue.length = 0;
+      if (queue.length > 0) return Promise.resolve(queue.shift());
+      if (ended) return Promise.resolve(undefined);
+      options.signal?.throwIfAborted();
+      return new Promise<string | undefined>((resolve, reject) => {
+        waiting = { resolve, reject };
+        options.signal?.addEventListener(
+          'abort',
+          () => {
+            waiting = undefined;
+            reject(options.signal!.reason);
+          },
+          { once: true },
+        );
+      });
+    },
+    push(line) {
+      if (waiting) {
+        const { resolve } = waiting;
+        waiting = undefined;
+        resolve(line);
+      } else queue.push(line);
+    },
+    end() {
+      ended = true;
+      waiting?.resolve(undefined);
+      waiting = undefined;
+    },
+    close() {
+      ended = true;
+    },
+  };
+}
+
+/**
+ * Time for the machine and the driver at `scale` times real speed: a 1 s poll takes 20 ms,
+ * the 15 s heartbeat 300 ms, a 10-minute timeout 12 s. The simulator keeps real time.
+ */
+export function fastClock(scale = 50): RunClock {
+  const started = Date.now();
+  return {
+    setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms / scale)),
+    clearTimeout: (id) => clearTimeout(id as NodeJS.Timeout),
+    now: () => started + (Date.now() - started) * scale,
+  };
+}
+
+/** The CLI in this process, as a pipe and no terminal would run it: main() with captured IO and a fast clock. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { scale?: number; stderrIsTTY?: boolean } = {}): CliRun {
+  const out = collector();
+  const lines = liveLines();
+  const stops = new StopSignals();
+  const io: ProgramIO = {
+    stdout: out.stdoutStream,
+    stderr: out.stderrStream,
+    env,
+    tty: { stdin: false, stdout: false, stderr: options.stderrIsTTY ?? false },
+    lines: () => lines,
+    clock: fastClock(options.scale),
+    heartbeatMs: 15_000,
+  };
+  const result: Promise<CliResult> = main(args, { stops, io, installSignals: false }).then((code) => ({
+    code,
+    signal: null,
+    stdout: out.stdout(),
+    stderr: out.stderr(),
+    events: parseEvents(out.stdout()),
+  }));
+  return {
+    stdout: out.stdout,
+    stderr: out.stderr,
+    write: (line) => lines.push(line),
+    end: () => lines.end(),
+    // A second signal forces an exit in the real CLI; here it would end the test runner, so it is ignored.
+    signal: (name) => stops.stop(name, () => {}),
+    waitFor: (pattern, timeoutMs) => out.waitFor(pattern, result, timeoutMs),
+    result,
+  };
+}
+
+/** The BUILT CLI as a child process (stdin a pipe, no TTY): for the few smoke tests of the real executable. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliRun & { child: ChildProcessWithoutNullStreams } {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = collector();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => out.onOutput(chunk, 'stdout'));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => out.onOutput(chunk, 'stderr'));
+  child.stdin.on('error', () => {});
+  const result = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: out.stdout(), stderr: out.stderr(), events: parseEvents(out.stdout()) }));
+  });
+  return {
+    child,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    write: (line) => void child.stdin.write(`${line}\n`),
+    end: () => void child.stdin.end(),
+    signal: (name) => void child.kill(name),
+    waitFor: (pattern, timeoutMs) => out.waitFor(pattern, result, timeoutMs),
     result,
   };
 }

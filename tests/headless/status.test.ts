@@ -78,9 +78,10 @@ describe('status, --print-token and logout', () => {
     sim.control.otherDevice('request');
     const plain = await finished(['status', '--base-url', sim.url], cliEnv(config, { BEEPER_ACCESS_TOKEN: token }));
     expect(plain.code).toBe(4);
-    expect(plain.stderr).toContain('signed in; this device is not verified yet (needs-verification)');
-    expect(plain.stderr).toContain('verification in progress: requested, incoming, with Pixel 8');
-    expect(plain.stderr).not.toContain(token);
+    // The report is the command's output: stdout.
+    expect(plain.stdout).toContain('signed in; this device is not verified yet (needs-verification)');
+    expect(plain.stdout).toContain('verification in progress: requested, incoming, with Pixel 8');
+    expect(plain.stdout + plain.stderr).not.toContain(token);
   });
 
   it('status: 5 when nothing answers', async () => {
@@ -101,7 +102,7 @@ describe('status, --print-token and logout', () => {
 
     const first = await finished(['logout', '--base-url', sim.url], cliEnv(config));
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain(`Forgot the access token saved for ${sim.url}.`);
+    expect(first.stdout).toContain(`Forgot the access token saved for ${sim.url}.`);
     expect(savedTokens(config)[sim.url]).toBeUndefined();
 
     const second = await finished(['logout', '--json', '--base-url', sim.url], cliEnv(config));

@@ -1,11 +1,12 @@
 /**
- * The event catalogue for walking the machine's graph with xstate/graph: every
- * user event (valid and invalid payloads), every timer, and for each invoked
- * actor a done event per representative server answer and an error event per
- * kind of failure. Invoke ids are read from the machine (v5 names them
- * `<index>.<state node id>`), so nothing here hard-codes them.
+ * The event catalogue for walking the machine's graph: every user event
+ * (valid and invalid payloads) a state handles, every timer, and for each
+ * invoked actor a done event per representative server answer and an error
+ * event per kind of failure. Invoke ids are read from the machine (v5 names
+ * them `<index>.<state node id>`), so nothing here hard-codes them.
  */
 import type { AnyStateNode } from 'xstate';
+import { InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
 import { SESSION_STATES, type Session, type Verification } from '../../src/api/types.js';
 import { Secret } from '../../src/shared/secret.js';
 import type { ActorName } from './helpers.js';
@@ -41,6 +42,11 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'SCAN_CONFIRMED' },
   { type: 'SCAN_DENIED' },
   { type: 'USE_RECOVERY_KEY' },
+  { type: 'REQUEST_VERIFICATION' },
+  { type: 'SUBMIT_QR', data: new Secret('TUFUUklY') },
+  { type: 'SUBMIT_EMAIL', email: 'not-an-email', source: 'preset' },
+  { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(TYPO_KEY), source: 'preset' },
+  { type: 'CHOOSE_DEVICE', source: 'preset' },
   { type: 'BACK' },
   { type: 'RETRY' },
   { type: 'INTERRUPT' },
@@ -66,6 +72,8 @@ const UPDATES = [
   ...VERIFICATIONS.map((v) => ({ session: NEEDS_VERIFICATION, verification: v })),
   { session: session('needs-first-sync'), verification: verification('done') },
   { session: NEEDS_VERIFICATION, verification: undefined },
+  // Vouching: the app stays ready while it verifies the other device.
+  ...['ready', 'sas_ready', 'done'].map((state) => ({ session: session('ready'), verification: verification(state) })),
 ];
 
 const token = new Secret('token-1');
@@ -94,6 +102,7 @@ export const OUTPUTS: Record<ActorName, unknown[]> = {
   findIncoming: [
     ...SESSIONS.map((s) => ({ session: s, incoming: undefined })),
     { session: NEEDS_VERIFICATION, incoming: incomingRequest() },
+    { session: session('ready'), incoming: incomingRequest() },
   ],
   verifyRecoveryKey: SESSIONS,
   resetRecoveryKey: [{ recoveryKey: new Secret(NEW_KEY), session: session('needs-verification') }],
@@ -104,10 +113,13 @@ export const OUTPUTS: Record<ActorName, unknown[]> = {
   confirmSas: UPDATES,
   confirmQrScanned: UPDATES,
   cancelVerification: UPDATES,
+  submitScannedQr: UPDATES,
 };
 
 export const ERRORS: Error[] = [
   unreachable(),
+  new UnreachableError('POST /v1/app/setup/test', 'http://localhost:23373', 'reset'),
+  new InvalidResponseError('GET /v1/app/setup', 'response.state', 'should be a string'),
   httpError(400, 'INVALID', 'Bad input.'),
   httpError(401, 'UNAUTHORIZED', 'Sign in again.'),
   httpError(404, 'SETUP_REQUEST_NOT_FOUND', 'Gone.'),
@@ -117,9 +129,14 @@ export const ERRORS: Error[] = [
   httpError(500, 'INTERNAL', 'Boom.'),
 ];
 
-/** Every event a snapshot can take: user events, timers, and its invoked actors' answers and failures. */
+/**
+ * Every event a snapshot can take: the user events some active state handles (others are
+ * ignored by construction, and walking them only costs time), timers, and its invoked
+ * actors' answers and failures.
+ */
 export function eventsFor(snapshot: { _nodes: AnyStateNode[] }): Array<{ type: string; [key: string]: unknown }> {
-  const events: Array<{ type: string; [key: string]: unknown }> = [...USER_EVENTS];
+  const handled = new Set(snapshot._nodes.flatMap((node) => node.ownEvents));
+  const events: Array<{ type: string; [key: string]: unknown }> = USER_EVENTS.filter((event) => handled.has(event.type));
   for (const node of snapshot._nodes) {
     for (const type of node.ownEvents) if (type.startsWith('xstate.after.')) events.push({ type });
     for (const invoke of node.invoke) {
@@ -140,17 +157,29 @@ export function eventsFor(snapshot: { _nodes: AnyStateNode[] }): Array<{ type: s
 export function serializeForGraph(snapshot: { value: unknown; status: string; context: SetupContext }): string {
   if (snapshot.status === 'done') return JSON.stringify(snapshot.value);
   const c = snapshot.context;
+  const top = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value as object)[0]!;
   const flags = { sasConfirmed: c.sasConfirmed, preferEmoji: c.preferEmoji, sasStarted: c.sasStarted };
+  const verifying = top === 'deviceVerification';
+  // Only where a guard reads them: the route (states that go back through it) and the verification.
+  const routeMatters = ['newRecoveryKey', 'deviceVerification', 'verificationNotApplied', 'applyingVerification', 'startingEncryption', 'firstSync', 'waitingForServer'].includes(top);
   return JSON.stringify([
     snapshot.status,
     snapshot.value,
-    routeFor(c.session, c.verification),
+    c.mode,
+    routeMatters ? routeFor(c.session, c.verification, c.mode) : '-',
     c.session?.state === 'needs-verification',
-    isLiveVerification(c.session?.verification) && routeFor(c.session) === 'deviceVerification',
-    c.verification ? `${c.verification.state}:${verificationStepFor(c.verification, flags)}` : 'none',
-    !!c.incomingVerification,
-    c.preferEmoji,
-    c.leaveTo,
-    c.resendReady,
+    verifying && isLiveVerification(c.session?.verification) && routeFor(c.session) === 'deviceVerification',
+    verifying && c.verification ? `${c.verification.state}:${verificationStepFor(c.verification, flags)}` : routeMatters ? (c.verification?.state ?? 'none') : '-',
+    ['chooseMethod', 'vouching', 'deviceVerification'].includes(top) && !!c.incomingVerification,
+    verifying && c.preferEmoji,
+    verifying && c.leaveTo,
+    top === 'signIn' && c.resendReady,
+    c.answerSource,
+    // Counters are left out (they would multiply every vertex); a start with limits of 1 reaches what they guard.
+    c.limits,
+    top === 'signIn' && !!c.registration,
+    top === 'signIn' && !!c.setupRequestID,
+    c.confirmedBeeper,
+    !!c.vouch.scannedQr,
   ]);
 }

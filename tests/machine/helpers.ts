@@ -11,6 +11,7 @@ import { Secret } from '../../src/shared/secret.js';
 import type { setupActors } from '../../machines/actors.js';
 import type { SetupApi } from '../../machines/api.js';
 import { setupMachine, type SetupEvent, type SetupInput } from '../../machines/setupMachine.js';
+import { stepOf, type StepMeta } from '../../machines/steps.js';
 
 // ── Fixtures ────────────────────────────────────────────────────────────
 
@@ -132,6 +133,7 @@ export class FakeServer {
       confirmSas: update,
       confirmQrScanned: update,
       cancelVerification: update,
+      submitScannedQr: update,
     };
   }
 
@@ -218,6 +220,8 @@ export interface Flow {
   /** `snapshot.value` as dotted leaf paths (see stateString). */
   state(): string;
   matches(value: string): boolean;
+  /** The step the current state declares (its meta): what the front ends show. */
+  step(): StepMeta;
   context(): ReturnType<Actor<typeof setupMachine>['getSnapshot']>['context'];
 }
 
@@ -258,6 +262,7 @@ export async function startFlow(options: { input?: Partial<SetupInput>; prepare?
     },
     state: () => stateString(actor.getSnapshot().value),
     matches: (value) => actor.getSnapshot().matches(value as never),
+    step: () => stepOf(actor.getSnapshot()),
     context: () => actor.getSnapshot().context,
   };
   await settle();

@@ -11,7 +11,7 @@ const MINUTE = 60_000;
 
 async function atWaitingForServer(): Promise<Flow> {
   const flow = await startFlow({ input: { accessToken: new Secret('token-0') }, prepare: (server) => (server.session = session('initializing')) });
-  expect(flow.state()).toBe('waitingForServer.idle');
+  expect(flow.state()).toBe('startingEncryption.idle');
   return flow;
 }
 

@@ -32,7 +32,7 @@ describe('enter the recovery key', () => {
     flow.server.session = session('needs-first-sync');
     await flow.send(submitKey(RECOVERY_KEY));
     expect(flow.server.callsTo('verifyRecoveryKey').map((input) => revealed(input.recoveryKey))).toEqual([OTHER_KEY, RECOVERY_KEY]);
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('firstSync.idle');
     expect(flow.context().recoveryKeyDraft).toBeUndefined();
     expect(flow.context().problem).toBeUndefined();
   });
@@ -101,7 +101,7 @@ describe('reset the recovery key', () => {
     flow.server.session = session('needs-first-sync');
     await flow.send({ type: 'KEY_SAVED' });
     expect(flow.server.callsTo('confirmRecoveryKey').map((input) => revealed(input.recoveryKey))).toEqual([NEW_KEY]);
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('firstSync.idle');
     expect(flow.context().newRecoveryKey).toBeUndefined();
   });
 

@@ -8,7 +8,7 @@ const withToken = { accessToken: new Secret('token-0') };
 
 async function atWaitingForServer(state = 'initializing', input = {}): Promise<Flow> {
   const flow = await startFlow({ input: { ...withToken, ...input }, prepare: (server) => (server.session = session(state)) });
-  expect(flow.state()).toBe('waitingForServer.idle');
+  expect(flow.step()).toMatchObject({ step: 'waiting-server', kind: 'wait', waitsFor: 'server' });
   return flow;
 }
 
@@ -149,7 +149,7 @@ describe('waitTimeoutMs', () => {
   it('waiting for the server ends in timedOut, and polling stops', async () => {
     const flow = await atWaitingForServer('initializing', { waitTimeoutMs: 30_000 });
     await flow.advance(29_950);
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('startingEncryption.idle');
     await flow.advance(50);
     expect(flow.state()).toBe('timedOut');
     expect(flow.actor.getSnapshot().output?.outcome).toBe('timed-out');
@@ -171,7 +171,7 @@ describe('waitTimeoutMs', () => {
   it('no timeout by default', async () => {
     const flow = await atWaitingForServer();
     await flow.advance(10 * 60_000, 1000);
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('startingEncryption.idle');
   });
 });
 
@@ -186,7 +186,7 @@ describe('backoff does not leak between waits', () => {
     await flow.send({ type: 'CHOOSE_RECOVERY_KEY' });
     flow.server.session = session('needs-first-sync');
     await flow.send({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(RECOVERY_KEY) });
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('firstSync.idle');
     const entered = flow.clock.now();
     await flow.advance(1000);
     expect(flow.server.calls.filter((call) => call.name === 'fetchSession').map((call) => call.at - entered)).toEqual([1000]);

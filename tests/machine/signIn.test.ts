@@ -38,7 +38,7 @@ describe('sign in to an existing account', () => {
     server.session = session('initializing');
     await flow.send(code('123456'));
     expect(server.callsTo('submitCode').map((input) => revealed(input.code))).toEqual(['123456']);
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('startingEncryption.idle');
     expect(revealed(flow.context().accessToken)).toBe('token-1');
 
     server.session = session('needs-verification');
@@ -52,7 +52,7 @@ describe('sign in to an existing account', () => {
     const [verify] = server.callsTo('verifyRecoveryKey');
     expect(revealed(verify?.recoveryKey)).toBe(RECOVERY_KEY);
     expect(revealed(verify?.token)).toBe('token-1');
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('firstSync.idle');
 
     server.session = session('ready');
     await flow.advance(1000);
@@ -142,8 +142,11 @@ describe('sign in to an existing account', () => {
     const flow = await atEnterCode();
     await flow.send({ type: 'CHANGE_EMAIL' });
     expect(flow.state()).toBe('signIn.enterEmail');
+    // A new address gets a new setup request (as Beeper's CLI does), never the old one.
     await flow.send({ type: 'SUBMIT_EMAIL', email: 'bob@example.com' });
-    expect(flow.server.callsTo('sendCode').at(-1)).toEqual({ setupRequestID: 'req-1', email: 'bob@example.com' });
+    expect(flow.server.callsTo('restartSignIn').at(-1)).toEqual({ email: 'bob@example.com' });
+    expect(flow.server.callsTo('sendCode')).toEqual([{ setupRequestID: 'req-1', email: 'alice@example.com' }]);
+    expect(flow.context().setupRequestID).toBe('req-2');
   });
 });
 
@@ -157,7 +160,8 @@ describe('input refused locally, without calling the server', () => {
     expect(flow.server.count('sendCode')).toBe(0);
   });
 
-  it.each(['', '12345', '1234567', 'abcdef'])('code %j', async (text) => {
+  // The contract does not fix a code's format: only what cannot be a code is refused here.
+  it.each(['', '12', '12345!', 'a'.repeat(17)])('code %j', async (text) => {
     const flow = await atEnterCode();
     await flow.send(code(text));
     expect(flow.state()).toBe('signIn.enterCode.coolingDown');

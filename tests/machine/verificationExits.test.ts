@@ -22,7 +22,7 @@ describe('a mismatch', () => {
     expect(flow.server.count('cancelVerification')).toBe(1);
     flow.server.session = session('needs-first-sync');
     await flow.send({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(RECOVERY_KEY) });
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('firstSync.idle');
   });
 
   it('a mismatch reported by the other device shows up on the next poll', async () => {
@@ -154,7 +154,7 @@ describe('the server moves underneath', () => {
     flow.server.verification = undefined;
     flow.server.session = session('needs-first-sync');
     await flow.advance(1000);
-    expect(flow.state()).toBe('waitingForServer.idle');
+    expect(flow.state()).toBe('firstSync.idle');
     expect(flow.server.callsTo('fetchVerification').every((input) => input.id === 'txn/$1:beeper.com')).toBe(true);
   });
 

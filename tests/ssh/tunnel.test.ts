@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from '../headless/helpers.js';
+import { cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, spawnCli, savedTokens, simulator, tempDir } from '../headless/helpers.js';
 
 const SSHD = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((path) => existsSync(path));
 const EMAIL = 'alice@example.com';
@@ -114,7 +114,7 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
     const keyFile = join(work, 'recovery-key');
     writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL));
     const env = cliEnv(config, { BEEPER_SETUP_SSH_COMMAND: sshCommand(join(dir, 'user_key')) });
-    const run = runCli(
+    const run = spawnCli(
       ['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port), '--email', EMAIL, '--recovery-key-file', keyFile, '--json', '--debug'],
       env,
     );
@@ -142,7 +142,7 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
   it('closes the tunnel when stopped with SIGTERM (exit 130)', async () => {
     sim = await simulator();
     const env = cliEnv(join(tempDir(), 'config'), { BEEPER_SETUP_SSH_COMMAND: sshCommand(join(dir, 'user_key')) });
-    const run = runCli(['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port), '--email', EMAIL, '--verify', 'device', '--json'], env);
+    const run = spawnCli(['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port), '--email', EMAIL, '--verify', 'device', '--json'], env);
     feedCodes(sim, run, EMAIL);
     await run.waitFor('"step":"waiting-other-device"');
     const connected = JSON.parse(run.stdout().split('\n').find((line) => line.includes('"connected"'))!);
@@ -158,7 +158,7 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
 
   it('reports a refused login as ssh failing to log in (exit 1)', async () => {
     const env = cliEnv(join(tempDir(), 'config'), { BEEPER_SETUP_SSH_COMMAND: sshCommand(join(dir, 'stranger_key')) });
-    const run = runCli(['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--email', EMAIL], env);
+    const run = spawnCli(['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--email', EMAIL], env);
     run.end();
     const result = await run.result;
 
@@ -168,7 +168,7 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
 
   it('reports a host where nothing answers ssh as unreachable (exit 5)', async () => {
     const env = cliEnv(join(tempDir(), 'config'), { BEEPER_SETUP_SSH_COMMAND: sshCommand(join(dir, 'user_key')) });
-    const run = runCli(['--ssh', `127.0.0.1:${await freePort()}`, '--email', EMAIL], env);
+    const run = spawnCli(['--ssh', `127.0.0.1:${await freePort()}`, '--email', EMAIL], env);
     run.end();
     const result = await run.result;
 
@@ -179,7 +179,7 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
   it('says so when ssh logs in but nothing answers on the remote API port (exit 5)', async () => {
     const remotePort = await freePort();
     const env = cliEnv(join(tempDir(), 'config'), { BEEPER_SETUP_SSH_COMMAND: sshCommand(join(dir, 'user_key')) });
-    const run = runCli(['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(remotePort), '--email', EMAIL], env);
+    const run = spawnCli(['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(remotePort), '--email', EMAIL], env);
     run.end();
     const result = await run.result;
 

@@ -1,0 +1,167 @@
+/**
+ * Every Problem the machine can hold (machines/problems.ts), in words a person
+ * understands: what happened, what fixes it, and whether trying again makes
+ * sense. The wizard and headless mode both word problems here. No stack
+ * traces; --debug adds the call, status and server code.
+ */
+import type { Problem } from '../../machines/problems.js';
+
+export interface Explanation {
+  title: string;
+  /** What happened. */
+  message: string;
+  /** What to do about it. */
+  fix?: string;
+  /** Whether RETRY is worth offering. */
+  retry: boolean;
+}
+
+export interface Where {
+  baseUrl: string;
+}
+
+const UPDATE = 'Update beeper-setup (npx beeper-setup@latest) and Beeper to their latest versions.';
+
+export function explainProblem(problem: Problem, where: Where): Explanation {
+  switch (problem.kind) {
+    case 'unreachable': {
+      const url = problem.baseUrl ?? where.baseUrl;
+      if (problem.reason === 'stalled' || problem.reason === 'timeout') {
+        return {
+          title: 'Beeper stopped answering',
+          message: problem.reason === 'stalled' ? `Beeper at ${url} began to answer but did not finish in time.` : `Beeper at ${url} did not answer in time.`,
+          fix: 'Wait a moment and try again. If it keeps happening, restart Beeper.',
+          retry: true,
+        };
+      }
+      return {
+        title: "Can't reach Beeper",
+        message: `Nothing answered at ${url}.`,
+        fix: 'Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:23373 (or set BEEPER_BASE_URL).',
+        retry: true,
+      };
+    }
+    case 'not-beeper':
+      return {
+        title: "That doesn't look like Beeper",
+        message: `Something answers at ${where.baseUrl}, but not Beeper's API.`,
+        fix: 'Check the address: Beeper listens on http://localhost:23373 by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).',
+        retry: true,
+      };
+    case 'unsupported-build':
+      return {
+        title: 'This Beeper build has no terminal setup',
+        message: `The Beeper app at ${where.baseUrl} answers, but it cannot be set up from a terminal.`,
+        fix: 'Update Beeper to the latest version, then try again.',
+        retry: true,
+      };
+    case 'rejected':
+      return {
+        title: 'Beeper did not accept that',
+        message: problem.message || 'The request was refused.',
+        fix: problem.preset ? 'Check the value you passed and run again.' : 'Check what you entered and try again.',
+        retry: true,
+      };
+    case 'unauthorized':
+      return {
+        title: 'Your sign-in is no longer valid',
+        message: problem.message || 'Beeper did not accept the saved sign-in.',
+        fix: 'Sign in again with your email.',
+        retry: true,
+      };
+    case 'sign-in-expired':
+      return {
+        title: 'This sign-in expired',
+        message: problem.message || 'The sign-in request is no longer valid.',
+        fix: 'Start again with your email to get a new code.',
+        retry: true,
+      };
+    case 'server':
+      return {
+        title: 'Beeper ran into a problem',
+        message: serverMessage(problem),
+        fix: 'Wait a moment and try again. If it keeps happening, restart Beeper.',
+        retry: true,
+      };
+    case 'invalid-response':
+      return {
+        title: 'Beeper answered something unexpected',
+        message: 'Its answer did not match what this version of beeper-setup understands.',
+        fix: `${UPDATE} --debug shows the details.`,
+        retry: true,
+      };
+    case 'insecure':
+      return {
+        title: 'Refused to send a secret in clear text',
+        message: 'The address is plain HTTP on another machine, so the sign-in code, the recovery key and the access token would cross the network readable by anyone on the way.',
+        fix: 'Use --ssh to reach a remote Beeper Server through an encrypted tunnel, or an https:// address; --allow-insecure-http accepts the risk.',
+        retry: false,
+      };
+    case 'too-many-attempts':
+      return {
+        title: 'Too many wrong recovery keys',
+        message: `${problem.message} Recovery keys are case-sensitive: EsTc is not estc.`,
+        fix: 'Check your saved key and try again, or make a new key if it is lost.',
+        retry: true,
+      };
+    case 'verification-keeps-ending':
+      return {
+        title: 'The verification keeps ending',
+        message: problem.message,
+        fix: 'Open Beeper on your other device and try again there, or use your recovery key.',
+        retry: true,
+      };
+    case 'not-set-up':
+      return {
+        title: 'This app is not set up yet',
+        message: `${problem.message} Only a device that is set up can verify another one.`,
+        fix: 'Run beeper-setup first; then beeper-setup verify.',
+        retry: false,
+      };
+    case 'unexpected':
+    default:
+      return {
+        title: 'Something went wrong in beeper-setup',
+        message: 'This is a bug in beeper-setup, not something you did.',
+        fix: 'Try again; run with --debug to see the details for a bug report.',
+        retry: true,
+      };
+  }
+}
+
+/** A 5xx in words: the server's message when it sent one; a proxy's HTML says only its status. */
+function serverMessage(problem: Problem): string {
+  const status = problem.status ? ` (${problem.status} ${problem.message})` : '';
+  if (problem.code) return `Beeper said: ${problem.message}`;
+  return `Beeper${problem.status === 502 || problem.status === 504 ? ', or a proxy in front of it,' : ''} failed to answer${problem.call ? ` ${problem.call}` : ''}${status}.`;
+}
+
+/**
+ * A problem shown inside a step (under a field): the server's own words when
+ * it refused what was entered, else what happened and what fixes it — never a
+ * bare "Simulated failure (HTTP 503)" next to a field that looks fine.
+ */
+export function inlineProblem(problem: Problem, where: Where): Problem {
+  if (problem.kind === 'rejected' || problem.kind === 'unauthorized' || problem.kind === 'sign-in-expired') return problem;
+  const text = explainProblem(problem, where);
+  return { ...problem, message: [text.message, text.fix].filter(Boolean).join(' ') };
+}
+
+/** The details --debug adds: call, status, server code, raw message. */
+export function problemDetails(problem: Problem): string[] {
+  return [
+    problem.call ? `call: ${problem.call}` : undefined,
+    problem.status !== undefined ? `status: ${problem.status}` : undefined,
+    problem.code ? `code: ${problem.code}` : undefined,
+    problem.reason ? `reason: ${problem.reason}` : undefined,
+    problem.message ? `message: ${problem.message}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+}
+
+/** A server's message about a wrong code, with the attempts left when it did not say them itself. */
+export function codeProblemText(problem: Problem): string {
+  const message = problem.message || 'That code did not work.';
+  if (problem.attemptsLeft === undefined || /attempt/i.test(message)) return message;
+  const n = problem.attemptsLeft;
+  return `${message} ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`;
+}
