@@ -5,10 +5,10 @@
 import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import { formatElapsed } from '../src/wording/format.js';
-import { useKeyHints } from './KeyHints.js';
-import { useKeys, useNow } from './hooks.js';
+import { useNow } from './hooks.js';
 import { Para } from './Para.js';
 import { Busy } from './Say.js';
+import { Screen } from './Screen.js';
 import { useTheme } from './theme.js';
 
 export interface AwaitRequestStepProps {
@@ -24,29 +24,31 @@ export interface AwaitRequestStepProps {
 export function AwaitRequestStep({ incomingFrom, since, waitOnly, onEvent }: AwaitRequestStepProps) {
   const theme = useTheme();
   const now = useNow(1000);
-  const canRequest = !waitOnly && !incomingFrom;
-  useKeyHints(incomingFrom ? [{ keys: 'Enter', label: 'accept the request' }] : canRequest ? [{ keys: 's', label: 'send a request instead' }] : []);
-  useKeys((input, key) => {
-    if (incomingFrom && key.return) onEvent({ type: 'ACCEPT_INCOMING' });
-    else if (canRequest && input === 's') onEvent({ type: 'REQUEST_VERIFICATION' });
-  });
+  const actions = incomingFrom
+    ? [{ keys: 'Enter', label: 'accept the request', run: () => onEvent({ type: 'ACCEPT_INCOMING' }) }]
+    : waitOnly
+      ? []
+      : [{ keys: 's', label: 'send a request instead', run: () => onEvent({ type: 'REQUEST_VERIFICATION' }) }];
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>Verify your other device</Text>
-      {incomingFrom ? (
-        <Para>
-          <Text bold>{incomingFrom}</Text> asks to be verified by this device. Press Enter to accept, then compare emojis or scan a code.
-        </Para>
-      ) : (
-        <>
-          <Busy>
-            Waiting for a verification request{theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
-          </Busy>
+    <Screen actions={actions}>
+      <Box flexDirection="column" gap={1}>
+        <Text bold>Verify your other device</Text>
+        {incomingFrom ? (
           <Para>
-            On your new phone or computer, open Beeper and choose to verify it with another device{waitOnly ? '.' : ', or press s to send it a request from here.'}
+            <Text bold>{incomingFrom}</Text> asks to be verified by this device. Press Enter to accept, then compare emojis or scan a code.
           </Para>
-        </>
-      )}
-    </Box>
+        ) : (
+          <>
+            <Busy>
+              Waiting for a verification request{theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
+            </Busy>
+            <Para>
+              On your new phone or computer, open Beeper and choose to verify it with another device
+              {waitOnly ? '.' : ', or press s to send it a request from here.'}
+            </Para>
+          </>
+        )}
+      </Box>
+    </Screen>
   );
 }

@@ -2,11 +2,11 @@
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { SetupEvent } from '../machines/setupMachine.js';
-import { useKeyHints } from './KeyHints.js';
-import { useTheme } from './theme.js';
-import { Say } from './Say.js';
-import { Select, type SelectItem } from './Select.js';
 import { Para } from './Para.js';
+import { Say } from './Say.js';
+import { Screen } from './Screen.js';
+import { Select, type SelectItem } from './Select.js';
+import { useTheme } from './theme.js';
 
 export type MethodChoice = 'incoming' | 'device' | 'recovery-key' | 'forgot';
 
@@ -29,12 +29,16 @@ const EVENTS: Record<MethodChoice, SetupEvent> = {
 
 export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: ChooseMethodStepProps) {
   const theme = useTheme();
+  // Without Unicode there is no QR code and no emoji: say what will really happen.
+  const deviceHint = theme.caps.unicode
+    ? 'A phone or computer where you are signed in: scan a QR code or compare emojis.'
+    : 'A phone or computer where you are signed in: compare a list of words (this terminal cannot show a QR code or emojis).';
   const items: SelectItem<MethodChoice>[] = choices.map((choice) => {
     switch (choice) {
       case 'incoming':
         return { value: choice, label: `Accept the request from ${incomingFrom ?? 'your other device'}`, hint: 'It asked to verify this device just now.' };
       case 'device':
-        return { value: choice, label: 'Use another device', hint: 'A phone or computer where you are signed in: scan a QR code or compare emojis.' };
+        return { value: choice, label: 'Use another device', hint: deviceHint };
       case 'recovery-key':
         return { value: choice, label: 'Enter my recovery key', hint: 'The key you saved when you set up encrypted messages.' };
       case 'forgot':
@@ -47,17 +51,23 @@ export function ChooseMethodStep({ choices, incomingFrom, notice, onEvent }: Cho
   useEffect(() => {
     setValue((current) => (choices.includes('incoming') ? 'incoming' : !choices.includes(current) && choices[0] ? choices[0] : current));
   }, [offered]);
-  useKeyHints([
-    { keys: theme.glyph.upDown, label: 'choose' },
-    { keys: 'Enter', label: 'continue' },
-  ]);
+  const digits = choices.length > 1 ? `1${theme.caps.unicode ? '–' : '-'}${choices.length}` : '1';
 
+  // The Select reads the keys; the screen shows them.
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>Verify this device</Text>
-      {notice ? <Say tone="info">{notice}</Say> : null}
-      <Para>Encrypted messages can only be read on devices you trust. Choose how to verify this one:</Para>
-      <Select items={items} value={value} onChange={setValue} onSubmit={(choice) => onEvent(EVENTS[choice])} />
-    </Box>
+    <Screen
+      actions={[
+        { keys: theme.glyph.upDown, label: 'choose' },
+        { keys: digits, label: 'pick by number' },
+        { keys: 'Enter', label: 'continue' },
+      ]}
+    >
+      <Box flexDirection="column" gap={1}>
+        <Text bold>Verify this device</Text>
+        {notice ? <Say tone="info">{notice}</Say> : null}
+        <Para>Encrypted messages can only be read on devices you trust. Choose how to verify this one:</Para>
+        <Select items={items} value={value} onChange={setValue} onSubmit={(choice) => onEvent(EVENTS[choice])} />
+      </Box>
+    </Screen>
   );
 }

@@ -38,7 +38,8 @@ export function toAscii(text: string): string {
 
 export function DemoPanel({ notes: givenNotes, events: givenEvents, maxRows, width }: DemoPanelProps) {
   const theme = useTheme();
-  const plain = (lines: string[]) => (theme.caps.unicode ? lines : lines.map(toAscii));
+  // Emoji with U+FE0F are drawn one or two columns wide: without it the border stays straight.
+  const plain = (lines: string[]) => (theme.caps.unicode ? lines.map((line) => line.replace(/\uFE0F/g, '')) : lines.map(toAscii));
   const notes = plain(givenNotes);
   const events = plain(givenEvents);
   if (maxRows <= 0) return null;

@@ -1,19 +1,22 @@
 /**
  * tracking.step.comparingEmojis / waitingForOtherConfirm: the seven emojis,
- * 4 + 3 in fixed-width cells so it fits 60 columns. Entries are aligned by
- * cell, not by glyph width: seven emojis carry U+FE0F, which terminals
- * measure differently, so the name row (plain ASCII) is what lines up.
+ * 4 + 3 with each name under its emoji, in the user's language (and in
+ * English beneath when it differs and fits, since the other device may be
+ * set to English). Seven table entries carry U+FE0F, which terminals draw one
+ * or two columns wide: in the grid they are drawn in text presentation
+ * (without U+FE0F), whose width every terminal agrees on, so no emoji drifts
+ * from its name. When the names do not fit four to a row, one emoji per line.
  * Without emoji support only the names and the numbers are shown.
  */
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { SasEmoji } from '../src/shared/sas.js';
-import { sasName } from '../src/shared/sasNames.js';
-import { useKeyHints } from './KeyHints.js';
-import { useKeys } from './hooks.js';
-import { useTheme } from './theme.js';
+import { sasNames } from '../src/shared/sasNames.js';
 import { Para } from './Para.js';
 import { Busy } from './Say.js';
+import { Screen } from './Screen.js';
+import { useTheme } from './theme.js';
 
 export interface EmojiCompareProps {
   emojis: SasEmoji[];
@@ -25,69 +28,115 @@ export interface EmojiCompareProps {
   waiting: boolean;
   /** The language of the names (src/shared/sasNames.ts); English is added where it differs. */
   language?: string;
+  /** Columns the step may use. */
+  width?: number;
   onEvent: (event: SetupEvent) => void;
 }
 
-/** Wide enough for the longest name ("Strawberry", "Headphones") plus a gap. */
+/** Narrowest cell: the longest English names ("Strawberry", "Headphones") plus a gap. */
 export const CELL_WIDTH = 12;
 
-function Row({ entries, offset, showEmoji, language }: { entries: SasEmoji[]; offset: number; showEmoji: boolean; language: string }) {
+/** The glyph as the grid draws it: without the variation selector, so its width is not in doubt. */
+export const gridGlyph = (emoji: string) => emoji.replace(/\uFE0F/g, '');
+
+interface Entry {
+  glyph: string;
+  name: string;
+  /** The English name, when the shown one is another language's. */
+  english: string | undefined;
+}
+
+function entriesOf(emojis: SasEmoji[], language: string): Entry[] {
+  return emojis.map((entry) => {
+    if (entry.number < 0) return { glyph: gridGlyph(entry.emoji), name: entry.name, english: undefined };
+    const names = sasNames(entry.number, language);
+    return { glyph: gridGlyph(entry.emoji), name: names.name, english: names.english !== names.name ? names.english : undefined };
+  });
+}
+
+function Grid({ entries, cell, showEmoji, showEnglish }: { entries: Entry[]; cell: number; showEmoji: boolean; showEnglish: boolean }) {
+  const theme = useTheme();
+  const rows = [entries.slice(0, 4), entries.slice(4)];
   return (
-    <Box>
-      {entries.map((entry, i) => (
-        <Box key={`${offset + i}`} width={CELL_WIDTH} flexShrink={0} flexDirection="column">
-          {showEmoji ? <Text>{entry.emoji}</Text> : null}
-          <Text>{entry.number >= 0 ? sasName(entry.number, language) : entry.name}</Text>
+    <Box flexDirection="column" gap={showEmoji ? 1 : 0}>
+      {rows.map((row, r) => (
+        <Box key={r}>
+          {row.map((entry, i) => (
+            <Box key={`${r * 4 + i}`} width={cell} flexShrink={0} flexDirection="column">
+              {showEmoji ? <Text>{entry.glyph}</Text> : null}
+              <Text wrap="truncate">{entry.name}</Text>
+              {showEnglish ? (
+                <Text color={theme.color.muted} wrap="truncate">
+                  {entry.english ?? ''}
+                </Text>
+              ) : null}
+            </Box>
+          ))}
         </Box>
       ))}
     </Box>
   );
 }
 
-export function EmojiCompare({ emojis, decimals, deviceName, waiting, language = 'en', onEvent }: EmojiCompareProps) {
+/** One emoji per line, numbered: for names too long for the grid. */
+function List({ entries, showEmoji }: { entries: Entry[]; showEmoji: boolean }) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column">
+      {entries.map((entry, i) => (
+        <Text key={i}>
+          <Text color={theme.color.muted}>{`${i + 1}. `}</Text>
+          {showEmoji ? `${entry.glyph}  ` : ''}
+          {entry.name}
+          {entry.english ? <Text color={theme.color.muted}> ({entry.english})</Text> : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function EmojiCompare({ emojis, decimals, deviceName, waiting, language = 'en', width = 80, onEvent }: EmojiCompareProps) {
   const theme = useTheme();
   const other = deviceName ? `your other device (${deviceName})` : 'your other device';
-  useKeyHints(
-    waiting
-      ? [{ keys: 'Esc', label: 'stop and choose another way' }]
-      : [
-          { keys: 'y', label: 'they match' },
-          { keys: 'n', label: "they don't match" },
-          { keys: 'Esc', label: 'back' },
-        ],
-  );
-  useKeys((input, key) => {
-    if (key.escape) onEvent({ type: 'BACK' });
-    else if (!waiting && (input === 'y' || input === 'Y')) onEvent({ type: 'MATCH' });
-    else if (!waiting && (input === 'n' || input === 'N')) onEvent({ type: 'NO_MATCH' });
-  });
   const showEmoji = theme.caps.unicode;
+  const entries = entriesOf(emojis, language);
+  const widest = Math.max(0, ...entries.map((entry) => stringWidth(entry.name)));
+  const widestEnglish = Math.max(0, ...entries.map((entry) => (entry.english ? stringWidth(entry.english) : 0)));
+  const cell = Math.max(CELL_WIDTH, widest + 2);
+  const grid = cell * 4 <= width;
+  const showEnglish = entries.some((entry) => entry.english) && widestEnglish + 2 <= cell;
+  const actions = waiting
+    ? [{ keys: 'Esc', label: 'stop and choose another way', run: () => onEvent({ type: 'BACK' }) }]
+    : [
+        { keys: 'y', label: 'they match', run: () => onEvent({ type: 'MATCH' }) },
+        { keys: 'n', label: "they don't match", run: () => onEvent({ type: 'NO_MATCH' }) },
+        { keys: 'Esc', label: 'back', run: () => onEvent({ type: 'BACK' }) },
+      ];
 
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>Compare {showEmoji ? 'emojis' : 'the words'}</Text>
-      <Para>
-        Check that {other} shows the same {showEmoji ? 'emojis' : 'pictures'} in the same order:
-      </Para>
-      <Box flexDirection="column" gap={showEmoji ? 1 : 0}>
-        <Row entries={emojis.slice(0, 4)} offset={0} showEmoji={showEmoji} language={language} />
-        <Row entries={emojis.slice(4)} offset={4} showEmoji={showEmoji} language={language} />
-      </Box>
-      {decimals.length > 0 ? (
-        <Text>
-          <Text color={theme.color.muted}>Or compare the numbers: </Text>
-          <Text bold>{decimals.join('  ')}</Text>
-        </Text>
-      ) : null}
-      {waiting ? (
-        <Busy>
-          You said they match. Waiting for {other} to confirm too{theme.glyph.ellipsis}
-        </Busy>
-      ) : (
+    <Screen actions={actions}>
+      <Box flexDirection="column" gap={1}>
+        <Text bold>Compare {showEmoji ? 'emojis' : 'the words'}</Text>
         <Para>
-          Press <Text bold>y</Text> if they match, <Text bold>n</Text> if they don't.
+          Check that {other} shows the same {showEmoji ? 'emojis' : 'pictures'} in the same order:
         </Para>
-      )}
-    </Box>
+        {grid ? <Grid entries={entries} cell={cell} showEmoji={showEmoji} showEnglish={showEnglish} /> : <List entries={entries} showEmoji={showEmoji} />}
+        {decimals.length > 0 ? (
+          <Text>
+            <Text color={theme.color.muted}>Or compare the numbers: </Text>
+            <Text bold>{decimals.join('  ')}</Text>
+          </Text>
+        ) : null}
+        {waiting ? (
+          <Busy>
+            You said they match. Waiting for {other} to confirm too{theme.glyph.ellipsis}
+          </Busy>
+        ) : (
+          <Para>
+            Press <Text bold>y</Text> if they match, <Text bold>n</Text> if they don't.
+          </Para>
+        )}
+      </Box>
+    </Screen>
   );
 }

@@ -5,10 +5,9 @@
  */
 import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
-import { useKeyHints } from './KeyHints.js';
-import { useKeys } from './hooks.js';
-import { useTheme } from './theme.js';
 import { Para } from './Para.js';
+import { Screen } from './Screen.js';
+import { useTheme } from './theme.js';
 
 export interface ErrorAction {
   /** "Enter", "Esc", or a letter. */
@@ -29,32 +28,24 @@ export interface ErrorStepProps {
 
 export function ErrorStep({ title, message, fix, actions, details, onEvent }: ErrorStepProps) {
   const theme = useTheme();
-  useKeyHints(actions.map((action) => ({ keys: action.key, label: action.label })));
-  useKeys(
-    (input, key) => {
-      const action = actions.find((candidate) =>
-        candidate.key === 'Enter' ? key.return : candidate.key === 'Esc' ? key.escape : candidate.key === input,
-      );
-      if (action) onEvent(action.event);
-    },
-    actions.length > 0,
-  );
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold color={theme.color.error}>
-        {theme.glyph.cross} {title}
-      </Text>
-      <Para>{message}</Para>
-      {fix ? <Para>{fix}</Para> : null}
-      {details && details.length > 0 ? (
-        <Box flexDirection="column">
-          {details.map((line) => (
-            <Para key={line} color={theme.color.muted}>
-              {line}
-            </Para>
-          ))}
-        </Box>
-      ) : null}
-    </Box>
+    <Screen actions={actions.map((action) => ({ keys: action.key, label: action.label, run: () => onEvent(action.event) }))}>
+      <Box flexDirection="column" gap={1}>
+        <Text bold color={theme.color.error}>
+          {theme.glyph.cross} {title}
+        </Text>
+        <Para>{message}</Para>
+        {fix ? <Para>{fix}</Para> : null}
+        {details && details.length > 0 ? (
+          <Box flexDirection="column">
+            {details.map((line) => (
+              <Para key={line} color={theme.color.muted}>
+                {line}
+              </Para>
+            ))}
+          </Box>
+        ) : null}
+      </Box>
+    </Screen>
   );
 }

@@ -1,9 +1,8 @@
 /** newRecoveryKey.intro: a new account's first recovery key, explained before it is made. */
 import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
-import { useKeyHints } from './KeyHints.js';
-import { useKeys } from './hooks.js';
 import { Para } from './Para.js';
+import { Screen } from './Screen.js';
 import { useTheme } from './theme.js';
 
 export interface NewKeyIntroStepProps {
@@ -12,21 +11,19 @@ export interface NewKeyIntroStepProps {
 
 export function NewKeyIntroStep({ onEvent }: NewKeyIntroStepProps) {
   const theme = useTheme();
-  useKeyHints([{ keys: 'Enter', label: 'create my recovery key' }]);
-  useKeys((_input, key) => {
-    if (key.return) onEvent({ type: 'CREATE_RECOVERY_KEY' });
-  });
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>Create your recovery key</Text>
-      <Para>
-        Your messages are end-to-end encrypted. A recovery key lets you read them on a new device, or after losing this one,
-        when no other device of yours is at hand.
-      </Para>
-      <Para>
-        Beeper shows the key once, on the next screen. Keep it somewhere safe, like a password manager {theme.glyph.dash} not on this
-        machine alone.
-      </Para>
-    </Box>
+    <Screen actions={[{ keys: 'Enter', label: 'create my recovery key', run: () => onEvent({ type: 'CREATE_RECOVERY_KEY' }) }]}>
+      <Box flexDirection="column" gap={1}>
+        <Text bold>Create your recovery key</Text>
+        <Para>
+          Your messages are end-to-end encrypted. A recovery key lets you read them on a new device, or after losing this one,
+          when no other device of yours is at hand.
+        </Para>
+        <Para>
+          Beeper shows the key once, on the next screen. Keep it somewhere safe, like a password manager {theme.glyph.dash} not on this
+          machine alone.
+        </Para>
+      </Box>
+    </Screen>
   );
 }

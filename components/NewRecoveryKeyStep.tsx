@@ -8,13 +8,13 @@ import { useState } from 'react';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
-import { useKeyHints, type KeyHint } from './KeyHints.js';
+import { cleanLine } from '../src/shared/terminalText.js';
 import type { KeyStorage } from './keyStorage.js';
 import { Say } from './Say.js';
 import { TextField } from './TextField.js';
-import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
+import { Screen, type KeyAction } from './Screen.js';
 
 export interface NewRecoveryKeyStepProps {
   /** The new key (revealed from its Secret by the shell, for display only). */
@@ -33,50 +33,24 @@ type Stage = 'show' | 'save' | 'retype';
 /** The last two groups of four, which the user re-types. */
 export const lastTwoGroups = (key: string) => stripWhitespace(key).slice(-8);
 
+/** Why the re-typed groups are not accepted, in words; undefined when they match. */
+export function retypeProblem(typed: string, key: string): string | undefined {
+  const compact = stripWhitespace(typed);
+  const expected = lastTwoGroups(key);
+  if (compact === '') return 'Type the last two groups of your key (8 characters) from your saved copy.';
+  if (compact === expected) return undefined;
+  if (compact.toLowerCase() === expected.toLowerCase()) return 'Almost: recovery keys are case-sensitive. Check the capital letters against your saved copy.';
+  if (compact.length !== expected.length) return `That is ${compact.length} characters; the last two groups are 8. Check your saved copy, or press Esc to see the key again.`;
+  return 'That does not match the end of your key. Check your saved copy, or press Esc to see the key again.';
+}
+
 export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, width, onEvent }: NewRecoveryKeyStepProps) {
   const theme = useTheme();
   const [stage, setStage] = useState<Stage>('show');
   const [status, setStatus] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | undefined>();
   const [path, setPath] = useState(storage.defaultPath);
   const [typed, setTyped] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-
-  const hints: Record<Stage, KeyHint[]> = {
-    show: [
-      { keys: 'c', label: 'copy' },
-      { keys: 's', label: 'save to file' },
-      { keys: 'Enter', label: 'I saved it' },
-    ],
-    save: [
-      { keys: 'Enter', label: 'save' },
-      { keys: 'Esc', label: 'cancel' },
-    ],
-    retype: [
-      { keys: 'Enter', label: 'check' },
-      { keys: 'Esc', label: 'show the key again' },
-    ],
-  };
-  useKeyHints(hints[stage]);
-
-  useKeys((input, key) => {
-    if (stage === 'show') {
-      if (input === 'c') {
-        storage.copy(formatRecoveryKey(recoveryKey));
-        setStatus({
-          tone: 'info',
-          text: 'Sent the key to your clipboard (OSC 52). Terminals cannot confirm it arrived: paste it somewhere to check. In tmux this needs "set -g set-clipboard on".',
-        });
-      } else if (input === 's') {
-        setStage('save');
-      } else if (key.return) {
-        setStage('retype');
-        setTyped('');
-        setMismatch(false);
-      }
-    } else if (key.escape) {
-      setStage('show');
-    }
-  });
+  const [mismatch, setMismatch] = useState<string | undefined>();
 
   const save = async (target: string) => {
     const result = await storage.save(target, formatRecoveryKey(recoveryKey));
@@ -90,61 +64,99 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
   };
 
   const check = (text: string) => {
-    if (stripWhitespace(text) === lastTwoGroups(recoveryKey)) onEvent({ type: 'KEY_SAVED' });
-    else setMismatch(true);
+    const wrong = retypeProblem(text, recoveryKey);
+    if (wrong) setMismatch(wrong);
+    else onEvent({ type: 'KEY_SAVED' });
   };
 
-  const formatted = formatRecoveryKey(recoveryKey);
+  const actions: Record<Stage, KeyAction[]> = {
+    show: [
+      {
+        keys: 'c',
+        label: 'copy',
+        run: () => {
+          storage.copy(formatRecoveryKey(recoveryKey));
+          setStatus({
+            tone: 'info',
+            text: 'Sent the key to your clipboard (OSC 52). Terminals cannot confirm it arrived: paste it somewhere to check. In tmux this needs "set -g set-clipboard on".',
+          });
+        },
+      },
+      { keys: 's', label: 'save to file', run: () => setStage('save') },
+      {
+        keys: 'Enter',
+        label: 'I saved it',
+        run: () => {
+          setStage('retype');
+          setTyped('');
+          setMismatch(undefined);
+        },
+      },
+    ],
+    save: [
+      { keys: 'Enter', label: 'save' },
+      { keys: 'Esc', label: 'cancel', run: () => setStage('show') },
+    ],
+    retype: [
+      { keys: 'Enter', label: 'check' },
+      { keys: 'Esc', label: 'show the key again', run: () => setStage('show') },
+    ],
+  };
+
+  // Shown for reading, never sent from here: cleaned like any text from the server.
+  const formatted = formatRecoveryKey(cleanLine(recoveryKey));
   const groups = formatted.split(' ');
   const lines = width >= formatted.length + 4 ? [formatted] : [groups.slice(0, 6).join(' '), groups.slice(6).join(' ')];
 
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>{reason === 'new-account' ? 'Your recovery key' : 'Your new recovery key'}</Text>
-      {stage === 'retype' ? (
-        <Box flexDirection="column" gap={1}>
-          <Para>To be sure it is saved, type the last two groups of your key (8 characters) from your saved copy:</Para>
-          <Box flexDirection="column">
-            <Box>
-              <Text>Last two groups: </Text>
-              <TextField
-                value={typed}
-                onChange={(next) => {
-                  setTyped(next);
-                  setMismatch(false);
-                }}
-                onSubmit={check}
-                placeholder="xxxx xxxx"
-              />
+    <Screen actions={actions[stage]}>
+      <Box flexDirection="column" gap={1}>
+        <Text bold>{reason === 'new-account' ? 'Your recovery key' : 'Your new recovery key'}</Text>
+        {stage === 'retype' ? (
+          <Box flexDirection="column" gap={1}>
+            <Para>To be sure it is saved, type the last two groups of your key (8 characters) from your saved copy:</Para>
+            <Box flexDirection="column">
+              <Box>
+                <Text>Last two groups: </Text>
+                <TextField
+                  value={typed}
+                  onChange={(next) => {
+                    setTyped(next);
+                    setMismatch(undefined);
+                  }}
+                  onSubmit={check}
+                  placeholder="xxxx xxxx"
+                />
+              </Box>
+              {mismatch ? <Say tone="error">{mismatch}</Say> : null}
             </Box>
-            {mismatch ? <Say tone="error">That does not match the end of your key. Check your saved copy, or press Esc to see the key again.</Say> : null}
           </Box>
-        </Box>
-      ) : (
-        <>
-          <Para>
-            {reason === 'new-account'
-              ? 'This key unlocks your encrypted messages on a new device if you have no other device at hand.'
-              : 'This key replaces your old one. Use it to unlock your encrypted messages on a new device.'}
-          </Para>
-          <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color.secret} paddingX={1} alignSelf="flex-start">
-            {lines.map((line) => (
-              <Text key={line} bold>
-                {line}
-              </Text>
-            ))}
-          </Box>
-          <Say tone="warning">It is shown only this once. Keep it somewhere safe, like a password manager.</Say>
-          {stage === 'save' ? (
-            <Box>
-              <Text>Save to file: </Text>
-              <TextField value={path} onChange={setPath} onSubmit={(target) => void save(target)} />
+        ) : (
+          <>
+            <Para>
+              {reason === 'new-account'
+                ? 'This key unlocks your encrypted messages on a new device if you have no other device at hand.'
+                : 'This key replaces your old one. Use it to unlock your encrypted messages on a new device.'}
+            </Para>
+            <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color.secret} paddingX={1} alignSelf="flex-start">
+              {lines.map((line) => (
+                <Text key={line} bold>
+                  {line}
+                </Text>
+              ))}
             </Box>
-          ) : null}
-        </>
-      )}
-      {status && stage !== 'retype' ? <Say tone={status.tone}>{status.text}</Say> : null}
-      {problem ? <Say tone="error">{problem.message}</Say> : null}
-    </Box>
+            <Say tone="warning">It is shown only this once. Keep it somewhere safe, like a password manager.</Say>
+            {stage === 'save' ? (
+              <Box>
+                <Text>Save to file: </Text>
+                <TextField value={path} onChange={setPath} onSubmit={(target) => void save(target)} />
+              </Box>
+            ) : null}
+          </>
+        )}
+        {status && stage !== 'retype' ? <Say tone={status.tone}>{status.text}</Say> : null}
+        {problem ? <Say tone="error">{problem.message}</Say> : null}
+      </Box>
+    </Screen>
   );
 }

@@ -44,7 +44,7 @@ export function ReadyStep({ userID, deviceID, homeserver, target, simulated = fa
         {simulated ? (
           <>
             <Bullet>That was the simulation; it stops now.</Bullet>
-            <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: beeper-setup</Bullet>
+            <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: npx beeper-setup</Bullet>
           </>
         ) : (
           <>

@@ -9,12 +9,11 @@ import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
 import { Secret } from '../src/shared/secret.js';
-import { useKeyHints } from './KeyHints.js';
 import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
-import { useKeys } from './hooks.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
+import { Screen } from './Screen.js';
 
 const KEY_LENGTH = 48;
 
@@ -47,17 +46,6 @@ export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, notice,
   const [value, setValue] = useState(stripWhitespace(draft));
   const [revealed, setRevealed] = useState(false);
   const [tried, setTried] = useState(false);
-  useKeyHints([
-    { keys: 'Enter', label: 'unlock' },
-    { keys: 'Tab', label: revealed ? 'hide' : 'show' },
-    { keys: 'Ctrl-F', label: 'I lost my key' },
-    ...(canGoBack ? [{ keys: 'Esc', label: 'back' }] : []),
-  ]);
-  useKeys((input, key) => {
-    if (key.tab) setRevealed((shown) => !shown);
-    else if (key.escape && canGoBack) onEvent({ type: 'BACK' });
-    else if (key.ctrl && input === 'f') onEvent({ type: 'FORGOT_RECOVERY_KEY' });
-  });
 
   const live = liveCheck(value);
   const submit = (text: string) => {
@@ -70,40 +58,53 @@ export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, notice,
   const otherProblem = unchanged && problem && !wrongKey && problem.code !== 'NOT_A_RECOVERY_KEY' ? problem.message : undefined;
 
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>{unlockOnly ? 'Unlock your encrypted messages' : 'Verify with your recovery key'}</Text>
-      {notice ? <Say tone="info">{notice}</Say> : null}
-      <Para>
-        {unlockOnly ? 'This device is verified, but it needs your recovery key to read your encrypted messages. ' : ''}
-        Enter the recovery key you saved when you set up encrypted messages (12 groups of 4 characters, starting with
-        Es). Pasting it with spaces or line breaks is fine.
-      </Para>
-      <LabeledField
-        label="Key"
-        value={value}
-        onChange={(next) => {
-          setValue(next);
-          setTried(false);
-        }}
-        onSubmit={submit}
-        filter={stripWhitespace}
-        format={formatRecoveryKey}
-        mask={revealed ? undefined : theme.glyph.mask}
-        placeholder={`EsT${theme.glyph.ellipsis} (hidden as you type; Tab shows it)`}
-      >
-        {wrongKey ? (
-          <Say tone="error">That is a recovery key, but not the one for this account. Check you have the right key.</Say>
-        ) : live && (live.tone !== 'info' || tried) ? (
-          <Say tone={live.tone === 'info' ? 'error' : live.tone}>
-            {live.tone === 'info' ? `Not a recovery key yet: ${describeRecoveryKeyProblem('length')} (${live.text})` : live.text}
-          </Say>
-        ) : live ? (
-          <Text color={theme.color.muted}>{live.text}</Text>
-        ) : tried ? (
-          <Say tone="error">{describeRecoveryKeyProblem('empty')}</Say>
-        ) : null}
-        {otherProblem ? <Say tone="error">{otherProblem}</Say> : null}
-      </LabeledField>
-    </Box>
+    <Screen
+      actions={[
+        { keys: 'Enter', label: 'unlock' },
+        { keys: 'Tab', label: revealed ? 'hide' : 'show', run: () => setRevealed((shown) => !shown) },
+        // What was typed goes along: "back" from the reset warning brings it back here.
+        { keys: 'Ctrl-F', label: 'I lost my key', run: () => onEvent({ type: 'FORGOT_RECOVERY_KEY', draft: new Secret(value) }) },
+        ...(canGoBack ? [{ keys: 'Esc', label: 'back', run: () => onEvent({ type: 'BACK' }) }] : []),
+      ]}
+    >
+      <Box flexDirection="column" gap={1}>
+        <Text bold>{unlockOnly ? 'Unlock your encrypted messages' : 'Verify with your recovery key'}</Text>
+        {notice ? <Say tone="info">{notice}</Say> : null}
+        <Para>
+          {unlockOnly ? 'This device is verified, but it needs your recovery key to read your encrypted messages. ' : ''}
+          Enter the recovery key you saved when you set up encrypted messages (12 groups of 4 characters, starting with
+          Es). Pasting it with spaces or line breaks is fine.
+        </Para>
+        <LabeledField
+          label="Key"
+          value={value}
+          onChange={(next) => {
+            setValue(next);
+            setTried(false);
+          }}
+          onSubmit={submit}
+          filter={stripWhitespace}
+          format={formatRecoveryKey}
+          mask={revealed ? undefined : theme.glyph.mask}
+          placeholder={`EsT${theme.glyph.ellipsis} (hidden as you type; Tab shows it)`}
+          wordSize={4}
+        >
+          {wrongKey ? (
+            <Say tone="error">
+              That is a recovery key, but not the one for this account. Check you have the right key: it is case-sensitive (EsTc is not estc).
+            </Say>
+          ) : live && (live.tone !== 'info' || tried) ? (
+            <Say tone={live.tone === 'info' ? 'error' : live.tone}>
+              {live.tone === 'info' ? `Not a recovery key yet: ${describeRecoveryKeyProblem('length')} (${live.text})` : live.text}
+            </Say>
+          ) : live ? (
+            <Text color={theme.color.muted}>{live.text}</Text>
+          ) : tried ? (
+            <Say tone="error">{describeRecoveryKeyProblem('empty')}</Say>
+          ) : null}
+          {otherProblem ? <Say tone="error">{otherProblem}</Say> : null}
+        </LabeledField>
+      </Box>
+    </Screen>
   );
 }

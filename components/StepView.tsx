@@ -256,7 +256,7 @@ function CodeScreen({ context, fieldProblem, send }: ScreenArgs) {
   return <CodeStep email={context.email} problem={fieldProblem} notice={context.notice} noticeText={noticeText(context.notice, context)} resendInSeconds={left} onEvent={send} />;
 }
 
-function EmojiScreen({ context, language, send, waiting }: ScreenArgs & { waiting: boolean }) {
+function EmojiScreen({ context, language, columns, send, waiting }: ScreenArgs & { waiting: boolean }) {
   const sas = context.verification?.sas;
   if (!sas) return null;
   return (
@@ -265,6 +265,7 @@ function EmojiScreen({ context, language, send, waiting }: ScreenArgs & { waitin
       decimals={parseSasDecimals(sas.decimals)}
       deviceName={deviceNameOf(context.verification)}
       language={language}
+      width={columns}
       waiting={waiting}
       onEvent={send}
     />

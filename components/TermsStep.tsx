@@ -3,12 +3,12 @@ import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { PRIVACY_URL, TERMS_URL, type RegistrationCopy } from '../src/api/types.js';
-import { useKeyHints } from './KeyHints.js';
+import { Para } from './Para.js';
 import { Say } from './Say.js';
-import { useKeys } from './hooks.js';
+import { Screen } from './Screen.js';
 import { hyperlink } from './terminalCodes.js';
 import { useTheme } from './theme.js';
-import { Para } from './Para.js';
+import { hintLabel } from './UsernameStep.js';
 
 export interface TermsStepProps {
   copy: RegistrationCopy;
@@ -21,34 +21,32 @@ export interface TermsStepProps {
 
 export function TermsStep({ copy, username, problem, onEvent }: TermsStepProps) {
   const theme = useTheme();
-  useKeyHints([
-    { keys: 'y', label: `agree and ${copy.submit.toLowerCase() || 'continue'}` },
-    { keys: 'Esc', label: 'change username' },
-  ]);
-  useKeys((input, key) => {
-    if (input === 'y' || input === 'Y') onEvent({ type: 'ACCEPT_TERMS' });
-    else if (key.escape) onEvent({ type: 'BACK' });
-  });
   const link = (url: string) => (theme.caps.hyperlinks ? hyperlink(url) : url);
-
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>Create the account "{username}"</Text>
-      <Para>{copy.terms}</Para>
-      <Box flexDirection="column">
-        <Text>
-          <Text color={theme.color.muted}>Terms of Use:   </Text>
-          <Text color={theme.color.link}>{link(TERMS_URL)}</Text>
-        </Text>
-        <Text>
-          <Text color={theme.color.muted}>Privacy Policy: </Text>
-          <Text color={theme.color.link}>{link(PRIVACY_URL)}</Text>
-        </Text>
+    <Screen
+      actions={[
+        { keys: 'y', label: `agree and ${hintLabel(copy.submit, 'continue')}`, run: () => onEvent({ type: 'ACCEPT_TERMS' }) },
+        { keys: 'Esc', label: 'change username', run: () => onEvent({ type: 'BACK' }) },
+      ]}
+    >
+      <Box flexDirection="column" gap={1}>
+        <Text bold>Create the account "{username}"</Text>
+        <Para>{copy.terms}</Para>
+        <Box flexDirection="column">
+          <Text>
+            <Text color={theme.color.muted}>Terms of Use:   </Text>
+            <Text color={theme.color.link}>{link(TERMS_URL)}</Text>
+          </Text>
+          <Text>
+            <Text color={theme.color.muted}>Privacy Policy: </Text>
+            <Text color={theme.color.link}>{link(PRIVACY_URL)}</Text>
+          </Text>
+        </Box>
+        {problem ? <Say tone="error">{problem.message}</Say> : null}
+        <Para>
+          Press <Text bold>y</Text> to agree and create the account, or <Text bold>Esc</Text> to pick another username.
+        </Para>
       </Box>
-      {problem ? <Say tone="error">{problem.message}</Say> : null}
-      <Para>
-        Press <Text bold>y</Text> to agree and create the account, or <Text bold>Esc</Text> to pick another username.
-      </Para>
-    </Box>
+    </Screen>
   );
 }

@@ -1,15 +1,15 @@
 /** signIn.chooseUsername: the server's copy, its suggestions (↑/↓) or a name typed freely. */
-import { Box, Text } from 'ink';
+import { Box, Text, type Key } from 'ink';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import type { RegistrationCopy } from '../src/api/types.js';
 import { usernameProblem } from '../src/shared/validation.js';
-import { useKeyHints } from './KeyHints.js';
-import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
-import { useCheckedValue, useKeys } from './hooks.js';
-import { useTheme } from './theme.js';
 import { Para } from './Para.js';
+import { Say } from './Say.js';
+import { Screen } from './Screen.js';
+import { useCheckedValue } from './hooks.js';
+import { useTheme } from './theme.js';
 
 export interface UsernameStepProps {
   /** The server's texts (context.registration.copy). */
@@ -25,57 +25,62 @@ export interface UsernameStepProps {
   onEvent: (event: SetupEvent) => void;
 }
 
+/** The server's button text as a key hint: "Continue" → "continue". */
+export const hintLabel = (text: string, fallback: string) => (text.trim() ? text.trim().charAt(0).toLowerCase() + text.trim().slice(1) : fallback);
+
 export function UsernameStep({ copy, suggestions, username, email, problem, notice, onEvent }: UsernameStepProps) {
   const theme = useTheme();
   const field = useCheckedValue(username || suggestions[0] || '', usernameProblem, (text) =>
     onEvent({ type: 'SUBMIT_USERNAME', username: text.trim() }),
   );
   const { value } = field;
-  useKeyHints([
-    { keys: 'Enter', label: copy.submit || 'continue' },
-    ...(suggestions.length > 1 ? [{ keys: theme.glyph.upDown, label: 'suggestions' }] : []),
-  ]);
-
-  useKeys((_input, key) => {
-    if (suggestions.length === 0 || !(key.upArrow || key.downArrow)) return;
+  const cycle = (step: 1 | -1) => {
     const at = suggestions.indexOf(value);
-    const step = key.downArrow ? 1 : -1;
     const next = at < 0 ? (step > 0 ? 0 : suggestions.length - 1) : (at + step + suggestions.length) % suggestions.length;
     field.change(suggestions[next]!);
-  });
+  };
   const serverProblem = field.serverProblemApplies && problem ? problem.message : undefined;
 
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold>{copy.title}</Text>
-      {notice ? <Say tone="info">{notice}</Say> : null}
-      <Para>
-        There is no Beeper account for <Text bold>{email}</Text> yet. Pick a username to create one.
-      </Para>
-      <LabeledField
-        label={copy.usernamePlaceholder}
-        value={value}
-        onChange={field.change}
-        onSubmit={field.submit}
-        filter={(text) => text.replace(/\s+/g, '')}
-        placeholder={copy.usernamePlaceholder}
-      >
-        {field.localProblem ? <Say tone="error">{field.localProblem}</Say> : null}
-        {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
-      </LabeledField>
-      {suggestions.length > 0 ? (
+    <Screen
+      actions={[
+        { keys: 'Enter', label: hintLabel(copy.submit, 'continue') },
+        ...(suggestions.length > 1 ? [{ keys: theme.glyph.upDown, label: 'suggestions', run: (_: string, key: Key) => cycle(key.downArrow ? 1 : -1) }] : []),
+        { keys: 'Esc', label: 'use another email', run: () => onEvent({ type: 'CHANGE_EMAIL' }) },
+      ]}
+    >
+      <Box flexDirection="column" gap={1}>
+        <Text bold>{copy.title}</Text>
+        {notice ? <Say tone="info">{notice}</Say> : null}
         <Para>
-          <Text color={theme.color.muted}>Suggestions: </Text>
-          {suggestions.map((name, i) => (
-            <Text key={name}>
-              {i > 0 ? '  ' : ''}
-              <Text color={name === value ? theme.color.accent : undefined} bold={name === value} underline={name === value}>
-                {name}
-              </Text>
-            </Text>
-          ))}
+          There is no Beeper account for <Text bold>{email}</Text> yet. Pick a username to create one.
         </Para>
-      ) : null}
-    </Box>
+        <LabeledField
+          label={copy.usernamePlaceholder}
+          value={value}
+          onChange={field.change}
+          onSubmit={field.submit}
+          filter={(text) => text.replace(/\s+/g, '')}
+          placeholder={copy.usernamePlaceholder}
+        >
+          {field.localProblem ? <Say tone="error">{field.localProblem}</Say> : null}
+          {serverProblem ? <Say tone="error">{serverProblem}</Say> : null}
+        </LabeledField>
+        {suggestions.length > 0 ? (
+          <Para>
+            <Text color={theme.color.muted}>Suggestions: </Text>
+            {suggestions.map((name, i) => (
+              <Text key={name}>
+                {i > 0 ? '  ' : ''}
+                <Text color={name === value ? theme.color.accent : undefined} bold={name === value} underline={name === value}>
+                  {name}
+                </Text>
+              </Text>
+            ))}
+          </Para>
+        ) : null}
+      </Box>
+    </Screen>
   );
 }
+

@@ -1,20 +1,21 @@
 /**
  * The app shell: header, the current step (picked by StepView from the
- * machine's snapshot), the keys that work here, and the demo panel. Reads
- * the actor with useSelector and sends it the user's answers; Ctrl-C sends
- * INTERRUPT from anywhere.
+ * machine's snapshot, with its keys under it), and the demo panel. Reads the
+ * actor with useSelector and sends it the user's answers; Ctrl-C sends
+ * INTERRUPT from anywhere. The one keyboard reader (keys.tsx) lives here.
  */
 import { useSelector } from '@xstate/react';
 import { Box, Text, measureElement, type DOMElement } from 'ink';
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { Actor } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
-import { DemoPanel } from './DemoPanel.js';
 import { stepOf } from '../machines/steps.js';
+import { DemoPanel } from './DemoPanel.js';
 import { Header, describeTarget, phaseOf } from './Header.js';
-import { useKeys, useTerminalSize } from './hooks.js';
-import { Footer, KeyHintsProvider, type KeyHint } from './KeyHints.js';
+import { useTerminalSize } from './hooks.js';
+import { KeyRouterProvider } from './keys.js';
 import type { KeyStorage } from './keyStorage.js';
+import { ShellContext } from './Screen.js';
 import { StepView, type SetupSnapshot } from './StepView.js';
 import { useTheme } from './theme.js';
 
@@ -36,34 +37,24 @@ export interface WizardProps {
 }
 
 const HEADER_ROWS = 2;
-const GAPS = 2;
-
-/** Rows a text of `length` characters takes at `width` columns. */
-const rowsFor = (length: number, width: number) => Math.max(1, Math.ceil(length / Math.max(1, width)));
+const GAPS = 1;
 
 export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en' }: WizardProps) {
   const snapshot: SetupSnapshot = useSelector(actor, (s) => s);
   const step = stepOf(snapshot);
   const { columns, rows } = useTerminalSize();
   const theme = useTheme();
-  const [hints, setHints] = useState<KeyHint[]>([]);
   const send = (event: SetupEvent) => actor.send(event);
-  useKeys((input, key) => {
-    if (key.ctrl && input === 'c') actor.send({ type: 'INTERRUPT' });
-  }, snapshot.status === 'active');
 
   const width = Math.max(20, columns - 2);
   const finished = snapshot.status !== 'active';
   const target = describeTarget(snapshot.context.app, baseUrl, tokenKey);
-  const footerText = [...hints, { keys: 'Ctrl-C', label: 'quit' }].map((h) => `${h.keys} ${h.label}`).join(theme.glyph.separator);
-  const footerRows = finished ? 0 : rowsFor(footerText.length, width);
   const debugRows = debug ? Math.min(3, debugLines.length) : 0;
-  const warningRows = snapshot.context.pollFailures > 0 && snapshot.context.problem ? 1 : 0;
+  // Wait screens have their own "retrying" line; elsewhere the shell says it, above the keys.
+  const retrying = snapshot.context.pollFailures > 0 && snapshot.context.problem && step.kind !== 'wait' ? snapshot.context.problem.message : undefined;
   const showDemo = !!demo && !finished;
   // One spare row: output as tall as the terminal makes Ink clear and redraw the whole screen.
-  const stepRows = rows - 1 - HEADER_ROWS - GAPS - footerRows - debugRows - warningRows - (showDemo ? 1 : 0);
-  // Wait screens have their own "retrying" line.
-  const showRetrying = warningRows > 0 && step.kind !== 'wait';
+  const stepRows = rows - 1 - HEADER_ROWS - GAPS - debugRows - (retrying ? 1 : 0) - (showDemo ? 1 : 0);
   // A frame never reaches the terminal's height (Ink would then clear the whole terminal, scrollback
   // included). With the demo panel the wizard takes rows-1 and the panel gets what the rest leaves,
   // measured after layout and clipped meanwhile; a frame taller than that shows its last rows-1
@@ -80,67 +71,63 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
   // Inside a clamped frame the main part measures at most maxHeight, so reaching it counts as too tall.
   const tooTall = measured.main >= maxHeight;
   const fixed = { flexShrink: 0, flexDirection: 'column' } as const;
-
-  // Interrupted: leave nothing behind; runInteractive prints how to continue.
-  if (step.step === 'interrupted') return null;
+  const warning = retrying ? (
+    <Text color={theme.color.warning} wrap="truncate-end">
+      {theme.glyph.warning} Connection trouble, retrying ({retrying})
+    </Text>
+  ) : undefined;
 
   return (
-    <Box
-      flexDirection="column"
-      width={columns}
-      height={showDemo || tooTall ? maxHeight : undefined}
-      overflowY="hidden"
-      justifyContent={tooTall ? 'flex-end' : 'flex-start'}
-    >
-      <Box flexDirection="column" paddingX={1} flexShrink={0} height={showDemo && !tooTall ? maxHeight : undefined}>
-        <Box ref={mainBox} {...fixed}>
-          <Box {...fixed}>
-            <Header target={target} phase={phaseOf(snapshot)} tag={demo ? 'simulated' : undefined} />
-          </Box>
-          <Box {...fixed} marginTop={1}>
-            <KeyHintsProvider onChange={setHints}>
-              <StepView
-                snapshot={snapshot}
-                send={send}
-                baseUrl={baseUrl}
-                target={target}
-                debug={debug}
-                tokenSource={tokenSource}
-                storage={storage}
-                simulated={!!demo}
-                language={language}
-                columns={width}
-                rows={stepRows}
-                window={{ columns, rows }}
-              />
-            </KeyHintsProvider>
-            {showRetrying ? (
-              <Text color={theme.color.warning} wrap="truncate-end">
-                {theme.glyph.warning} Connection trouble, retrying ({snapshot.context.problem?.message})
-              </Text>
+    <KeyRouterProvider onKey={(input, key) => key.ctrl && input === 'c' && actor.send({ type: 'INTERRUPT' })}>
+      {step.step === 'interrupted' ? null : (
+        <Box
+          flexDirection="column"
+          width={columns}
+          height={showDemo || tooTall ? maxHeight : undefined}
+          overflowY="hidden"
+          justifyContent={tooTall ? 'flex-end' : 'flex-start'}
+        >
+          <Box flexDirection="column" paddingX={1} flexShrink={0} height={showDemo && !tooTall ? maxHeight : undefined}>
+            <Box ref={mainBox} {...fixed}>
+              <Box {...fixed}>
+                <Header target={target} phase={phaseOf(snapshot)} tag={demo ? 'simulated' : undefined} />
+              </Box>
+              <Box {...fixed} marginTop={1}>
+                <ShellContext.Provider value={{ warning, finished }}>
+                  <StepView
+                    snapshot={snapshot}
+                    send={send}
+                    baseUrl={baseUrl}
+                    target={target}
+                    debug={debug}
+                    tokenSource={tokenSource}
+                    storage={storage}
+                    simulated={!!demo}
+                    language={language}
+                    columns={width}
+                    rows={stepRows}
+                    window={{ columns, rows }}
+                  />
+                </ShellContext.Provider>
+              </Box>
+              {debug
+                ? debugLines.slice(-3).map((line, i) => (
+                    <Box key={`${i}-${line}`} flexShrink={0}>
+                      <Text color={theme.color.muted} wrap="truncate-end">
+                        {line}
+                      </Text>
+                    </Box>
+                  ))
+                : null}
+            </Box>
+            {showDemo && !tooTall ? (
+              <Box ref={demoBox} flexGrow={1} flexShrink={1} flexBasis={0} flexDirection="column" overflowY="hidden">
+                <DemoPanel notes={demo.notes} events={demo.events} maxRows={measured.demo} width={width} />
+              </Box>
             ) : null}
           </Box>
-          {finished ? null : (
-            <Box {...fixed} marginTop={1}>
-              <Footer hints={hints} />
-            </Box>
-          )}
-          {debug
-            ? debugLines.slice(-3).map((line, i) => (
-                <Box key={`${i}-${line}`} flexShrink={0}>
-                  <Text color={theme.color.muted} wrap="truncate-end">
-                    {line}
-                  </Text>
-                </Box>
-              ))
-            : null}
         </Box>
-        {showDemo && !tooTall ? (
-          <Box ref={demoBox} flexGrow={1} flexShrink={1} flexBasis={0} flexDirection="column" overflowY="hidden">
-            <DemoPanel notes={demo.notes} events={demo.events} maxRows={measured.demo} width={width} />
-          </Box>
-        ) : null}
-      </Box>
-    </Box>
+      )}
+    </KeyRouterProvider>
   );
 }

@@ -3,8 +3,8 @@
  * safe without raw mode. Timers here only redraw (countdowns, elapsed time);
  * they never drive the flow, which the machine owns.
  */
-import { useInput, useStdin, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useStdout } from 'ink';
+import { useEffect, useRef, useState } from 'react';
 
 export interface TerminalSize {
   columns: number;
@@ -46,19 +46,8 @@ export function useSinceChange(key: string): number {
   return mark.current.at;
 }
 
-/**
- * useInput that stays quiet where raw mode is impossible (stdin not a
- * terminal): Ink would otherwise throw "Raw mode is not supported". The
- * listener is subscribed once and always calls the latest handler, so a key
- * that arrives right after a re-render never meets the previous render's props.
- */
-export function useKeys(handler: (input: string, key: Key) => void, active = true): void {
-  const { isRawModeSupported } = useStdin();
-  const latest = useRef(handler);
-  latest.current = handler;
-  const stable = useCallback((input: string, key: Key) => latest.current(input, key), []);
-  useInput(stable, { isActive: active && isRawModeSupported });
-}
+/** Keys for a component, through the wizard's one keyboard reader (keys.tsx). */
+export { useKeys } from './keys.js';
 
 /**
  * A text field checked when Enter is pressed: `check` says what is wrong (or

@@ -38,7 +38,7 @@ export interface ProbeResult {
 }
 
 export type SignInResult =
-  | { kind: 'signed-in'; token: Secret; session: Session }
+  | { kind: 'signed-in'; token: Secret; session: Session | undefined }
   | {
       kind: 'registration-required';
       setupRequestID: string;
@@ -78,17 +78,10 @@ export const restartSignIn = fromPromise<{ setupRequestID: string }, { api: Setu
   return { setupRequestID };
 });
 
-/** A sign-in answer whose session could not be read still holds the token: read the session with it. */
-async function sessionAfterSignIn(api: SetupApi, token: Secret, session: Session | undefined, signal: AbortSignal): Promise<Session> {
-  return session ?? (await api.getSession({ accessToken: token.reveal(), signal }));
-}
-
 export const submitCode = fromPromise<SignInResult, { api: SetupApi; setupRequestID: string; code: Secret }>(async ({ input, signal }) => {
   const result = await input.api.submitCode({ setupRequestID: input.setupRequestID, code: input.code.reveal() }, { signal });
-  if (result.kind === 'signed-in') {
-    const token = new Secret(result.matrix.accessToken);
-    return { kind: 'signed-in', token, session: await sessionAfterSignIn(input.api, token, result.session, signal) };
-  }
+  // A session we could not read is left out: the token is kept, and the machine reads the session with it.
+  if (result.kind === 'signed-in') return { kind: 'signed-in', token: new Secret(result.matrix.accessToken), session: result.session };
   return {
     kind: 'registration-required',
     setupRequestID: result.setupRequestID,
@@ -99,15 +92,14 @@ export const submitCode = fromPromise<SignInResult, { api: SetupApi; setupReques
 });
 
 export const register = fromPromise<
-  { token: Secret; session: Session },
+  { token: Secret; session: Session | undefined },
   { api: SetupApi; setupRequestID: string; leadToken: Secret; username: string }
 >(async ({ input, signal }) => {
   const result = await input.api.register(
     { setupRequestID: input.setupRequestID, leadToken: input.leadToken.reveal(), username: input.username, acceptTerms: true },
     { signal },
   );
-  const token = new Secret(result.matrix.accessToken);
-  return { token, session: await sessionAfterSignIn(input.api, token, result.session, signal) };
+  return { token: new Secret(result.matrix.accessToken), session: result.session };
 });
 
 /** One poll of the overall state; no client retries, the machine backs off itself. */

@@ -67,6 +67,7 @@ export const setupMachine = flow.createMachine({
     existingRecoveryKey: undefined,
     newRecoveryKey: undefined,
     newKeyReason: 'lost-key',
+    resetFrom: 'chooseMethod',
     verification: undefined,
     incomingVerification: undefined,
     incomingChecked: false,

@@ -105,6 +105,8 @@ export interface SetupContext {
   newRecoveryKey: Secret | undefined;
   /** Why a new key is being made: a new account needs one, a lost key is replaced. */
   newKeyReason: 'new-account' | 'lost-key';
+  /** Where the reset warning was opened from: "back" returns there. */
+  resetFrom: 'chooseMethod' | 'enterRecoveryKey';
   verification: Verification | undefined;
   /** An incoming request from another device, offered as a choice. */
   incomingVerification: Verification | undefined;
@@ -146,7 +148,8 @@ export type SetupEvent =
   | { type: 'CHOOSE_DEVICE'; source?: AnswerSource }
   | { type: 'ACCEPT_INCOMING'; source?: AnswerSource }
   | { type: 'CHOOSE_RECOVERY_KEY' }
-  | { type: 'FORGOT_RECOVERY_KEY' }
+  /** From the key field, with what was typed there: "back" from the reset warning returns it. */
+  | { type: 'FORGOT_RECOVERY_KEY'; draft?: Secret | undefined }
   | { type: 'SUBMIT_RECOVERY_KEY'; recoveryKey: Secret; source?: AnswerSource }
   | { type: 'CREATE_RECOVERY_KEY' }
   | { type: 'CONFIRM_RESET'; existingRecoveryKey?: Secret | undefined }

@@ -1,4 +1,4 @@
-// Bundles the CLI into one ESM file, dist/cli.js (see ../shared notes: Ink bundling facts).
+// Bundles the CLI into one ESM file, dist/cli.js. Ink needs two things to bundle: its lazy devtools import aliased to a stub, and a require() for CommonJS dependencies.
 import { build } from 'esbuild';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

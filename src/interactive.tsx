@@ -132,6 +132,12 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     preferEmoji: !caps.unicode,
   });
 
+  // Keys typed from now on are read, not echoed: Ink reads them once its first frame is up (type-ahead,
+  // components/keys.tsx). Anything the terminal echoed before this point is wiped from the line.
+  if (process.stdin.isTTY) {
+    process.stdin.setRawMode(true);
+    process.stdout.write('\r\u001b[2K');
+  }
   const instance = render(
     <TerminalContext.Provider value={caps}>
       <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />

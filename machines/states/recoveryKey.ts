@@ -25,7 +25,17 @@ export const enterRecoveryKey = flow.createStateConfig({
         }),
       },
     ],
-    FORGOT_RECOVERY_KEY: { target: 'newRecoveryKey.warning', actions: ['clearProblem', assign({ newKeyReason: 'lost-key' as const })] },
+    FORGOT_RECOVERY_KEY: {
+      target: 'newRecoveryKey.warning',
+      actions: [
+        'clearProblem',
+        assign({
+          newKeyReason: 'lost-key' as const,
+          resetFrom: 'enterRecoveryKey' as const,
+          recoveryKeyDraft: ({ context, event }) => event.draft ?? context.recoveryKeyDraft,
+        }),
+      ],
+    },
     BACK: { guard: 'mayChooseMethod', target: 'chooseMethod', actions: 'clearProblem' },
   },
 });
@@ -98,7 +108,11 @@ export const newRecoveryKey = flow.createStateConfig({
           // A mistyped old key would only come back as a 400: say what is wrong before sending anything.
           { actions: assign({ problem: ({ event }) => notARecoveryKey(event.existingRecoveryKey!) }) },
         ],
-        BACK: { target: '#setup.route', actions: 'clearProblem' },
+        // Back where the warning was opened from, with what was typed there.
+        BACK: [
+          { guard: ({ context }) => context.resetFrom === 'enterRecoveryKey', target: '#setup.enterRecoveryKey', actions: 'clearProblem' },
+          { target: '#setup.route', actions: 'clearProblem' },
+        ],
       },
     },
     creating: {

@@ -186,6 +186,16 @@ export const signIn = flow.createStateConfig({
         input: ({ context }) => ({ api: context.api, setupRequestID: context.setupRequestID ?? '', code: context.code! }),
         onDone: [
           {
+            // Signed in, but the session could not be read: keep the token, then read the session with it.
+            guard: ({ event }) => event.output.kind === 'signed-in' && !event.output.session,
+            target: '#setup.resyncing',
+            actions: [
+              assign(({ event }) => (event.output.kind === 'signed-in' ? { accessToken: event.output.token, setupRequestID: undefined, code: undefined, notice: undefined, problem: undefined } : {})),
+              { type: 'rememberToken', params: ({ event }) => ({ token: (event.output as SignedIn).token }) },
+              ...signedIn,
+            ],
+          },
+          {
             guard: ({ event }) => event.output.kind === 'signed-in',
             target: '#setup.route',
             actions: [
@@ -289,7 +299,8 @@ export const signIn = flow.createStateConfig({
           username: context.username,
         }),
         onDone: {
-          target: '#setup.route',
+          // Without a readable session the token is kept all the same, and the session read with it.
+          target: '#setup.resyncing',
           actions: [
             assign({
               accessToken: ({ event }) => event.output.token,

@@ -73,7 +73,7 @@ export const chooseMethod = flow.createStateConfig({
     CHOOSE_DEVICE: startVerification,
     ACCEPT_INCOMING: acceptIncoming,
     CHOOSE_RECOVERY_KEY: { target: 'enterRecoveryKey', actions: 'clearProblem' },
-    FORGOT_RECOVERY_KEY: { target: 'newRecoveryKey.warning', actions: ['clearProblem', assign({ newKeyReason: 'lost-key' as const })] },
+    FORGOT_RECOVERY_KEY: { target: 'newRecoveryKey.warning', actions: ['clearProblem', assign({ newKeyReason: 'lost-key' as const, resetFrom: 'chooseMethod' as const })] },
   },
   ...incomingPoll('chooseMethod'),
 });

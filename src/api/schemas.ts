@@ -65,10 +65,11 @@ export const session: Guard<Session> = object({
   state: text,
   matrix: optional(matrixAccount),
   verification: optional(verification),
-  e2ee,
+  // The flow decides from `state` alone: a server that leaves the details out is still understood.
+  e2ee: optional(e2ee),
 });
 
-export const startResponse: Guard<StartResponse> = object({ setupRequestID: string, signInMethods: array(text) });
+export const startResponse: Guard<StartResponse> = object({ setupRequestID: string, signInMethods: optional(array(text)) });
 
 /**
  * The access token is returned once: a session we cannot read must not cost it.
@@ -126,7 +127,7 @@ export const resetRecoveryKeyResponse: Guard<ResetRecoveryKeyResponse> = object(
 export const verificationList: Guard<VerificationList> = object({ items: array(verification) });
 
 export const appInfo: Guard<AppInfo> = object({
-  app: object({ name: text, version: text, bundle_id: text }),
+  app: object({ name: text, version: text, bundle_id: optional(text) }),
   platform: optional(object({ os: optional(text), arch: optional(text), release: optional(text) })),
   server: optional(
     object({

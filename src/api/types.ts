@@ -1,5 +1,5 @@
 /**
- * Wire types of the Beeper app-setup API (../shared/api/setup-api.md).
+ * Wire types of the Beeper app-setup API (docs/api.md).
  * Field names are the camelCase wire names. Enum-like fields accept unknown
  * future values as plain strings: the client carries them through, callers
  * decide what an unknown value means.
@@ -86,12 +86,12 @@ export interface Session {
   state: SessionState;
   matrix?: MatrixAccount;
   verification?: Verification;
-  e2ee: E2EEStatus;
+  e2ee?: E2EEStatus;
 }
 
 export interface StartResponse {
   setupRequestID: string;
-  signInMethods: string[];
+  signInMethods?: string[];
 }
 
 export interface RegistrationCopy {
@@ -134,7 +134,7 @@ export interface VerificationList {
 }
 
 export interface AppInfo {
-  app: { name: string; version: string; bundle_id: string };
+  app: { name: string; version: string; bundle_id?: string };
   platform?: { os?: string; arch?: string; release?: string };
   server?: { base_url?: string; hostname?: string; port?: number; remote_access?: boolean; status?: string; mcp_enabled?: boolean };
   endpoints?: Record<string, unknown>;

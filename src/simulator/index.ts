@@ -1,5 +1,5 @@
 /**
- * Built-in simulator of the Beeper app-setup API (/work/shared/api/setup-api.md):
+ * Built-in simulator of the Beeper app-setup API (docs/api.md):
  * one Beeper Server instance on 127.0.0.1, with a mailbox, seeded accounts and a
  * simulated other device, plus a control API under `/_sim/`.
  *

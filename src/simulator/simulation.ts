@@ -81,6 +81,7 @@ export class Simulation {
     if (change.autoOtherDevice !== undefined) this.config.autoOtherDevice = change.autoOtherDevice;
     if (change.withholdTrust !== undefined) this.config.withholdTrust = change.withholdTrust;
     if (change.hostileText !== undefined) this.config.hostileText = change.hostileText;
+    if (change.sasNumbers !== undefined) this.config.sasNumbers = change.sasNumbers.length === 7 ? [...change.sasNumbers] : undefined;
     withTimings(this.config.timings, change.timings);
     return structuredClone(this.config);
   }

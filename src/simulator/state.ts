@@ -96,6 +96,7 @@ export class AppState {
           {
             now: this.deps.now,
             rng: this.deps.rng,
+            sasNumbers: () => this.deps.config.sasNumbers,
             onEvent: this.deps.onVerificationEvent,
             onDone: (record) => this.verified(record),
           },

@@ -71,6 +71,8 @@ export interface SimulatorConfig {
   withholdTrust: boolean;
   /** Server-supplied display strings carry HOSTILE_TEXT (terminal escapes). */
   hostileText: boolean;
+  /** The seven SAS emojis (table numbers) of every comparison; random when unset. */
+  sasNumbers?: number[] | undefined;
   timings: Timings;
 }
 
@@ -80,6 +82,7 @@ export interface ConfigChange {
   autoOtherDevice?: boolean;
   withholdTrust?: boolean;
   hostileText?: boolean;
+  sasNumbers?: number[];
   timings?: Partial<Timings>;
 }
 

@@ -51,6 +51,8 @@ export interface VerificationEvent {
 
 export interface VerificationHooks {
   now(): number;
+  /** The seven SAS entries to use instead of random ones (by table number), when set. */
+  sasNumbers?(): number[] | undefined;
   rng: Rng;
   /** Every change, for the other device's screen and its automatic moves. */
   onEvent(event: VerificationEvent): void;
@@ -188,7 +190,9 @@ export class VerificationBook {
         return this.move(record, 'ready', 'ready', 'us');
       case 'sas.start': {
         const rng = this.hooks.rng;
-        const entries = Array.from({ length: 7 }, () => SAS_EMOJI_TABLE[rng.int(SAS_EMOJI_TABLE.length)]!);
+        // A fixed sequence when the tests ask for one (e.g. every emoji written with U+FE0F).
+        const fixed = this.hooks.sasNumbers?.();
+        const entries = fixed?.length === 7 ? fixed.map((n) => SAS_EMOJI_TABLE[n]!) : Array.from({ length: 7 }, () => SAS_EMOJI_TABLE[rng.int(SAS_EMOJI_TABLE.length)]!);
         const decimals = Array.from({ length: 3 }, () => 1000 + rng.int(8192)).join(' ');
         record.sas = { entries, decimals };
         return this.move(record, 'sas_ready', 'sas-started', 'us');

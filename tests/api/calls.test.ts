@@ -78,7 +78,7 @@ describe('recovery key', () => {
     const key = h.sim.control.accounts().find((a) => a.email === 'alice@example.com')!.recoveryKey!;
     const { session } = await client.verifyRecoveryKey(key.replace(/ /g, ''), auth);
     expect(['needs-first-sync', 'ready']).toContain(session.state);
-    expect((await client.getSession(auth)).e2ee.verified).toBe(true);
+    expect((await client.getSession(auth)).e2ee?.verified).toBe(true);
   });
 
   it('reset makes a real-format key and confirm makes it the account key', async () => {

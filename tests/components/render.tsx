@@ -1,14 +1,16 @@
 /**
- * Renders a component the way the wizard does, at a chosen terminal size and
- * with chosen terminal capabilities, and types into it. ink-testing-library
- * is fixed at 100 columns; this stdout's `columns` / `rows` can be set and
- * changed (with a 'resize' event) to test reflow.
+ * Renders a component the way the wizard does (one keyboard reader, the
+ * shell's context), at a chosen terminal size and with chosen capabilities,
+ * and types into it. Ink writes a frame for every render (debug mode), so
+ * after a key the test waits for the frames to settle: until a pass of the
+ * event loop brings no new frame — never a fixed sleep.
  */
 import { EventEmitter } from 'node:events';
 import { render as inkRender, type Instance } from 'ink';
 import type { ReactElement } from 'react';
 import stringWidth from 'string-width';
-import { KeyHintsProvider, type KeyHint } from '../../components/KeyHints.js';
+import { KeyRouterProvider } from '../../components/keys.js';
+import { ShellContext } from '../../components/Screen.js';
 import { TerminalContext, type TerminalCaps } from '../../components/theme.js';
 
 class FakeStdout extends EventEmitter {
@@ -49,6 +51,12 @@ class FakeStdin extends EventEmitter {
 
 export const UNICODE: TerminalCaps = { color: true, unicode: true, hyperlinks: false };
 export const ASCII: TerminalCaps = { color: true, unicode: false, hyperlinks: false };
+export const NO_COLOR: TerminalCaps = { color: false, unicode: true, hyperlinks: false };
+
+export interface Hint {
+  keys: string;
+  label: string;
+}
 
 export interface Rendered {
   /** The last frame, ANSI codes stripped. */
@@ -57,11 +65,13 @@ export interface Rendered {
   text(): string;
   /** The last frame as written, with its escape codes. */
   rawFrame(): string;
-  /** The keys the step declared for the footer. */
-  hints(): KeyHint[];
-  /** Types text (one chunk, like a paste) or a named key, then waits for Ink to settle. */
+  /** The key hints under the step, read off the frame ("Enter send code · Esc back · Ctrl-C quit"). */
+  hints(): Hint[];
+  /** Types text (one chunk, like a paste) or a named key, then waits for the frames to settle. */
   type(text: string): Promise<void>;
   press(key: keyof typeof KEYS): Promise<void>;
+  /** Waits (by event-loop passes, bounded) until the frame shows `expected`. */
+  waitFor(expected: string | RegExp): Promise<string>;
   resize(columns: number, rows: number): Promise<void>;
   rerender(tree: ReactElement): void;
   unmount(): void;
@@ -74,25 +84,63 @@ export const KEYS = {
   up: '\u001B[A',
   down: '\u001B[B',
   left: '\u001B[D',
+  right: '\u001B[C',
   backspace: '\u007F',
+  ctrlA: '\u0001',
   ctrlC: '\u0003',
+  ctrlE: '\u0005',
   ctrlF: '\u0006',
+  ctrlK: '\u000B',
   ctrlR: '\u0012',
+  ctrlU: '\u0015',
+  ctrlW: '\u0017',
 } as const;
 
 const ANSI = /\u001B\][^\u0007]*\u0007|\u001B\[[0-9;?]*[A-Za-z]/g;
 export const stripAnsi = (text: string) => text.replace(ANSI, '');
-export const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const mounted: Instance[] = [];
 
-export function renderAt(tree: ReactElement, options: { columns?: number; rows?: number; caps?: TerminalCaps } = {}): Rendered {
+/** Waits until a pass of the event loop brings no new frame (effects and their renders done). */
+async function settleFrames(stdout: FakeStdout): Promise<void> {
+  let seen = -1;
+  for (let pass = 0; pass < 50 && seen !== stdout.frames.length; pass++) {
+    seen = stdout.frames.length;
+    await tick();
+    await tick();
+  }
+}
+
+/** The hints of the footer: the line(s) ending in "Ctrl-C quit", split at the separators. */
+export function hintsOf(frame: string): Hint[] {
+  const lines = frame.split('\n');
+  const last = lines.findIndex((line) => /Ctrl-C quit\s*$/.test(line));
+  if (last < 0) return [];
+  let first = last;
+  while (first > 0 && lines[first - 1]!.trim() !== '') first--;
+  const text = lines
+    .slice(first, last + 1)
+    .map((line) => line.trim())
+    .join(' ');
+  return text
+    .split(/ [·|] /)
+    .map((part) => part.trim())
+    .filter((part) => part !== 'Ctrl-C quit')
+    .map((part) => {
+      const at = part.indexOf(' ');
+      return { keys: part.slice(0, at), label: part.slice(at + 1) };
+    });
+}
+
+export function renderAt(tree: ReactElement, options: { columns?: number; rows?: number; caps?: TerminalCaps; finished?: boolean } = {}): Rendered {
   const stdout = new FakeStdout(options.columns ?? 100, options.rows ?? 30);
   const stdin = new FakeStdin();
-  let hints: KeyHint[] = [];
   const wrap = (node: ReactElement) => (
     <TerminalContext.Provider value={options.caps ?? UNICODE}>
-      <KeyHintsProvider onChange={(next) => (hints = next)}>{node}</KeyHintsProvider>
+      <KeyRouterProvider>
+        <ShellContext.Provider value={{ finished: options.finished ?? false }}>{node}</ShellContext.Provider>
+      </KeyRouterProvider>
     </TerminalContext.Provider>
   );
   const instance = inkRender(wrap(tree), {
@@ -105,25 +153,36 @@ export function renderAt(tree: ReactElement, options: { columns?: number; rows?:
   });
   mounted.push(instance);
   const raw = () => stdout.frames.at(-1) ?? '';
+  const frame = () => stripAnsi(raw());
   return {
-    frame: () => stripAnsi(raw()),
+    frame,
     rawFrame: raw,
-    text: () => stripAnsi(raw()).replace(/\s+/g, ' '),
-    hints: () => hints,
+    text: () => frame().replace(/\s+/g, ' '),
+    hints: () => hintsOf(frame()),
     async type(text) {
+      await settleFrames(stdout);
       stdin.write(text);
-      await settle();
+      await settleFrames(stdout);
     },
     async press(key) {
+      await settleFrames(stdout);
       stdin.write(KEYS[key]);
-      // A lone Escape waits for a possible sequence before Ink reports it.
-      await settle(key === 'escape' ? 80 : 30);
+      await settleFrames(stdout);
+    },
+    async waitFor(expected) {
+      const matches = () => {
+        const current = frame();
+        return typeof expected === 'string' ? current.replace(/\s+/g, ' ').includes(expected) || current.includes(expected) : expected.test(current);
+      };
+      for (let pass = 0; pass < 500 && !matches(); pass++) await tick();
+      if (!matches()) throw new Error(`The frame never showed ${String(expected)}:\n${frame()}`);
+      return frame();
     },
     async resize(columns, rows) {
       stdout.columns = columns;
       stdout.rows = rows;
       stdout.emit('resize');
-      await settle();
+      await settleFrames(stdout);
     },
     rerender: (node) => instance.rerender(wrap(node)),
     unmount: () => instance.unmount(),
@@ -139,4 +198,4 @@ export function widestLine(frame: string): number {
   return Math.max(0, ...frame.split('\n').map((line) => stringWidth(line)));
 }
 
-export const hintText = (hints: KeyHint[]) => hints.map((hint) => `${hint.keys} ${hint.label}`).join(' | ');
+export const hintText = (hints: Hint[]) => hints.map((hint) => `${hint.keys} ${hint.label}`).join(' | ');

@@ -1,11 +1,11 @@
 /**
  * Runs the built CLI in a real pseudo-terminal: a tmux server on its own
- * socket, one session of a fixed size. Every distinct screen seen while
- * waiting is kept, so a test can check all of them (widths, the QR code).
+ * socket, one session of a fixed size. Tests wait for screens (polling
+ * capture-pane), never for a fixed time; every distinct screen seen while
+ * waiting is kept, so a test can check all of them (widths, QR codes, secrets).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ export const CLI = join(ROOT, 'dist/cli.js');
 
 let counter = 0;
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface TerminalOptions {
   args: string[];
@@ -59,7 +60,7 @@ export class Terminal {
     return new Terminal(options);
   }
 
-  private tmux(...args: string[]): string {
+  tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
   }
 
@@ -68,6 +69,11 @@ export class Terminal {
     const text = this.tmux('capture-pane', '-p', '-J').replace(/\s+$/, '');
     if (this.screens.at(-1) !== text) this.screens.push(text);
     return text;
+  }
+
+  /** The screen with its colours (capture-pane -e), line by line as the terminal holds it. */
+  colorScreen(): string {
+    return this.tmux('capture-pane', '-p', '-e');
   }
 
   /** The screen with whitespace collapsed, for phrases that may wrap. */
@@ -82,27 +88,43 @@ export class Terminal {
       const screen = this.screen();
       if (matches(screen) || matches(screen.replace(/\s+/g, ' '))) return screen;
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(expected)}. Screen:\n${screen}`);
-      await sleep(100);
+      await pause(50);
     }
   }
 
-  /** Literal text, as if typed or pasted. */
-  async type(text: string): Promise<void> {
+  /** Waits until `expected` is no longer on the screen (a screen was left). */
+  async waitGone(expected: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if (!screen.replace(/\s+/g, ' ').includes(expected)) return screen;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expected} to go. Screen:\n${screen}`);
+      await pause(50);
+    }
+  }
+
+  /** Literal text, as if typed or pasted. The wizard reads every key (components/keys.tsx): no pause is needed. */
+  type(text: string): void {
     this.tmux('send-keys', '-t', '0', '-l', text);
-    await sleep(60);
   }
 
   /** A named key: Enter, Escape, Tab, Down, Up, C-c, C-r … */
-  async press(key: string): Promise<void> {
+  press(key: string): void {
     this.tmux('send-keys', '-t', '0', key);
-    await sleep(key === 'Escape' ? 150 : 60);
+  }
+
+  /** The pid of the CLI (the shell's child), for signals. */
+  pid(): number {
+    const shell = this.tmux('display-message', '-p', '-t', '0', '#{pane_pid}').trim();
+    const child = execFileSync('pgrep', ['-P', shell, '-f', 'dist/cli.js'], { encoding: 'utf8' }).trim().split('\n')[0];
+    return Number(child);
   }
 
   async exitCode(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (!existsSync(this.exitFile) || readFileSync(this.exitFile, 'utf8').trim() === '') {
       if (Date.now() > deadline) throw new Error(`The CLI did not exit. Screen:\n${this.screen()}`);
-      await sleep(100);
+      await pause(50);
     }
     this.screen();
     return Number(readFileSync(this.exitFile, 'utf8').trim());
@@ -117,27 +139,21 @@ export class Terminal {
   }
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Lines wider than the terminal (after -J joined what the terminal had to wrap). */
 export function overWide(screen: string, columns: number): string[] {
   return screen.split('\n').filter((line) => [...line].length > columns);
 }
 
 /**
- * The QR codes on a screen must be whole: a top border of ▄, then one row of
- * half blocks per two modules (QR sizes are odd), each as wide as the border.
+ * The QR codes on a screen must be whole: rows of half blocks (and, in colour, spaces)
+ * of one width, as many as half the module count rounded up. Checked on the colour
+ * capture, where every QR row starts with its explicit colours.
  */
-export function cutQrCodes(screen: string): string[] {
-  const lines = screen.split('\n').map((line) => line.trim());
-  const problems: string[] = [];
-  lines.forEach((line, index) => {
-    if (!/^▄{20,}$/.test(line)) return;
-    const expected = (line.length - 2 + 1) / 2;
-    let rows = 0;
-    while (/^█[█▀▄ ]+█$/.test(lines[index + 1 + rows] ?? '') && lines[index + 1 + rows]!.length === line.length) rows++;
-    if (rows !== expected) problems.push(`QR code at line ${index}: ${rows} of ${expected} rows`);
+export function qrRows(colorScreen: string): string[] {
+  const sgr = /\u001b\[[0-9;]*m/g;
+  return colorScreen.split('\n').filter((line) => {
+    const plain = line.replace(sgr, '');
+    // A row of the code: half blocks and spaces only, and explicit light/dark background colours.
+    return /^\s*[▀▄█ ]{20,}\s*$/.test(plain) && /[▀▄]/.test(plain) && /\u001b\[(?:[0-9;]*;)?(?:107|40)m/.test(line);
   });
-  if (/[▀▄█]{10,}/.test(screen) && !lines.some((line) => /^▄{20,}$/.test(line))) problems.push('QR rows without their top border');
-  return problems;
 }

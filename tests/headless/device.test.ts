@@ -188,7 +188,7 @@ describe('headless: device verification', () => {
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('Nothing was confirmed.');
     expect(sim.control.requests().filter((request) => request.path.endsWith('/sas/confirm'))).toEqual([]);
-    expect(sim.control.session().e2ee.verified).toBe(false);
+    expect(sim.control.session().e2ee?.verified).toBe(false);
   });
 
   it('accepts an incoming request from the other device with --verify device', async () => {

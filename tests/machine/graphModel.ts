@@ -29,6 +29,7 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'ACCEPT_INCOMING' },
   { type: 'CHOOSE_RECOVERY_KEY' },
   { type: 'FORGOT_RECOVERY_KEY' },
+  { type: 'FORGOT_RECOVERY_KEY', draft: new Secret('EsT') },
   { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(RECOVERY_KEY) },
   { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(TYPO_KEY) },
   { type: 'CREATE_RECOVERY_KEY' },
@@ -96,7 +97,7 @@ export const OUTPUTS: Record<ActorName, unknown[]> = {
   startSignIn: [{ setupRequestID: 'req-1', signInMethods: ['email'] }],
   sendCode: [undefined],
   restartSignIn: [{ setupRequestID: 'req-2' }],
-  submitCode: [...SESSIONS.map((s) => ({ kind: 'signed-in', token, session: s })), REGISTRATION],
+  submitCode: [...SESSIONS.map((s) => ({ kind: 'signed-in', token, session: s })), { kind: 'signed-in', token, session: undefined }, REGISTRATION],
   register: SESSIONS.map((s) => ({ token, session: s })),
   fetchSession: SESSIONS,
   findIncoming: [
@@ -173,6 +174,7 @@ export function serializeForGraph(snapshot: { value: unknown; status: string; co
     ['chooseMethod', 'vouching', 'deviceVerification'].includes(top) && !!c.incomingVerification,
     verifying && c.preferEmoji,
     verifying && c.leaveTo,
+    top === 'newRecoveryKey' && c.resetFrom,
     top === 'signIn' && c.resendReady,
     c.answerSource,
     // Counters are left out (they would multiply every vertex); a start with limits of 1 reaches what they guard.
