@@ -125,8 +125,13 @@ export const flow = setup({
     verificationIsLive: ({ context }) => !!context.verification && !FINISHED_VERIFICATION.has(context.verification.state),
     leavingForRecoveryKey: ({ context }) => context.leaveTo === 'enterRecoveryKey',
     isVouching: ({ context }) => context.mode === 'vouch',
-    /** vouch with a payload scanned elsewhere, and a verification that shows QR codes now: submit it. */
-    scannedQrFits: ({ context }) => context.mode === 'vouch' && !!context.vouch.scannedQr && verificationStep(context) === 'showingQr',
+    /** vouch with a payload scanned elsewhere, and a verification both sides took up: submit it. */
+    scannedQrFits: ({ context }) =>
+      context.mode === 'vouch' &&
+      !!context.vouch.scannedQr &&
+      !!context.verification &&
+      context.verification.state !== 'requested' &&
+      !FINISHED_VERIFICATION.has(context.verification.state),
     /** Another wrong key would pass the limit: the run stops asking. */
     lastRecoveryKeyAttempt: ({ context }) => context.attempts.recoveryKey + 1 >= context.limits.recoveryKeyAttempts,
     /** A preset choice (not a person) keeps starting verifications that end unfinished. */

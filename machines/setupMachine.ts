@@ -192,9 +192,10 @@ export const setupMachine = flow.createMachine({
           actions: assign({
             problem: ({ context }) => ({
               kind: 'not-set-up' as const,
-              message: context.session?.state
-                ? `This app is not set up yet (Beeper reports "${context.session.state}").`
-                : 'This app is not signed in, or beeper-setup has no access token for it.',
+              message:
+                context.session?.state && context.session.state !== 'needs-login'
+                  ? `This app is not set up yet (Beeper reports "${context.session.state}").`
+                  : 'This app is not signed in, or beeper-setup has no access token for it.',
             }),
           }),
         },

@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+import { scanOutputsAfterEach, SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator;

@@ -15,6 +15,8 @@ import type { ProgramIO } from '../../src/io.js';
 import { main } from '../../src/main.js';
 import { StopSignals } from '../../src/signals.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { afterEach, expect } from 'vitest';
+import { findSecrets as findAnySecrets, secretsOf } from '../support/secrets.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -28,7 +30,30 @@ export function tempDir(prefix = 'beeper-headless-'): string {
 }
 
 export async function simulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ log: () => {}, ...options, timings: { ...FAST, ...options.timings } });
+  const sim = await startSimulator({ log: () => {}, ...options, timings: { ...FAST, ...options.timings } });
+  watched.sims.push(sim);
+  return sim;
+}
+
+/** Every run and simulator of the current test, for the secret scan after it. */
+const watched: { runs: { env: NodeJS.ProcessEnv; args: string[]; output: () => string }[]; sims: RunningSimulator[] } = { runs: [], sims: [] };
+
+/**
+ * After each test: nothing any run printed (stdout and stderr) holds a token, a mailed code or
+ * an account's recovery key, in any grouping. Only --print-token's last line prints a token,
+ * on purpose. Call once per test file.
+ */
+export function scanOutputsAfterEach(): void {
+  afterEach(() => {
+    const runs = watched.runs.splice(0);
+    const sims = watched.sims.splice(0);
+    const tokens = runs.flatMap((run) => Object.values(savedTokens(run.env.XDG_CONFIG_HOME ?? '')));
+    const secrets = [...new Set([...sims.flatMap((sim) => secretsOf(sim)), ...tokens])];
+    for (const run of runs) {
+      const printed = run.output().replace(/^BEEPER_ACCESS_TOKEN=.*$/m, run.args.includes('--print-token') ? '' : '$&');
+      expect(findAnySecrets(printed, secrets), `secrets printed by beeper-setup ${run.args.join(' ')}`).toEqual([]);
+    }
+  });
 }
 
 export interface CliResult {
@@ -199,6 +224,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { scale?
     clock: fastClock(options.scale),
     heartbeatMs: 15_000,
   };
+  watched.runs.push({ env, args, output: () => out.stdout() + out.stderr() });
   const result: Promise<CliResult> = main(args, { stops, io, installSignals: false }).then((code) => ({
     code,
     signal: null,

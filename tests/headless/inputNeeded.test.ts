@@ -6,7 +6,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { CLI, cliEnv, feedCodes, recoveryKeyOf, runCli, simulator, tempDir } from './helpers.js';
+import { scanOutputsAfterEach, CLI, cliEnv, feedCodes, recoveryKeyOf, runCli, simulator, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
 
 let sim: RunningSimulator | undefined;
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRecoveryKey, sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+import { scanOutputsAfterEach, SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
 
 const EMAIL = 'carol@example.com';
 let sim: RunningSimulator;

@@ -3,7 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import {
+import { scanOutputsAfterEach,
   SIGNED_IN_BY_CODE,
   cliEnv,
   eventKinds,
@@ -17,6 +17,8 @@ import {
   stepsOf,
   tempDir,
 } from './helpers.js';
+
+scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator;

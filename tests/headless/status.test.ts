@@ -4,7 +4,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from './helpers.js';
+import { scanOutputsAfterEach, cliEnv, feedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
 let sim: RunningSimulator | undefined;

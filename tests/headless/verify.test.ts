@@ -1,0 +1,135 @@
+/**
+ * `beeper-setup verify`: a ready app vouches for the user's other (new) device,
+ * headless with --json: an incoming request accepted and verified by emoji, an
+ * outgoing request (purpose "device") verified by QR, a scanned QR payload
+ * submitted from a file, a mismatch, and an app that is not set up.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
+
+let sim: RunningSimulator;
+afterEach(async () => {
+  await sim?.close();
+});
+
+const EMAIL = 'alice@example.com';
+
+/** Signs this app in and unlocks it (headless, recovery key): the app is ready and trusted. */
+async function readyApp(profile: 'lenient' | 'strict' = 'lenient') {
+  sim = await simulator({ profile });
+  const dir = tempDir();
+  const env = cliEnv(join(dir, 'config'));
+  const keyFile = join(dir, 'key.txt');
+  writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL), { mode: 0o600 });
+  const setup = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile], env);
+  feedCodes(sim, setup, EMAIL);
+  expect((await setup.result).code).toBe(0);
+  return { dir, env };
+}
+
+describe.each(['lenient', 'strict'] as const)('beeper-setup verify (%s simulator)', (profile) => {
+  it('accepts the request of the new device and verifies it by comparing emojis', async () => {
+    const { env } = await readyApp(profile);
+    const run = runCli(['verify', '--base-url', sim.url, '--wait', '--json'], env);
+    await run.waitFor('"step":"awaiting-request"');
+    sim.control.otherDevice('request');
+    await run.waitFor('"for":"emoji-match"');
+    run.write('yes');
+    await run.waitFor('"step":"waiting-other-confirm"');
+    sim.control.otherDevice('confirm-sas');
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Verified: MacBook Air is now trusted.');
+    expect(result.events.at(-1)).toMatchObject({ event: 'verified', otherDevice: 'MacBook Air' });
+    expect(result.events.find((event) => event.event === 'verification')).toMatchObject({ otherDevice: 'MacBook Air' });
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/accept'))).toBe(true);
+  });
+
+  it('asks the new device with purpose "device" and verifies it by QR code', async () => {
+    const { env } = await readyApp(profile);
+    const run = runCli(['verify', '--base-url', sim.url, '--qr', '--json'], env);
+    await run.waitFor('"step":"waiting-other-device"');
+    const request = sim.control.requests().find((entry) => entry.method === 'POST' && entry.path === '/v1/app/setup/verifications');
+    expect(request?.fields).toEqual(['purpose']);
+    expect(sim.control.session().verification).toMatchObject({ purpose: 'device', direction: 'outgoing' });
+    sim.control.otherDevice('accept');
+    await run.waitFor('"event":"qr"');
+    sim.control.otherDevice('scan-qr');
+    await run.waitFor('"for":"scan-confirm"');
+    run.write('yes');
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(stepsOf(result.events)).toEqual(expect.arrayContaining(['awaiting-request', 'starting-verification', 'waiting-other-device', 'showing-qr', 'confirm-scan', 'confirming-scan']));
+    expect(result.events.at(-1)).toMatchObject({ event: 'verified', otherDevice: 'MacBook Air' });
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+  });
+
+  it('submits the QR payload of the new device, scanned with another app and read from a file', async () => {
+    const { env, dir } = await readyApp(profile);
+    // The new device asks and shows its code; the user scanned it elsewhere and saved what it said.
+    sim.control.otherDevice('request');
+    const qrFile = join(dir, 'scanned.txt');
+    writeFileSync(qrFile, `${sim.control.otherDeviceQr()}\n`);
+    const run = runCli(['verify', '--base-url', sim.url, '--qr-file', qrFile, '--json'], env);
+    const result = await run.result;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(stepsOf(result.events)).toEqual(expect.arrayContaining(['starting-verification', 'submitting-qr']));
+    expect(sim.control.requests().some((request) => request.path === '/v1/app/setup/verifications/qr/scan' && request.status === 200)).toBe(true);
+    expect(result.events.at(-1)).toMatchObject({ event: 'verified', otherDevice: 'MacBook Air' });
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+  });
+
+  it('takes the scanned payload from stdin with --qr-file -', async () => {
+    const { env } = await readyApp(profile);
+    sim.control.otherDevice('request');
+    const run = runCli(['verify', '--base-url', sim.url, '--qr-file', '-', '--json'], env);
+    run.write(sim.control.otherDeviceQr());
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(0);
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+  });
+
+  it('a mismatch stops with the reason and trusts nothing', async () => {
+    const { env } = await readyApp(profile);
+    const run = runCli(['verify', '--base-url', sim.url, '--wait', '--json'], env);
+    await run.waitFor('"step":"awaiting-request"');
+    sim.control.otherDevice('request');
+    await run.waitFor('"for":"emoji-match"');
+    run.write('no');
+    const result = await run.result;
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The verification stopped: The emojis did not match.');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'verification-failed', exitCode: 1 });
+    expect(sim.control.verifiedDevices()).not.toContain('MacBook Air');
+  });
+});
+
+describe('beeper-setup verify, refused', () => {
+  it('an app that is not set up: exit 1, saying to run beeper-setup first', async () => {
+    sim = await simulator();
+    const run = runCli(['verify', '--base-url', sim.url, '--json'], cliEnv(join(tempDir(), 'config')));
+    const result = await run.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('This app is not signed in');
+    expect(result.stderr).toContain('Run beeper-setup first; then beeper-setup verify.');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'not-set-up', exitCode: 1 });
+  });
+
+  it('--wait times out with exit 4 when no request comes', async () => {
+    const { env } = await readyApp();
+    const run = runCli(['verify', '--base-url', sim.url, '--wait', '--timeout', '1s', '--json'], env, { scale: 1 });
+    const result = await run.result;
+    expect(result.code).toBe(4);
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'timeout' });
+  });
+});
