@@ -93,7 +93,9 @@ export const vouching = flow.createStateConfig({
 export const deviceVerification = flow.createStateConfig({
   initial: 'entry',
   entry: assign({ pollFailures: 0, stalled: false }),
-  after: { waitTimeout: '#setup.timedOut' },
+  // On the parent: every poll passes through `route` and re-enters the steps, which would restart a step's timer.
+  // The front ends only speak of a stall on the steps that wait for the other device.
+  after: { waitTimeout: '#setup.timedOut', otherDeviceStall: { actions: 'markStalled' } },
   on: {
     // Still running on the server (even after one of our calls failed): cancel it on the way out.
     BACK: [
@@ -180,11 +182,7 @@ export const deviceVerification = flow.createStateConfig({
         step: {
           initial: 'waitingForOtherDevice',
           states: {
-            waitingForOtherDevice: {
-              ...wait('waiting-other-device', 'encryption', 'other-device'),
-              // The other device has not answered for a long while: the front ends offer other ways.
-              after: { otherDeviceStall: { actions: 'markStalled' } },
-            },
+            waitingForOtherDevice: wait('waiting-other-device', 'encryption', 'other-device'),
             showingQr: {
               ...wait('showing-qr', 'encryption', 'other-device'),
               on: {

@@ -150,8 +150,19 @@ describe('reset the recovery key', () => {
     expect(flow.context().problem).toBeUndefined();
   });
 
-  it('BACK from the warning sends nothing and returns to where the server stands', async () => {
+  it('BACK from the warning sends nothing and returns to the key field it was opened from', async () => {
     const flow = await atWarning();
+    await flow.send({ type: 'BACK' });
+    expect(flow.state()).toBe('enterRecoveryKey');
+    expect(flow.server.count('resetRecoveryKey')).toBe(0);
+  });
+
+  it('opened from the method choice, BACK returns to where the server stands', async () => {
+    const flow = await atEnterRecoveryKey();
+    await flow.send({ type: 'BACK' });
+    expect(flow.state()).toBe('chooseMethod.idle');
+    await flow.send({ type: 'FORGOT_RECOVERY_KEY' });
+    expect(flow.state()).toBe('newRecoveryKey.warning');
     await flow.send({ type: 'BACK' });
     expect(flow.state()).toBe('chooseMethod.idle');
     expect(flow.server.count('resetRecoveryKey')).toBe(0);
