@@ -19,7 +19,7 @@ import { explainProblem } from '../wording/problems.js';
 import { capitalize, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import type { LineSource } from './lines.js';
-import { HeadlessError, type PromptFor, type Reporter } from './output.js';
+import { HeadlessError, printable, type PromptFor, type Reporter } from './output.js';
 
 /** Thrown into a pending prompt when the machine moved on or the user interrupted. */
 export const ABORTED = Symbol('aborted');
@@ -136,7 +136,9 @@ export class Driver {
     // Confirmations only count when typed after the question: a "yes" piped in ahead never confirms.
     const fresh = what === 'emoji-match' || what === 'scan-confirm';
     if (!this.io.lines.canAsk()) throw missing();
-    this.out.say(message);
+    // In a terminal the answer is typed after the question, on its line; in a log, the question is a line.
+    const sameLine = !!this.io.lines.terminal;
+    if (!sameLine) this.out.say(message);
     this.out.emit({ event: 'prompt', for: what, message });
     const asking = stepOf(this.actor.getSnapshot());
     const controller = new AbortController();
@@ -144,7 +146,7 @@ export class Driver {
       if (snapshot.status !== 'active' || !sameStep(stepOf(snapshot), asking)) controller.abort(ABORTED);
     });
     try {
-      const line = await this.io.lines.read({ secret, fresh, signal: controller.signal });
+      const line = await this.io.lines.read({ secret, fresh, signal: controller.signal, ...(sameLine ? { prompt: printable(message) } : {}) });
       if (line === undefined) throw missing();
       return line;
     } finally {
@@ -231,7 +233,7 @@ export class Driver {
         ...(step.waitsFor === 'server' ? { state: state() ?? 'unknown' } : {}),
         ...(stall ? { stalled: stall } : {}),
       });
-      if (elapsedMs > 0) this.out.say(`Still waiting (${formatElapsed(elapsedMs)})…`);
+      if (elapsedMs >= 1000) this.out.say(`Still waiting (${formatElapsed(elapsedMs)})…`);
     };
     beat();
     return new Promise((resolve, reject) => {

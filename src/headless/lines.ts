@@ -34,12 +34,17 @@ export interface LineSource {
   /** False when nothing can ever come (closed, /dev/null, or already at its end). */
   canAsk(): boolean;
   /**
+   * A terminal: the question goes on the line the answer is typed on (`prompt`),
+   * as a person (or a screen reader) expects. Elsewhere it is a line of its own.
+   */
+  readonly terminal?: boolean;
+  /**
    * The next line, or undefined at end of input. `secret` hides typing on a
    * terminal. An abort rejects with the signal's reason; a line typed later
    * stays queued for the next read. `fresh` drops lines that arrived before
    * this read: a confirmation must answer the question actually asked.
    */
-  read(options?: { secret?: boolean; fresh?: boolean; signal?: AbortSignal }): Promise<string | undefined>;
+  read(options?: { secret?: boolean; fresh?: boolean; signal?: AbortSignal; prompt?: string }): Promise<string | undefined>;
   close(): void;
 }
 
@@ -79,6 +84,7 @@ export function createStdinLines(kind: StdinKind = stdinKind()): LineSource {
   }
 
   return {
+    terminal: kind === 'tty',
     canAsk: () => queue.length > 0 || !ended,
     async read(options = {}) {
       if (options.fresh) queue.length = 0;
@@ -86,6 +92,12 @@ export function createStdinLines(kind: StdinKind = stdinKind()): LineSource {
       open();
       if (ended) return undefined;
       options.signal?.throwIfAborted();
+      if (options.prompt !== undefined && rl) {
+        // readline owns the line: it redraws the prompt on every edit (Ctrl-U, backspace).
+        muted = false;
+        rl.setPrompt(`${options.prompt} `);
+        rl.prompt();
+      }
       muted = !!options.secret && kind === 'tty';
       const { signal } = options;
       let onAbort: (() => void) | undefined;

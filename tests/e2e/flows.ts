@@ -23,6 +23,8 @@ interface Run {
   configHome: string | undefined;
   /** Screens on which a secret is shown on purpose (the new key, the code being typed, the demo panel). */
   allows: (screen: string) => boolean;
+  /** Line mode leaves wrapping to the terminal (a screen reader or a log wants whole lines): no width check. */
+  lineMode: boolean;
 }
 
 export const running: { runs: Run[]; sims: RunningSimulator[] } = { runs: [], sims: [] };
@@ -36,7 +38,7 @@ export function useBuiltCliInTmux(): void {
   afterEach(async () => {
     for (const run of running.runs.splice(0)) {
       const { terminal } = run;
-      const wide = terminal.screens.flatMap((screen) => overWide(screen, terminal.columns));
+      const wide = run.lineMode ? [] : terminal.screens.flatMap((screen) => overWide(screen, terminal.columns));
       terminal.kill();
       expect(wide, 'every screen fits the terminal').toEqual([]);
       if (run.sim) {
@@ -72,6 +74,7 @@ export interface WizardOptions {
   args?: string[];
   env?: Record<string, string>;
   allows?: (screen: string) => boolean;
+  lineMode?: boolean;
 }
 
 export function wizard(sim: RunningSimulator, options: WizardOptions = {}): Terminal {
@@ -83,14 +86,14 @@ export function wizard(sim: RunningSimulator, options: WizardOptions = {}): Term
     rows: options.rows ?? 30,
     env: { HOME: home, XDG_CONFIG_HOME: configHome, ...options.env },
   });
-  running.runs.push({ terminal, sim, configHome, allows: options.allows ?? SHOWS_SECRETS_ON_PURPOSE });
+  running.runs.push({ terminal, sim, configHome, allows: options.allows ?? SHOWS_SECRETS_ON_PURPOSE, lineMode: !!options.lineMode });
   return terminal;
 }
 
 /** A terminal not tied to a simulator of this process (the demo): only widths are checked. */
 export function terminal(options: TerminalOptions): Terminal {
   const started = Terminal.start(options);
-  running.runs.push({ terminal: started, sim: undefined, configHome: undefined, allows: () => true });
+  running.runs.push({ terminal: started, sim: undefined, configHome: undefined, allows: () => true, lineMode: false });
   return started;
 }
 

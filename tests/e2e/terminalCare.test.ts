@@ -67,13 +67,25 @@ describe('the terminal is cared for', () => {
     }
   });
 
-  it('TERM=dumb gets the plain line mode: prompts line by line, no redraws or escape sequences', { timeout: TIMEOUT }, async () => {
+  it.each([
+    ['TERM=dumb', { env: { TERM: 'dumb' } }],
+    ['--plain', { args: ['--plain'] }],
+  ] as const)('%s: the line mode, each answer on its question\'s line, no redraws or escape sequences', { timeout: TIMEOUT }, async (_, options) => {
     const sim = await simulator();
-    const term = wizard(sim, { env: { TERM: 'dumb' } });
+    // The code is echoed as it is typed, as in the wizard; it is on no other screen.
+    const term = wizard(sim, { ...options, lineMode: true, allows: (screen) => /Enter the sign-in code emailed to .*: \d{6}$/m.test(screen) });
     await term.waitFor('Email address of your Beeper account');
     term.type('alice@example.com');
     term.press('Enter');
     await term.waitFor('Enter the sign-in code emailed to alice@example.com:');
+    expect(term.screen()).toContain('Email address of your Beeper account (or the one to create it with): alice@example.com\n');
+    term.type(sim.control.latestCode('alice@example.com')!);
+    term.press('Enter');
+    await term.waitFor('Waiting for your other device (Pixel 8) to accept');
+    // Every line printed once, in order: nothing was redrawn over.
+    const lines = term.screen().split('\n');
+    expect(lines.filter((line) => line.startsWith('Enter the sign-in code'))).toHaveLength(1);
+    expect(lines.indexOf('Checking the code…')).toBeGreaterThan(lines.findIndex((line) => line.startsWith('Enter the sign-in code')));
     expect(term.colorScreen()).not.toMatch(/\u001b/);
     term.press('C-c');
     expect(await term.exitCode()).toBe(130);

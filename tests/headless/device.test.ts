@@ -146,6 +146,28 @@ describe('headless: device verification', () => {
     expect(sim.control.session().verification?.state).toBe('requested');
   });
 
+  it('a long wait says "Still waiting" at most every 15 s, and once that the other device is silent', async () => {
+    sim = await simulator();
+    // The fast clock: 3 minutes pass in under 4 s.
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--timeout', '3m', '--json'], cliEnv(join(tempDir(), 'config')));
+    feedCodes(sim, run, EMAIL);
+    const result = await run.result;
+
+    expect(result.code).toBe(4);
+    const beats = result.events.filter((event) => event.event === 'waiting' && event.for === 'other-device').map((event) => event.elapsedMs as number);
+    expect(beats.length).toBeGreaterThanOrEqual(10);
+    const gaps = beats.slice(1).map((at, i) => at - beats[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(14_000);
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('Still waiting ('));
+    expect(lines[0]).toMatch(/^Still waiting \(1[5-9]s\)…$/);
+    expect(lines).toContain('Still waiting (1m 30s)…');
+    const silent = result.stderr.split('\n').filter((line) => line.includes('has not answered for a while'));
+    expect(silent).toEqual(['Your other device (Pixel 8) has not answered for a while. Make sure Beeper is open there, or run again with --recovery-key-file PATH.']);
+    const stalledBeats = result.events.filter((event) => event.event === 'waiting' && event.for === 'other-device' && event.stalled);
+    expect(stalledBeats.length).toBeGreaterThan(0);
+    expect(Math.min(...stalledBeats.map((event) => event.elapsedMs as number))).toBeGreaterThanOrEqual(120_000);
+  });
+
   it('exits 130 on SIGINT without cancelling the verification', async () => {
     sim = await simulator();
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')));
