@@ -21,7 +21,8 @@ describe('UsernameStep', () => {
     expect(ui.frame()).toContain('Pick a handle');
     expect(ui.frame()).toContain('Handle: carol');
     expect(ui.frame()).toContain('Suggestions: carol  carol42');
-    expect(hintText(ui.hints())).toContain('Enter Create');
+    // The server's button text, as a hint: lower-cased like every other hint.
+    expect(hintText(ui.hints())).toBe('Enter create | ↑↓ suggestions | Esc use another email');
   });
 
   it('picks suggestions with the arrows and sends the chosen one', async () => {

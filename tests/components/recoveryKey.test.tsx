@@ -91,11 +91,15 @@ describe('RecoveryKeyStep', () => {
       <RecoveryKeyStep draft={KEY} problem={{ kind: 'server', message: 'Internal error', status: 500 }} canGoBack={false} unlockOnly onEvent={onEvent} />,
     );
     expect(ui.frame()).toContain('Internal error');
-    expect(hintText(ui.hints())).not.toContain('Esc');
+    expect(hintText(ui.hints())).toBe('Enter unlock | Tab show | Ctrl-F I lost my key');
     await ui.press('escape');
     expect(onEvent).not.toHaveBeenCalled();
     await ui.press('ctrlF');
-    expect(onEvent).toHaveBeenCalledWith({ type: 'FORGOT_RECOVERY_KEY' });
+    expect(onEvent).toHaveBeenCalledTimes(1);
+    const forgot = onEvent.mock.calls[0]![0];
+    expect(forgot.type).toBe('FORGOT_RECOVERY_KEY');
+    // What was typed goes along (as a Secret), so "back" from the reset warning can bring it back.
+    expect(forgot.type === 'FORGOT_RECOVERY_KEY' && forgot.draft?.reveal()).toBe(COMPACT);
 
     const back = events();
     const other = renderAt(<RecoveryKeyStep draft="" canGoBack unlockOnly={false} onEvent={back} />);
@@ -133,7 +137,8 @@ describe('ResetWarningStep', () => {
     await ui.press('enter');
     expect(ui.text()).toContain('its check digit does not match');
     expect(onEvent).not.toHaveBeenCalled();
-    for (let i = 0; i < 48; i++) await ui.type('\u007F');
+    await ui.type('\u007F'.repeat(48));
+    expect(ui.frame()).toContain('Old key: leave empty if you lost it');
     await ui.type(KEY);
     await ui.press('enter');
     const event = onEvent.mock.calls[0]![0];

@@ -2,17 +2,22 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor } from 'xstate';
 import { describeTarget, phaseOf } from '../../components/Header.js';
 import type { KeyStorage } from '../../components/keyStorage.js';
-import { StepView, stepId } from '../../components/StepView.js';
+import { StepView } from '../../components/StepView.js';
 import { Wizard } from '../../components/Wizard.js';
 import { setupMachine, type SetupEvent } from '../../machines/setupMachine.js';
+import { stepOf } from '../../machines/steps.js';
+import { drawQr } from '../../src/shared/qr.js';
 import { Secret } from '../../src/shared/secret.js';
 import { APP, session, snapshotAt, verification } from './fixtures.js';
-import { renderAt, settle, unmountAll, widestLine } from './render.js';
+import { hintText, renderAt, stripAnsi, unmountAll, widestLine } from './render.js';
 
 afterEach(unmountAll);
 
 const storage: KeyStorage = { defaultPath: '~/k.txt', copy: () => {}, save: async (path) => ({ ok: true, path }) };
-const show = (snapshot: ReturnType<typeof snapshotAt>, options: { columns?: number; rows?: number; debug?: boolean } = {}) => {
+const show = (
+  snapshot: ReturnType<typeof snapshotAt>,
+  options: { columns?: number; rows?: number; debug?: boolean; tokenSource?: 'env' | 'saved'; language?: string } = {},
+) => {
   const send = vi.fn<(event: SetupEvent) => void>();
   const columns = options.columns ?? 100;
   const rows = options.rows ?? 30;
@@ -23,7 +28,9 @@ const show = (snapshot: ReturnType<typeof snapshotAt>, options: { columns?: numb
       baseUrl="http://127.0.0.1:23373"
       target="Beeper Server 4.2.1 on 127.0.0.1:23373"
       debug={options.debug ?? false}
+      tokenSource={options.tokenSource}
       storage={storage}
+      language={options.language ?? 'en'}
       columns={columns - 2}
       rows={rows - 6}
       window={{ columns, rows }}
@@ -47,8 +54,10 @@ describe('StepView picks the step from the snapshot', () => {
   it('counts down to "resend code" from the cooldown the machine uses', () => {
     const cooling = show(snapshotAt({ signIn: { enterCode: 'coolingDown' } }, { resendCooldownMs: 20_000 }));
     expect(cooling.ui.frame()).toContain('new code in 20s');
-    const ready = show(snapshotAt({ signIn: { enterCode: 'resendAvailable' } }));
+    expect(hintText(cooling.ui.hints())).not.toContain('Ctrl-R');
+    const ready = show(snapshotAt({ signIn: { enterCode: 'resendAvailable' } }, { resendReady: true }));
     expect(ready.ui.frame()).toContain('press Ctrl-R to send a new code');
+    expect(hintText(ready.ui.hints())).toContain('Ctrl-R resend code');
   });
 
   it('shows the QR code, the emojis, and a stopped verification from the server state', () => {
@@ -59,7 +68,7 @@ describe('StepView picks the step from the snapshot', () => {
       ),
     );
     expect(qr.ui.frame()).toContain('Scan this code with your other device (Pixel 8)');
-    expect(qr.ui.frame()).toContain('█');
+    for (const line of drawQr('MATRIX-QR', { color: true })) expect(qr.ui.frame()).toContain(stripAnsi(line));
 
     const sas = show(
       snapshotAt(
@@ -89,12 +98,14 @@ describe('StepView picks the step from the snapshot', () => {
       ),
     );
     expect(callFailed.ui.text()).toContain("Couldn't continue the verification");
-    expect(callFailed.ui.text()).toContain('Beeper said: Service Unavailable');
-    expect(callFailed.ui.text()).toContain('Wait a moment and try again.');
+    expect(callFailed.ui.text()).toContain('Beeper failed to answer (503 Service Unavailable).');
+    expect(callFailed.ui.text()).toContain('Wait a moment and try again. If it keeps happening, restart Beeper. Or use your recovery key instead.');
   });
 
   it('a failed call under a field explains itself and says what to do, unlike a refused answer', () => {
-    const failed = show(snapshotAt('enterRecoveryKey', { session: session('needs-verification'), problem: { kind: 'server', status: 503, message: 'Service Unavailable' } }));
+    const failed = show(
+      snapshotAt('enterRecoveryKey', { session: session('needs-verification'), problem: { kind: 'server', status: 503, code: 'UNAVAILABLE', message: 'Service Unavailable' } }),
+    );
     expect(failed.ui.text()).toContain('Beeper said: Service Unavailable Wait a moment and try again.');
     const refused = show(
       snapshotAt('enterRecoveryKey', { session: session('needs-verification'), problem: { kind: 'rejected', status: 400, code: 'WRONG_RECOVERY_KEY', message: 'That recovery key does not belong to this account.' } }),
@@ -105,7 +116,7 @@ describe('StepView picks the step from the snapshot', () => {
 
   it('waits with a reason and says when polling keeps failing', () => {
     const { ui } = show(
-      snapshotAt({ waitingForServer: 'idle' }, { session: session('needs-first-sync'), pollFailures: 2, problem: { kind: 'unreachable', message: 'Nothing is listening.' } }),
+      snapshotAt({ firstSync: 'idle' }, { session: session('needs-first-sync'), pollFailures: 2, problem: { kind: 'unreachable', message: 'Nothing is listening.' } }),
     );
     expect(ui.text()).toContain('Syncing your chats for the first time');
     expect(ui.text()).toContain('Connection trouble (2 failed tries), retrying: Nothing is listening.');
@@ -145,10 +156,30 @@ describe('StepView picks the step from the snapshot', () => {
   });
 
   it('names steps without their polling sub-states', () => {
-    const at = (value: Parameters<typeof snapshotAt>[0]) => stepId(snapshotAt(value, { session: session('needs-verification') }));
-    expect(at({ deviceVerification: { tracking: { poll: 'checking', step: 'showingQr' } } })).toBe('deviceVerification.showingQr');
-    expect(at({ waitingForServer: 'checking' })).toBe('waitingForServer');
-    expect(at({ signIn: { enterCode: 'resendAvailable' } })).toBe('signIn.enterCode');
+    const at = (value: Parameters<typeof snapshotAt>[0]) => stepOf(snapshotAt(value, { session: session('needs-verification') })).step;
+    expect(at({ deviceVerification: { tracking: { poll: 'checking', step: 'showingQr' } } })).toBe('showing-qr');
+    expect(at({ deviceVerification: { tracking: { poll: 'idle', step: 'showingQr' } } })).toBe('showing-qr');
+    expect(at({ firstSync: 'checking' })).toBe('waiting-server');
+    expect(at({ waitingForServer: 'idle' })).toBe('waiting-server');
+    expect(at({ signIn: { enterCode: 'resendAvailable' } })).toBe('code');
+    expect(at({ signIn: { enterCode: 'coolingDown' } })).toBe('code');
+  });
+
+  it('words a refused token by where it came from', () => {
+    const refused = snapshotAt({ signIn: 'enterEmail' }, { email: '', notice: 'token-refused' });
+    expect(show(refused, { tokenSource: 'env' }).ui.text()).toContain('Beeper did not accept the token in BEEPER_ACCESS_TOKEN.');
+    expect(show(refused, { tokenSource: 'saved' }).ui.text()).toContain('The sign-in saved for this Beeper is no longer valid.');
+  });
+
+  it('passes the language on to the emoji names', () => {
+    const sas = snapshotAt(
+      { deviceVerification: { tracking: { poll: 'idle', step: 'comparingEmojis' } } },
+      {
+        session: session('needs-verification'),
+        verification: verification({ state: 'sas_ready', sas: { emojis: '🐶 🐱 🦁 🐎 🦄 🐷 🐘', decimals: '1111 2222 3333' }, availableActions: ['sas.confirm'] }),
+      },
+    );
+    expect(show(sas, { language: 'de' }).ui.frame()).toMatch(/Hund\s+Katze\s+Löwe\s+Pferd/);
   });
 });
 
@@ -163,7 +194,9 @@ describe('header', () => {
     expect(phaseOf(snapshotAt('probing'))).toBe(0);
     expect(phaseOf(snapshotAt({ signIn: 'enterEmail' }))).toBe(1);
     expect(phaseOf(snapshotAt({ chooseMethod: 'idle' }, { session: session('needs-verification') }))).toBe(2);
-    expect(phaseOf(snapshotAt({ waitingForServer: 'idle' }, { session: session('needs-first-sync') }))).toBe(3);
+    expect(phaseOf(snapshotAt({ startingEncryption: 'idle' }, { session: session('initializing') }))).toBe(2);
+    expect(phaseOf(snapshotAt({ firstSync: 'idle' }, { session: session('needs-first-sync') }))).toBe(3);
+    expect(phaseOf(snapshotAt('ready', { session: session('ready') }))).toBe(3);
   });
 });
 
@@ -182,7 +215,7 @@ describe('Wizard shell', () => {
     const actor = signedOutActor();
     actor.start();
     const ui = renderAt(<Wizard actor={actor} baseUrl="http://127.0.0.1:23373" tokenKey="http://127.0.0.1:23373" debug={false} storage={storage} />);
-    await settle(80);
+    await ui.waitFor('Sign in to Beeper');
     expect(ui.frame()).toMatch(/Beeper setup\s+Step 2 of 4 · Sign in/);
     expect(ui.frame()).toContain('Beeper Server 4.2.1 on 127.0.0.1:23373');
     expect(ui.frame()).toContain('Sign in to Beeper');
@@ -206,7 +239,7 @@ describe('Wizard shell', () => {
         demo={{ notes: ['Simulation: no real Beeper account is used. Emailed codes and the other device show up here.'], events: ['Email to alice@example.com: your code is 123456'] }}
       />,
     );
-    await settle(80);
+    await ui.waitFor('Sign in to Beeper');
     const wide = ui.frame();
     expect(widestLine(wide)).toBeGreaterThan(60);
     await ui.resize(60, 30);
@@ -221,10 +254,10 @@ describe('Wizard shell', () => {
       const actor = signedOutActor();
       actor.start();
       const ui = renderAt(<Wizard actor={actor} baseUrl="http://x:1" tokenKey="http://x:1" debug={false} storage={storage} demo={demo} />, { columns: 60, rows: 12 });
-      await settle(80);
+      await ui.waitFor('Enter send code');
       await ui.type('x');
       await ui.press('enter');
-      await settle(50);
+      await ui.waitFor('An email address needs an @');
       const lines = ui.frame().split('\n');
       expect(lines.length).toBeLessThanOrEqual(11);
       expect(ui.frame()).toContain('An email address needs an @');

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorStep } from '../../components/ErrorStep.js';
-import { formatElapsed } from '../../components/hooks.js';
-import { explainProblem, problemDetails } from '../../components/problemText.js';
 import { ReadyStep } from '../../components/ReadyStep.js';
 import { WaitingStep } from '../../components/WaitingStep.js';
 import type { Problem, ProblemKind } from '../../machines/problems.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
-import { ASCII, hintText, renderAt, settle, unmountAll, widestLine } from './render.js';
+import { formatDuration, formatElapsed } from '../../src/wording/format.js';
+import { explainProblem, problemDetails } from '../../src/wording/problems.js';
+import { ASCII, hintText, renderAt, unmountAll, widestLine } from './render.js';
 
 afterEach(unmountAll);
 
@@ -17,7 +17,10 @@ describe('WaitingStep', () => {
     const ui = renderAt(<WaitingStep title="Syncing your chats for the first time" since={Date.now() - 65_000} onEvent={events()} />);
     expect(ui.frame()).toMatch(/Syncing your chats for the first time… 1m 0[56]s/);
     expect(formatElapsed(42_000)).toBe('42s');
+    expect(formatElapsed(185_000)).toBe('3m 05s');
     expect(formatElapsed(3_723_000)).toBe('1h 02m');
+    expect(formatDuration(90_000)).toBe('1m 30s');
+    expect(formatDuration(600_000)).toBe('10m');
   });
 
   it('says when the connection keeps failing and it is retrying', () => {
@@ -50,8 +53,8 @@ describe('WaitingStep', () => {
 
   it('spins with ASCII where there is no Unicode', async () => {
     const ui = renderAt(<WaitingStep title="Checking the code" since={Date.now()} onEvent={events()} />, { caps: ASCII });
-    await settle(150);
-    expect(ui.frame()).toMatch(/^[-\\|/] Checking the code\.\.\. 0s/);
+    await ui.waitFor(/^[-\\|/] Checking the code\.\.\. \ds/);
+    expect(ui.frame()).not.toMatch(/[^\x00-\x7F]/);
   });
 });
 
@@ -74,18 +77,32 @@ describe('ReadyStep', () => {
   });
 });
 
-const KINDS: ProblemKind[] = ['unreachable', 'unsupported-build', 'not-beeper', 'rejected', 'unauthorized', 'sign-in-expired', 'server', 'invalid-response', 'unexpected'];
+/** Every kind, and whether its words pass the message on as sent (the server's, or the machine's own sentence). */
+const KINDS: Record<ProblemKind, { echoes: boolean }> = {
+  unreachable: { echoes: false },
+  'unsupported-build': { echoes: false },
+  'not-beeper': { echoes: false },
+  rejected: { echoes: true },
+  unauthorized: { echoes: true },
+  'sign-in-expired': { echoes: true },
+  server: { echoes: true },
+  'invalid-response': { echoes: false },
+  insecure: { echoes: false },
+  'too-many-attempts': { echoes: true },
+  'verification-keeps-ending': { echoes: true },
+  'not-set-up': { echoes: true },
+  unexpected: { echoes: false },
+};
 
 describe('problems in words', () => {
   it('explains every kind with a fix, and no stack or internals', () => {
-    for (const kind of KINDS) {
-      const text = explainProblem({ kind, message: 'at Object.<anonymous> (/x.js:1:1)', call: 'POST /v1/app/setup/email', status: 500 }, { baseUrl: 'http://b:1' });
-      expect(text.title.length).toBeGreaterThan(5);
-      expect(text.fix).toBeTruthy();
-      if (kind !== 'rejected' && kind !== 'unauthorized' && kind !== 'sign-in-expired' && kind !== 'server') {
-        expect(`${text.title} ${text.message} ${text.fix}`).not.toContain('Object.<anonymous>');
-      }
-      expect(`${text.title} ${text.message} ${text.fix}`).not.toContain('POST /v1');
+    for (const [kind, { echoes }] of Object.entries(KINDS) as [ProblemKind, { echoes: boolean }][]) {
+      const text = explainProblem({ kind, message: 'at Object.<anonymous> (/x.js:1:1)', call: 'POST /v1/app/setup/email', status: 500, code: 'X' }, { baseUrl: 'http://b:1' });
+      const words = `${text.title} ${text.message} ${text.fix}`;
+      expect(text.title.length, kind).toBeGreaterThan(5);
+      expect(text.fix, kind).toBeTruthy();
+      if (!echoes) expect(words, kind).not.toContain('Object.<anonymous>');
+      expect(words, kind).not.toContain('POST /v1');
     }
   });
 
@@ -102,9 +119,18 @@ describe('problems in words', () => {
     expect(text.fix).toContain('Update Beeper');
   });
 
+  it("server: Beeper's own words when it sent a code, else the status (and a proxy for 502/504)", () => {
+    expect(explainProblem({ kind: 'server', message: 'Boom', status: 500, code: 'E_BOOM' }, { baseUrl: 'http://b' }).message).toBe('Beeper said: Boom');
+    const proxy = explainProblem({ kind: 'server', message: 'Bad Gateway', status: 502 }, { baseUrl: 'http://b' });
+    expect(proxy.message).toContain('or a proxy in front of it');
+    expect(proxy.message).toContain('502 Bad Gateway');
+    expect(proxy.message).not.toContain('Beeper said');
+  });
+
   it('--debug details name the call, status and code', () => {
     const problem: Problem = { kind: 'server', message: 'boom', call: 'GET /v1/app/setup', status: 502, code: 'BAD_GATEWAY' };
     expect(problemDetails(problem)).toEqual(['call: GET /v1/app/setup', 'status: 502', 'code: BAD_GATEWAY', 'message: boom']);
+    expect(problemDetails({ kind: 'unreachable', message: 'refused', reason: 'refused' })).toEqual(['reason: refused', 'message: refused']);
   });
 });
 

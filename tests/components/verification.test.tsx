@@ -1,11 +1,14 @@
+import stringWidth from 'string-width';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChooseMethodStep } from '../../components/ChooseMethodStep.js';
 import { ConfirmScanStep } from '../../components/ConfirmScanStep.js';
-import { EmojiCompare } from '../../components/EmojiCompare.js';
-import { QrStep, qrLines } from '../../components/QrStep.js';
+import { EmojiCompare, gridGlyph } from '../../components/EmojiCompare.js';
+import { QrStep } from '../../components/QrStep.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
+import { drawQr } from '../../src/shared/qr.js';
 import { SAS_EMOJI_TABLE, parseSasEmojis } from '../../src/shared/sas.js';
-import { ASCII, hintText, renderAt, unmountAll, widestLine } from './render.js';
+import { noticeText } from '../../src/wording/states.js';
+import { ASCII, NO_COLOR, hintText, renderAt, stripAnsi, unmountAll, widestLine } from './render.js';
 
 afterEach(unmountAll);
 
@@ -49,7 +52,8 @@ describe('ChooseMethodStep', () => {
   });
 
   it('says a verification the user left was cancelled on the other side too', () => {
-    const ui = renderAt(<ChooseMethodStep choices={['device']} notice="verification-cancelled-by-us" onEvent={events()} />);
+    const notice = noticeText('verification-cancelled-by-us', { email: '', problem: undefined });
+    const ui = renderAt(<ChooseMethodStep choices={['device']} notice={notice} onEvent={events()} />);
     expect(ui.text()).toContain('Stopped the verification; your other device no longer waits for it.');
   });
 });
@@ -62,7 +66,9 @@ describe('EmojiCompare', () => {
     expect(lines[first]).toMatch(/^Strawberry\s+Cloud\s+Headphones\s+Heart\s*$/);
     expect(lines.find((line) => line.includes('Dog'))).toMatch(/^Dog\s+Scissors\s+Aeroplane\s*$/);
     expect(lines[first - 1]).toContain('🍓');
-    expect(lines[first - 1]).toContain('☁️');
+    // Drawn without U+FE0F (text presentation), whose width terminals agree on.
+    expect(lines[first - 1]).toContain('☁');
+    expect(ui.frame()).not.toContain('\uFE0F');
     expect(ui.frame()).toContain('1234  5678  9012');
     expect(ui.text()).toContain('Check that your other device (Pixel 8) shows the same emojis');
   });
@@ -71,6 +77,19 @@ describe('EmojiCompare', () => {
     const ui = renderAt(<EmojiCompare emojis={SAS} decimals={DECIMALS} waiting={false} onEvent={events()} />);
     const row = ui.frame().split('\n').find((line) => line.includes('Strawberry'))!;
     expect(['Strawberry', 'Cloud', 'Headphones', 'Heart'].map((name) => row.indexOf(name))).toEqual([0, 12, 24, 36]);
+  });
+
+  it('draws each emoji at the column where its name starts, the seven with U+FE0F included', () => {
+    const ui = renderAt(<EmojiCompare emojis={SAS} decimals={DECIMALS} waiting={false} onEvent={events()} />);
+    const lines = ui.frame().split('\n');
+    const column = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
+    for (const row of [SAS.slice(0, 4), SAS.slice(4)]) {
+      const names = lines.findIndex((line) => line.startsWith(row[0]!.name));
+      const glyphs = lines[names - 1]!;
+      for (const entry of row) expect(column(glyphs, gridGlyph(entry.emoji)), entry.name).toBe(column(lines[names]!, entry.name));
+    }
+    expect(gridGlyph('✈️')).toBe('✈');
+    expect(gridGlyph('🐶')).toBe('🐶');
   });
 
   it('fits 60 columns', () => {
@@ -112,29 +131,52 @@ describe('EmojiCompare', () => {
 });
 
 describe('QrStep', () => {
-  const lines = qrLines(QR_DATA);
+  const lines = drawQr(QR_DATA, { color: true });
+  const plain = lines.map(stripAnsi);
+  /** The step as the shell lays it out: 2 columns of padding, 6 rows of header, gaps and spare. */
+  const qrAt = (columns: number, rows: number, onEvent = events()) =>
+    renderAt(<QrStep data={QR_DATA} canShowEmoji columns={columns - 2} rows={rows - 6} window={{ columns, rows }} onEvent={onEvent} />, { columns, rows });
+  const drawn = (frame: string) => plain.every((line) => frame.includes(line));
 
-  it('draws the whole code when it fits', () => {
+  it('draws the whole code when it fits, dark on light in explicit colours', () => {
     const ui = renderAt(
       <QrStep data={QR_DATA} deviceName="Pixel 8" canShowEmoji columns={98} rows={26} window={{ columns: 100, rows: 30 }} onEvent={events()} />,
     );
-    const frame = ui.frame();
-    for (const line of lines) expect(frame).toContain(line);
+    expect(drawn(ui.frame())).toBe(true);
+    // Black (30/40) and bright white (97/107), never the terminal's own default colours.
+    expect(ui.rawFrame()).toContain('\u001B[107m');
+    expect(ui.rawFrame()).toContain('\u001B[40m');
     expect(ui.frame()).toContain('Scan this code with your other device (Pixel 8)');
-    expect(hintText(ui.hints())).toContain('e compare emojis instead');
+    expect(ui.frame()).not.toContain('Colours are off');
+    expect(hintText(ui.hints())).toBe('e compare emojis instead | Esc back');
+  });
+
+  it('without colour draws plain blocks and says what they assume', () => {
+    const ui = renderAt(
+      <QrStep data={QR_DATA} canShowEmoji columns={98} rows={30} window={{ columns: 100, rows: 34 }} onEvent={events()} />,
+      { caps: NO_COLOR, rows: 34 },
+    );
+    for (const line of drawQr(QR_DATA, { color: false })) expect(ui.frame()).toContain(line);
+    expect(ui.text()).toContain('Colours are off: the code assumes light text on a dark background.');
   });
 
   it('never cuts the code: says how big the window must be and offers emojis', async () => {
     const onEvent = events();
-    const ui = renderAt(
-      <QrStep data={QR_DATA} canShowEmoji columns={58} rows={14} window={{ columns: 60, rows: 20 }} onEvent={onEvent} />,
-      { columns: 60, rows: 20 },
-    );
-    expect(ui.frame()).not.toContain(lines[3]!);
-    expect(ui.text()).toContain(`needs a window of at least ${lines[0]!.length + 2} columns and ${lines.length + 3 + 2 + 6} rows`);
+    const ui = qrAt(60, 20, onEvent);
+    expect(drawn(ui.frame())).toBe(false);
+    expect(ui.frame()).not.toContain(plain[3]!);
+    const need = /needs a window of at least (\d+) columns and (\d+) rows; this one is 60×20/.exec(ui.text());
+    expect(need, ui.text()).not.toBeNull();
+    const [needColumns, needRows] = [Number(need![1]), Number(need![2])];
     expect(ui.text()).toContain('Press e to compare emojis instead.');
     await ui.type('e');
     expect(onEvent).toHaveBeenCalledWith({ type: 'SHOW_EMOJI' });
+
+    // The sizes it names are the real limits: at them the code is drawn, one less and it is not.
+    expect(drawn(qrAt(60, needRows).frame())).toBe(true);
+    expect(drawn(qrAt(60, needRows - 1).frame())).toBe(false);
+    expect(drawn(qrAt(needColumns, 60).frame())).toBe(true);
+    expect(drawn(qrAt(needColumns - 1, 60).frame())).toBe(false);
   });
 
   it('offers emojis only when the machine allows it', async () => {
@@ -150,7 +192,7 @@ describe('QrStep', () => {
       caps: ASCII,
     });
     expect(ui.text()).toContain('This terminal cannot draw the QR code');
-    expect(ui.frame()).not.toContain('█');
+    expect(ui.frame()).not.toMatch(/[█▀▄]/);
   });
 });
 

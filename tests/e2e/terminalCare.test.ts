@@ -12,7 +12,7 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { SAS_EMOJI_TABLE } from '../../src/shared/sas.js';
 import { HOSTILE_TEXT } from '../../src/simulator/index.js';
-import { TIMEOUT, calls, chooseDevice, savedTokens, signIn, simulator, terminal, useBuiltCliInTmux, wizard } from './flows.js';
+import { TIMEOUT, calls, chooseDevice, savedTokens, signIn, simulator, terminal, useBuiltCliInTmux, wizard, type WizardOptions } from './flows.js';
 
 useBuiltCliInTmux();
 
@@ -67,10 +67,10 @@ describe('the terminal is cared for', () => {
     }
   });
 
-  it.each([
+  it.each<[string, WizardOptions]>([
     ['TERM=dumb', { env: { TERM: 'dumb' } }],
     ['--plain', { args: ['--plain'] }],
-  ] as const)('%s: the line mode, each answer on its question\'s line, no redraws or escape sequences', { timeout: TIMEOUT }, async (_, options) => {
+  ])('%s: the line mode, each answer on its question\'s line, no redraws or escape sequences', { timeout: TIMEOUT }, async (_, options) => {
     const sim = await simulator();
     // The code is echoed as it is typed, as in the wizard; it is on no other screen.
     const term = wizard(sim, { ...options, lineMode: true, allows: (screen) => /Enter the sign-in code emailed to .*: \d{6}$/m.test(screen) });
