@@ -86,7 +86,8 @@ function List({ entries, showEmoji }: { entries: Entry[]; showEmoji: boolean }) 
       {entries.map((entry, i) => (
         <Text key={i}>
           <Text color={theme.color.muted}>{`${i + 1}. `}</Text>
-          {showEmoji ? `${entry.glyph}  ` : ''}
+          {/* Glyphs are 1 or 2 columns wide: pad to 3 so every name starts in one column. */}
+          {showEmoji ? entry.glyph.padEnd(entry.glyph.length + Math.max(1, 3 - stringWidth(entry.glyph)), ' ') : ''}
           {entry.name}
           {entry.english ? <Text color={theme.color.muted}> ({entry.english})</Text> : null}
         </Text>

@@ -9,6 +9,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import { drawQr, qrModules, qrPayloadBytes, qrSize } from '../src/shared/qr.js';
+import { wrapWords } from '../src/wording/wrap.js';
 import { Para } from './Para.js';
 import { Say } from './Say.js';
 import { Screen, footerRows, type KeyAction } from './Screen.js';
@@ -44,8 +45,12 @@ export function QrStep({ data, deviceName, canShowEmoji, columns, rows, window, 
   const alternative = canShowEmoji ? ' Press e to compare emojis instead.' : '';
   const hint = `In Beeper there, open the verification request and scan this code. Turn the screen's brightness up if it does not scan.${alternative || ' Press Esc to choose another way.'}`;
   const noColor = theme.caps.color ? '' : ' (Colours are off: the code assumes light text on a dark background.)';
-  const needRows = size.rows + QR_TEXT_ROWS + Math.ceil((hint.length + noColor.length) / Math.max(1, columns)) + footerRows(actions, columns);
-  const fits = theme.caps.unicode && size.columns <= columns && needRows <= rows;
+  // Text wraps onto more rows in a narrower window: count rows at the width in question.
+  const rowsAt = (width: number) => size.rows + QR_TEXT_ROWS + wrapWords(`${hint}${noColor}`, width).length + footerRows(actions, width);
+  const fits = theme.caps.unicode && size.columns <= columns && rowsAt(columns) <= rows;
+  // The smallest window to name: the code's width, and the rows the text needs at that width.
+  const neededColumns = size.columns;
+  const neededRows = rowsAt(neededColumns);
 
   return (
     <Screen actions={actions}>
@@ -67,7 +72,7 @@ export function QrStep({ data, deviceName, canShowEmoji, columns, rows, window, 
           </>
         ) : theme.caps.unicode ? (
           <Say tone="warning">
-            The QR code needs a window of at least {size.columns + (window.columns - columns)} columns and {needRows + (window.rows - rows)} rows;
+            The QR code needs a window of at least {neededColumns + (window.columns - columns)} columns and {neededRows + (window.rows - rows)} rows;
             this one is {window.columns}×{window.rows}. Make it bigger to scan.{alternative}
           </Say>
         ) : (

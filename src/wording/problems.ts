@@ -2,7 +2,9 @@
  * Every Problem the machine can hold (machines/problems.ts), in words a person
  * understands: what happened, what fixes it, and whether trying again makes
  * sense. The wizard and headless mode both word problems here. No stack
- * traces; --debug adds the call, status and server code.
+ * traces; --debug adds the call, status and server code. One exception: a
+ * failure with no words of Beeper's own (a proxy's HTML page) names the call
+ * that failed, since nothing else says what broke.
  */
 import type { Problem } from '../../machines/problems.js';
 

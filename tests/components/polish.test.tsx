@@ -247,6 +247,9 @@ describe('emoji names in the user language', () => {
     expect(listed[1]).toMatch(/^2\. 🎅\s+Babagjyshi i Vitit të Ri \(Santa\)$/);
     expect(listed[6]).toMatch(/^7\. 🦄\s+Njëbrirësh \(Unicorn\)$/);
     for (const [i, entry] of SANTA.entries()) expect(listed[i]).toContain(entry.emoji.replace(/\uFE0F/g, ''));
+    // Wide (🐶) and narrow (✈ without U+FE0F) glyphs alike: every name starts in the same column.
+    const nameColumn = (line: string) => stringWidth(line.slice(0, line.search(/\p{L}/u)));
+    expect(new Set(listed.map(nameColumn)).size, listed.join('\n')).toBe(1);
 
     // The same emojis in English fit the grid at the same width: the names decide.
     const english = compare('en', { width: 58, emojis: SANTA });

@@ -172,11 +172,14 @@ describe('QrStep', () => {
     await ui.type('e');
     expect(onEvent).toHaveBeenCalledWith({ type: 'SHOW_EMOJI' });
 
-    // The sizes it names are the real limits: at them the code is drawn, one less and it is not.
-    expect(drawn(qrAt(60, needRows).frame())).toBe(true);
-    expect(drawn(qrAt(60, needRows - 1).frame())).toBe(false);
-    expect(drawn(qrAt(needColumns, 60).frame())).toBe(true);
+    // The window it names is the real limit: at exactly that size the code is drawn, a row or a column less and it is not.
+    expect(drawn(qrAt(needColumns, needRows).frame())).toBe(true);
+    expect(drawn(qrAt(needColumns, needRows - 1).frame())).toBe(false);
+    // …and asks for the same size again there, not for more than it said before.
+    expect(qrAt(needColumns, needRows - 1).text()).toContain(`at least ${needColumns} columns and ${needRows} rows`);
     expect(drawn(qrAt(needColumns - 1, 60).frame())).toBe(false);
+    // Any wider window needs no more rows than it named.
+    expect(drawn(qrAt(60, needRows).frame())).toBe(true);
   });
 
   it('offers emojis only when the machine allows it', async () => {
