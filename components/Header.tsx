@@ -37,15 +37,17 @@ export interface HeaderProps {
   phase?: number | undefined;
   /** Shown after the target, e.g. "simulated". */
   tag?: string | undefined;
+  /** The first line's words (default "Beeper setup"). */
+  title?: string | undefined;
 }
 
-export function Header({ target, phase, tag }: HeaderProps) {
+export function Header({ target, phase, tag, title = 'Beeper setup' }: HeaderProps) {
   const theme = useTheme();
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between" flexWrap="wrap">
         <Text bold color={theme.color.accent}>
-          Beeper setup
+          {title}
         </Text>
         {phase !== undefined ? (
           <Text color={theme.color.muted}>

@@ -90,7 +90,12 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
           <Box flexDirection="column" paddingX={1} flexShrink={0} height={showDemo && !tooTall ? maxHeight : undefined}>
             <Box ref={mainBox} {...fixed}>
               <Box {...fixed}>
-                <Header target={target} phase={phaseOf(snapshot)} tag={demo ? 'simulated' : undefined} />
+                <Header
+                  target={target}
+                  // verify is one step on an app already set up: no "step k of n" of the setup.
+                  {...(snapshot.context.mode === 'vouch' ? { title: 'Beeper setup · verify another device' } : { phase: phaseOf(snapshot) })}
+                  tag={demo ? 'simulated' : undefined}
+                />
               </Box>
               <Box {...fixed} marginTop={1}>
                 <ShellContext.Provider value={{ warning, finished }}>

@@ -1,0 +1,102 @@
+/**
+ * `beeper-setup verify` in the wizard, at 60 columns: this ready app vouches for
+ * the user's new device. An incoming request accepted and compared by emoji, an
+ * outgoing request (purpose "device", strict simulator) verified by QR code, and
+ * a mismatch that stops with the reason and trusts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { PROFILES, TIMEOUT, recoveryKeyOf, simulator, useBuiltCliInTmux, wizard, type Profile } from './flows.js';
+import { CLI, qrRows } from './terminal.js';
+
+useBuiltCliInTmux();
+
+const EMAIL = 'alice@example.com';
+
+/** Sets the app up (headless, the recovery key from a file): afterwards it is ready and holds a saved token. */
+async function readyApp(profile: Profile): Promise<{ sim: RunningSimulator; home: string }> {
+  const sim = await simulator(profile);
+  const home = mkdtempSync(join(tmpdir(), 'beeper-setup-home-'));
+  const keyFile = join(home, 'key.txt');
+  writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL), { mode: 0o600 });
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1' };
+  delete env.CI;
+  const child = spawn(process.execPath, [CLI, '--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk) => (output += String(chunk)));
+  const off = sim.control.on('mail', (message) => child.stdin.write(`${message.code}\n`));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  off();
+  expect(code, output).toBe(0);
+  return { sim, home };
+}
+
+const verifyIn = (sim: RunningSimulator, home: string, rows = 24) =>
+  wizard(sim, { columns: 60, rows, home, configHome: join(home, '.config'), args: ['verify'] });
+
+describe('beeper-setup verify in the wizard (60 columns)', () => {
+  it.each(PROFILES)('accepts the new device\'s request and verifies it by emoji (%s simulator)', { timeout: TIMEOUT }, async (profile) => {
+    const { sim, home } = await readyApp(profile);
+    const terminal = verifyIn(sim, home);
+    await terminal.waitFor('Waiting for a verification request');
+    expect(terminal.screen()).toContain('Beeper setup · verify another device');
+    expect(terminal.screen()).not.toContain('Step 3 of 4');
+    sim.control.otherDevice('request');
+    await terminal.waitFor('MacBook Air asks to be verified by this device');
+    terminal.press('Enter');
+    await terminal.waitFor('Scan this code with your other device (MacBook Air)');
+    terminal.press('e');
+    await terminal.waitFor('Compare emojis');
+    const sas = sim.control.session().verification!.sas!;
+    expect(terminal.text()).toContain(sas.decimals!.split(' ').join(' '));
+    terminal.press('y');
+    await terminal.waitFor('Waiting for your other device (MacBook Air) to confirm');
+    sim.control.otherDevice('confirm-sas');
+    await terminal.waitFor('Verified: MacBook Air is now trusted');
+    expect(await terminal.exitCode()).toBe(0);
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/accept'))).toBe(true);
+  });
+
+  it('sends a request with purpose "device" and verifies by QR code (strict simulator, 60×40)', { timeout: TIMEOUT }, async () => {
+    const { sim, home } = await readyApp('strict');
+    const terminal = verifyIn(sim, home, 40);
+    await terminal.waitFor('press s to send it a request');
+    terminal.press('s');
+    await terminal.waitFor('Waiting for your other device');
+    const request = sim.control.requests().find((entry) => entry.method === 'POST' && entry.path === '/v1/app/setup/verifications');
+    expect(request?.fields).toEqual(['purpose']);
+    expect(sim.control.session().verification).toMatchObject({ purpose: 'device', direction: 'outgoing' });
+    sim.control.otherDevice('accept');
+    await terminal.waitFor('Scan this code with your other device (MacBook Air)');
+    expect(qrRows(terminal.colorScreen()).length).toBeGreaterThan(15);
+    sim.control.otherDevice('scan-qr');
+    await terminal.waitFor('Did the scan work?');
+    terminal.press('y');
+    await terminal.waitFor('Verified: MacBook Air is now trusted');
+    expect(await terminal.exitCode()).toBe(0);
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+  });
+
+  it('a mismatch stops with the reason and trusts nothing', { timeout: TIMEOUT }, async () => {
+    const { sim, home } = await readyApp('lenient');
+    const terminal = verifyIn(sim, home);
+    await terminal.waitFor('Waiting for a verification request');
+    sim.control.otherDevice('request');
+    await terminal.waitFor('MacBook Air asks to be verified');
+    terminal.press('Enter');
+    await terminal.waitFor('Scan this code');
+    terminal.press('e');
+    await terminal.waitFor('Compare emojis');
+    terminal.press('n');
+    await terminal.waitFor('The emojis did not match');
+    expect(sim.control.verifiedDevices()).not.toContain('MacBook Air');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/cancel'))).toBe(true);
+    terminal.press('C-c');
+    expect(await terminal.exitCode()).not.toBe(0);
+  });
+});
