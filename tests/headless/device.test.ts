@@ -233,3 +233,36 @@ describe('headless: device verification', () => {
     expect(sim.control.requests().some((request) => request.path.endsWith('/accept'))).toBe(true);
   });
 });
+
+describe('headless: emoji names in the user\'s language', () => {
+  /** Runs to the emoji question with the first seven emojis of the table (🐶 🐱 🦁 …), answers no. */
+  async function verificationEvent(args: string[], env: Record<string, string>) {
+    sim = await simulator({ autoOtherDevice: true });
+    sim.control.configure({ sasNumbers: [0, 1, 2, 3, 4, 5, 6] });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json', ...args], cliEnv(join(tempDir(), 'config'), env));
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('"for":"emoji-match"');
+    run.write('no');
+    const result = await run.result;
+    return { result, event: result.events.find((event) => event.event === 'verification')! };
+  }
+
+  it('LC_ALL=de_DE.UTF-8: German names, the English one beside each, language "de"', async () => {
+    const { result, event } = await verificationEvent([], { LC_ALL: 'de_DE.UTF-8', LANG: 'C.UTF-8' });
+    expect(event.language).toBe('de');
+    expect(event.emojis[0]).toEqual({ emoji: '🐶', name: 'Hund', english: 'Dog' });
+    expect(result.stderr).toContain('1. 🐶 Hund (Dog)');
+  });
+
+  it('--lang ja wins over the locale; an unknown --lang falls back to English with a notice', async () => {
+    const ja = await verificationEvent(['--lang', 'ja'], { LANG: 'de_DE.UTF-8' });
+    expect(ja.event.language).toBe('ja');
+    expect(ja.event.emojis[0]).toMatchObject({ emoji: '🐶', name: '犬', english: 'Dog' });
+    await sim.close();
+
+    const unknown = await verificationEvent(['--lang', 'tlh'], { LANG: 'de_DE.UTF-8' });
+    expect(unknown.event.language).toBe('en');
+    expect(unknown.result.stderr).toContain('No emoji names in "tlh"; showing them in English.');
+    expect(unknown.event.emojis[0]).toEqual({ emoji: '🐶', name: 'Dog' });
+  });
+});
