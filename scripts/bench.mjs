@@ -5,7 +5,7 @@
 // The measurements live in scripts/bench/ (rows.mjs says what each row does).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,9 +50,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'beeper-setup-bench-'));
 const cli = join(scratch, 'app/dist/cli.js');
 mkdirSync(dirname(cli), { recursive: true });
 const app = join(scratch, 'app');
-copyFileSync(builtCli, cli);
 for (const file of ['package.json', ...JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files]) {
-  if (file !== 'dist/cli.js' && existsSync(join(root, file))) copyFileSync(join(root, file), join(app, file));
+  if (existsSync(join(root, file))) cpSync(join(root, file), join(app, file), { recursive: true });
 }
 const bundle = readFileSync(cli);
 const progress = (message) => process.stderr.write(`${message}\n`);

@@ -245,7 +245,7 @@ async function waitingSession(ctx, proxy) {
     await session.waitFor(PROMPT);
     await type(session, EMAIL, `Email: ${EMAIL}`);
     session.write('\r');
-    await session.waitFor(`We sent a 6-digit code to ${EMAIL}`);
+    await session.waitFor(`We sent a sign-in code to ${EMAIL}`);
     const code = await ctx.sim.code(EMAIL);
     await type(session, code, `Code: ${code}`);
     session.write('\r');

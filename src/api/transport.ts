@@ -2,7 +2,15 @@
  * Where a token may travel. Beeper's API is plain HTTP on the machine it runs
  * on; anything that leaves the machine must be HTTPS, or the user must say
  * explicitly that clear text is acceptable (--allow-insecure-http).
+ * Kept free of the HTTP stack: main() checks addresses before loading it.
  */
+import { DEFAULT_BASE_URL } from './types.js';
+
+/** --base-url, else BEEPER_BASE_URL, else Beeper's default; without trailing slashes. */
+export function resolveBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const raw = flag || env.BEEPER_BASE_URL || DEFAULT_BASE_URL;
+  return raw.replace(/\/+$/, '');
+}
 
 /** localhost, 127.0.0.0/8 and ::1: traffic that never leaves this machine. */
 export function isLoopbackHost(hostname: string): boolean {

@@ -3,7 +3,7 @@
  * Exit 0 when ready, 4 when not (yet), 5 when nothing answers.
  * `beeper-setup logout`: forgets the saved access token for the address.
  */
-import { resolveBaseUrl } from '../api/client.js';
+import { resolveBaseUrl } from '../api/transport.js';
 import { HttpError, UnreachableError } from '../api/errors.js';
 import type { AppInfo, Session } from '../api/types.js';
 import type { CliOptions } from '../args.js';
