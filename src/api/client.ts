@@ -15,7 +15,8 @@ import { redact, scrub } from '../shared/redact.js';
 import { cleanLine } from '../shared/terminalText.js';
 import { HttpError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
 import * as schemas from './schemas.js';
-import { isClearTextBeyondLoopback } from './transport.js';
+import { nodeFetch } from './nodeFetch.js';
+import { isClearTextBeyondLoopback, resolveBaseUrl } from './transport.js';
 import type {
   AppInfo,
   CodeResponse,
@@ -52,6 +53,8 @@ export interface SetupClientOptions {
   allowInsecureHttp?: boolean;
   /** One line per attempt, for --debug: method, path template, status, duration. Never bodies or headers. */
   onLog?: (line: string) => void;
+  /** The transport under ky: node:http by default (nodeFetch.ts says why); the platform's fetch also works. */
+  fetch?: (input: globalThis.Request | URL | string, init?: RequestInit) => Promise<Response>;
 }
 
 export interface CallOptions {
@@ -89,10 +92,7 @@ interface Request<T> {
 /** How much longer a `once` call may take than an ordinary one. */
 const ONCE_TIMEOUT_FACTOR = 2;
 
-export function resolveBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const raw = flag || env.BEEPER_BASE_URL || DEFAULT_BASE_URL;
-  return raw.replace(/\/+$/, '');
-}
+export { resolveBaseUrl };
 
 export const encodeId = (id: string) => encodeURIComponent(id);
 
@@ -126,6 +126,7 @@ export class SetupClient {
     const log = this.onLog;
     this.http = ky.create({
       prefixUrl: this.baseUrl,
+      fetch: options.fetch ?? nodeFetch,
       timeout: this.timeoutMs,
       hooks: log
         ? {
@@ -315,6 +316,8 @@ export class SetupClient {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason ?? error;
       if (error instanceof HTTPError) throw await this.toHttpError(call, error.response, secrets, options.signal);
+      // Something answered, but not in HTTP that Node's parser accepts (controls in the status line, a broken header).
+      if (isMalformedHttp(error)) throw new InvalidResponseError(call, 'response', 'is not well-formed HTTP');
       throw new UnreachableError(call, this.baseUrl, classifyNetworkError(error));
     }
     const text = await this.readBody(call, response, this.maxBodyBytes, options.signal);
@@ -442,6 +445,12 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** llhttp's parse errors (HPE_INVALID_STATUS, HPE_INVALID_HEADER_TOKEN …), as node:http reports them. */
+function isMalformedHttp(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' && code.startsWith('HPE_');
 }
 
 function classifyNetworkError(error: unknown): UnreachableReason {
