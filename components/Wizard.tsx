@@ -5,6 +5,7 @@
  * INTERRUPT from anywhere. The one keyboard reader (keys.tsx) lives here.
  */
 import { useSelector } from '@xstate/react';
+import { sameScreen } from './sameScreen.js';
 import { Box, Text, measureElement, type DOMElement } from 'ink';
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { Actor } from 'xstate';
@@ -40,7 +41,8 @@ const HEADER_ROWS = 2;
 const GAPS = 1;
 
 export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en' }: WizardProps) {
-  const snapshot: SetupSnapshot = useSelector(actor, (s) => s);
+  // A new snapshot that draws the same screen (a poll that found nothing new) renders nothing.
+  const snapshot: SetupSnapshot = useSelector(actor, (s) => s, sameScreen);
   const step = stepOf(snapshot);
   const { columns, rows } = useTerminalSize();
   const theme = useTheme();

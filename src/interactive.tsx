@@ -142,7 +142,8 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     <TerminalContext.Provider value={caps}>
       <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />
     </TerminalContext.Provider>,
-    { exitOnCtrlC: false },
+    // Only lines that changed are rewritten: a spinner tick costs one line, not the whole frame.
+    { exitOnCtrlC: false, incrementalRendering: true },
   );
   // Ctrl-C arrives as a key in raw mode; SIGINT, SIGTERM and SIGHUP (main's) mean the same: stop watching.
   const stopWatching = ctx.stops.onStop(() => actor.send({ type: 'INTERRUPT' }));

@@ -6,13 +6,13 @@
  * follows them (tunnel closed, token flushed).
  */
 import pkg from '../package.json' with { type: 'json' };
-import { resolveBaseUrl } from './api/client.js';
-import { isClearTextBeyondLoopback } from './api/transport.js';
+import { isClearTextBeyondLoopback, resolveBaseUrl } from './api/transport.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
 import { printable } from './headless/output.js';
 import { processIO, type ProgramIO } from './io.js';
-import { createRunContext, DebugLog, type RunContext } from './runtime.js';
+import { DebugLog } from './debugLog.js';
+import type { RunContext } from './runtime.js';
 import { safeJson } from './shared/terminalText.js';
 import { exitCodeForSignal, StopSignals, StoppedBySignal } from './signals.js';
 
@@ -23,6 +23,27 @@ export function wantsInteractive(options: CliOptions, io: Pick<ProgramIO, 'env' 
   // TERM=dumb cannot take the wizard's redraws: the plain line mode serves it.
   const dumb = env.TERM === 'dumb';
   return io.tty.stdin && io.tty.stdout && !options.nonInteractive && !options.json && !options.plain && !ci && !dumb;
+}
+
+/**
+ * One line while the wizard loads, on a line of its own that nothing extends: keys typed from
+ * here on are not echoed (Ink reads them later), and what the terminal echoed before is wiped.
+ * The wizard's first frame wipes this line in turn (src/interactive.tsx).
+ */
+function showEarlyLine(text: string, io: ProgramIO): void {
+  if (io.stdout !== process.stdout || !process.stdin.isTTY) return;
+  process.stdin.setRawMode(true);
+  const columns = process.stdout.columns || 80;
+  io.stdout.write(`\r\u001b[2K${[...text].slice(0, columns - 1).join('')}`);
+}
+
+/** "localhost:23373" from a URL, or the text as given. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /**
@@ -60,9 +81,13 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
   const cleanups: (() => Promise<void>)[] = [];
   const debugLog = new DebugLog(options.debug, print);
   let context: RunContext | undefined;
+  // The wizard takes a tenth of a second to load: say at once what is happening. Its first frame
+  // wipes this line. Not before --ssh, whose password prompt would share the line.
+  const early = options.command !== 'status' && !options.ssh && wantsInteractive(options, io);
   try {
     const given = resolveBaseUrl(options.baseUrl, io.env);
     let baseUrl = options.demo || options.ssh ? given : checkBaseUrl(given, options, print);
+    if (early) showEarlyLine(options.demo ? 'Beeper setup: starting the demo…' : `Beeper setup: connecting to ${hostOf(baseUrl)}…`, io);
     let tokenKey = baseUrl;
     let demo: RunContext['demo'];
     if (options.demo) {
@@ -81,6 +106,7 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
       baseUrl = tunnel.baseUrl;
       tokenKey = tunnel.tokenKey;
     }
+    const { createRunContext } = await import('./runtime.js');
     context = await createRunContext(options, baseUrl, tokenKey, io, debugLog, stops);
     context.demo = demo;
     if (options.command === 'status') {
@@ -93,6 +119,13 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
     }
     const { runHeadless } = await import('./headless/run.js');
     return await runHeadless(context);
+  } catch (error) {
+    // Failed before the wizard drew (a broken token store): the message gets a clean line, the keyboard its echo.
+    if (early) {
+      io.stdout.write('\r\u001b[2K');
+      if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    }
+    throw error;
   } finally {
     // A token saved just before the end must reach the disk before the process exits.
     await context?.keeper.flush();

@@ -51,3 +51,21 @@ describe('every state declares its step', () => {
     }
   });
 });
+
+describe('polling is invisible to the front ends', () => {
+  /** The idle/checking pair of every poll loop (idle waits `pollDelay`, checking asks the server). */
+  const pollNodes = nodes.filter((node) => {
+    const siblings = node.parent?.states ?? {};
+    return (node.key === 'idle' || node.key === 'checking') && 'idle' in siblings && 'checking' in siblings && 'pollDelay' in (siblings.idle!.config.after ?? {});
+  });
+
+  it('finds the poll loops', () => {
+    expect(pollNodes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  // components/sameScreen.ts skips redraws across these states on that promise.
+  it.each(pollNodes.map((node) => [node.id, node] as const))('%s declares no step and takes no user event', (_id, node) => {
+    expect(isStepMeta(node.meta)).toBe(false);
+    expect(Object.keys(node.config.on ?? {})).toEqual([]);
+  });
+});
