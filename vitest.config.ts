@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig({
+  // What scripts/build.mjs writes into the bundle (src/version.d.ts).
+  define: { BEEPER_SETUP_VERSION: JSON.stringify(pkg.version) },
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     globalSetup: ['tests/globalSetup.ts'],

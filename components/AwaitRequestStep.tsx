@@ -39,7 +39,7 @@ export function AwaitRequestStep({ incomingFrom, since, waitOnly, onEvent }: Awa
           </Para>
         ) : (
           <>
-            <Busy>
+            <Busy tick={Math.max(0, Math.floor((now - since) / 1000))}>
               Waiting for a verification request{theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
             </Busy>
             <Para>

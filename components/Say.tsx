@@ -1,5 +1,6 @@
 /** One status line with a glyph and a theme tone: errors, warnings, confirmations, hints. */
 import { Box, Text } from 'ink';
+import spinners from 'cli-spinners';
 import Spinner from 'ink-spinner';
 import type { ReactNode } from 'react';
 import { useTheme } from './theme.js';
@@ -39,15 +40,24 @@ export function Bullet({ children }: { children: ReactNode }) {
   );
 }
 
+export interface BusyProps {
+  children: ReactNode;
+  /**
+   * For long waits that already redraw once a second (their elapsed time): the spinner's frame
+   * from that same clock, so the screen changes once a second rather than on two timers.
+   * Without it, ink-spinner turns on its own.
+   */
+  tick?: number | undefined;
+}
+
 /** Something under way: a spinner, then what we are waiting for (wrapped lines stay beside the spinner). */
-export function Busy({ children }: { children: ReactNode }) {
+export function Busy({ children, tick }: BusyProps) {
   const theme = useTheme();
+  const frames = spinners[theme.spinner].frames;
   return (
     <Box>
       <Box flexShrink={0} marginRight={1}>
-        <Text color={theme.color.accent}>
-          <Spinner type={theme.spinner} />
-        </Text>
+        <Text color={theme.color.accent}>{tick === undefined ? <Spinner type={theme.spinner} /> : frames[Math.max(0, tick) % frames.length]}</Text>
       </Box>
       <Para>{children}</Para>
     </Box>

@@ -43,7 +43,7 @@ export function WaitingStep({ title, detail, stall, notice, since, retrying, act
   return (
     <Screen actions={actions.map((action) => ({ keys: action.key, label: action.label, run: () => onEvent(action.event) }))}>
       <Box flexDirection="column" gap={1}>
-        <Busy>
+        <Busy tick={Math.max(0, Math.floor((now - since) / 1000))}>
           {title}
           {theme.glyph.ellipsis} <Text color={theme.color.muted}>{formatElapsed(now - since)}</Text>
         </Busy>

@@ -17,6 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const chunks = join(dist, 'chunks');
 const clean = process.argv.includes('--clean');
+const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 
 /** Stand-ins for modules the CLI never needs, or needs only a sliver of. */
 const trimmed = {
@@ -33,18 +34,11 @@ const trimmed = {
     bundle.onResolve({ filter: /^cli-spinners$/ }, () => ({ path: 'cli-spinners', namespace: 'trimmed' }));
     bundle.onLoad({ filter: /^cli-spinners$/, namespace: 'trimmed' }, () => ({
       contents: `export default {
-        dots: { interval: 500, frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] },
-        line: { interval: 500, frames: ['-', '\\\\', '|', '/'] },
+        dots: { interval: 250, frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] },
+        line: { interval: 250, frames: ['-', '\\\\', '|', '/'] },
       };`,
       loader: 'js',
     }));
-
-    // The CLI reads only its version from package.json: bundle that, not the scripts and dependency lists.
-    bundle.onLoad({ filter: /[\\/]package\.json$/ }, async (args) =>
-      args.path === join(root, 'package.json')
-        ? { contents: JSON.stringify({ version: JSON.parse(await readFile(args.path, 'utf8')).version }), loader: 'json' }
-        : undefined,
-    );
 
     // A component that throws ends Ink, and main() reports it (the stack only with --debug): Ink's own
     // error screen, with stack-utils and code-excerpt behind it, would only show minified source.
@@ -83,6 +77,15 @@ export default (options = {}) => loadYoga({ ...options, wasmBinary: __wasmBinary
   },
 };
 
+/** A require() for the CommonJS inside the ESM chunks; the entry, which has none, goes without. */
+const REQUIRE_SHIM = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
+
+/** Creating a require() costs a little: chunks that never call one do without. */
+function withoutUnusedShim(text) {
+  const rest = text.replace(`${REQUIRE_SHIM}\n`, '');
+  return /\brequire\b/.test(rest) ? text : rest;
+}
+
 /** The yoga WebAssembly, captured while bundling. */
 let wasm;
 
@@ -100,10 +103,10 @@ const result = await build({
   legalComments: 'none',
   // Names in 32 languages, emojis and box drawing stay UTF-8 instead of \uXXXX escapes: a third smaller.
   charset: 'utf8',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', BEEPER_SETUP_VERSION: JSON.stringify(version) },
   plugins: [trimmed],
   // CommonJS dependencies call require(); give every ESM chunk one.
-  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  banner: { js: REQUIRE_SHIM },
   logLevel: 'warning',
   // BUILD_META=path writes esbuild's metafile (what each chunk holds), for size work.
   metafile: !!process.env.BUILD_META,
@@ -118,14 +121,16 @@ const written = new Set(['yoga.wasm.br']);
 for (const file of result.outputFiles) {
   if (file === entry) continue;
   written.add(basename(file.path));
-  await writeFile(file.path, file.contents);
+  await writeFile(file.path, withoutUnusedShim(file.text));
 }
 // Brotli packs it 13 % smaller than the tarball's gzip would; unpacking takes about a millisecond.
 if (wasm) await writeFile(join(chunks, 'yoga.wasm.br'), brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
 // The translated emoji names are Apache-2.0: their notice travels with the package.
 await writeFile(join(dist, 'SAS-NAMES-NOTICE.md'), await readFile(join(root, 'src/shared/SAS-NAMES-NOTICE.md')));
 const temp = join(dist, `cli.${process.pid}.tmp.js`);
-await writeFile(temp, entry.contents);
+const entryText = withoutUnusedShim(entry.text);
+if (entryText.includes(REQUIRE_SHIM)) throw new Error('dist/cli.js needs require(): nothing CommonJS belongs in the entry');
+await writeFile(temp, entryText);
 await chmod(temp, 0o755);
 await rename(temp, join(dist, 'cli.js'));
 

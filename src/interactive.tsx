@@ -3,6 +3,7 @@
  * into an exit code. Demo-only behaviour (the simulated phone scanning the
  * QR code, the demo panel's feed) lives here, not in the step components.
  */
+import v8 from 'node:v8';
 import { useSelector } from '@xstate/react';
 import { render, useStdout } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
@@ -13,7 +14,8 @@ import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
 import { ExitCode } from './exitCodes.js';
-import { createSetupActor, type DemoHandle, type RunContext } from './runtime.js';
+import type { DemoHandle, RunContext } from './runtime.js';
+import { createSetupActor } from './setupActor.js';
 import { resolveLanguage } from './shared/sasNames.js';
 import { exitCodeForSignal } from './signals.js';
 import { wrapWords } from './wording/wrap.js';
@@ -145,6 +147,9 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     // Only lines that changed are rewritten: a spinner tick costs one line, not the whole frame.
     { exitOnCtrlC: false, incrementalRendering: true },
   );
+  // Loading and the first frames are done: the young generation may grow again (src/main.ts held it small
+  // while Ink loaded). Small for good, its scavenges would cost a steady 1 % CPU while a wait redraws.
+  setTimeout(() => v8.setFlagsFromString('--semi-space-growth-factor=2'), 1000).unref();
   // Ctrl-C arrives as a key in raw mode; SIGINT, SIGTERM and SIGHUP (main's) mean the same: stop watching.
   const stopWatching = ctx.stops.onStop(() => actor.send({ type: 'INTERRUPT' }));
   let output: SetupOutput | undefined;

@@ -1,10 +1,7 @@
 /**
- * What both front ends (Ink wizard, headless) need to drive the machine: a
- * client, the token to resume with, the token's keeper, and the actor with
- * persistence wired in. No React here.
+ * What every run needs: a client, the token to resume with, and the token's
+ * keeper. The machine is src/setupActor.ts's (status needs none). No React here.
  */
-import { createActor, type Actor } from 'xstate';
-import type { RunClock } from './clock.js';
 import { SetupClient } from './api/client.js';
 import type { CliOptions } from './args.js';
 import { CliError, ExitCode } from './exitCodes.js';
@@ -13,7 +10,7 @@ import { processIO, type ProgramIO } from './io.js';
 import { StopSignals } from './signals.js';
 import { TokenKeeper, toPendingSignIn } from './tokenKeeper.js';
 import { loadPendingSignIn, loadToken, TokenStoreError } from './tokenStore.js';
-import { setupMachine, type PendingSignIn, type SetupInput } from '../machines/setupMachine.js';
+import type { PendingSignIn } from '../machines/setupMachine.js';
 
 import { DebugLog } from './debugLog.js';
 
@@ -97,30 +94,4 @@ export async function createRunContext(
     stops,
     io,
   };
-}
-
-export function machineInput(context: RunContext, overrides: Partial<SetupInput> = {}): SetupInput {
-  return {
-    api: context.client,
-    accessToken: context.accessToken,
-    email: context.options.email,
-    pendingSignIn: context.pendingSignIn,
-    ...overrides,
-  };
-}
-
-/** The setup machine for this run, with its persistence actions handled by the run's keeper. */
-export function createSetupActor(context: RunContext, overrides: Partial<SetupInput> = {}, clock?: RunClock): Actor<typeof setupMachine> {
-  const { keeper } = context;
-  const machine = setupMachine.provide({
-    actions: {
-      rememberToken: (_, params) => {
-        context.accessToken = params.token;
-        keeper.rememberToken(params.token);
-      },
-      forgetSavedToken: () => keeper.forgetSavedToken(),
-      rememberPendingSignIn: (_, params) => keeper.rememberPendingSignIn(params.pending),
-    },
-  });
-  return createActor(machine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });
 }

@@ -12,7 +12,6 @@
  * is the system error (ECONNREFUSED, ECONNRESET …), or the signal's reason.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 
 /** Statuses whose responses have no body, as the Fetch standard says. */
@@ -34,8 +33,9 @@ export async function nodeFetch(input: Request | URL | string, init?: RequestIni
   });
   if (body) headers['content-length'] = String(body.length);
 
+  // TLS costs a few milliseconds to load: only an https:// address pays for it.
+  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   return new Promise<Response>((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(url, { method: request.method, headers, signal });
     outgoing.on('response', (incoming: IncomingMessage) => {
       const status = incoming.statusCode ?? 0;

@@ -6,7 +6,8 @@
  * (src/exitCodes.ts). Tests run it in-process with their own IO and clock.
  */
 import { CliError, ExitCode } from '../exitCodes.js';
-import { createSetupActor, type RunContext } from '../runtime.js';
+import type { RunContext } from '../runtime.js';
+import { createSetupActor } from '../setupActor.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
 import { resolveLanguage } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';

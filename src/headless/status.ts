@@ -10,7 +10,7 @@ import type { CliOptions } from '../args.js';
 import { ExitCode } from '../exitCodes.js';
 import type { ProgramIO } from '../io.js';
 import type { RunContext } from '../runtime.js';
-import { sshTokenKey } from '../ssh.js';
+import { sshTokenKey } from '../sshTarget.js';
 import { forgetToken, TokenStoreError } from '../tokenStore.js';
 import { describeSessionState, deviceNameOf } from '../wording/states.js';
 import { createReporter, HeadlessError, printable, type Reporter } from './output.js';

@@ -4,7 +4,6 @@
  * reported), a symbolic link is never followed, and a write lands whole or not
  * at all: a temp file with a random name, created exclusively, synced, renamed.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -130,16 +129,17 @@ export async function readPrivateFile(file: string, report: Report = () => {}): 
   }
 }
 
-const randomHex = () => randomBytes(8).toString('hex');
+// node:crypto loads only when a file is written (status and reads never pay for it).
+const randomHex = async () => (await import('node:crypto')).randomBytes(8).toString('hex');
 
 /**
  * Replaces the file with `text`, mode 0600. A symbolic link at `file` is
  * replaced itself, never written through. `randomName` exists for tests.
  */
-export async function writePrivateFile(file: string, text: string, report: Report = () => {}, randomName: () => string = randomHex): Promise<void> {
+export async function writePrivateFile(file: string, text: string, report: Report = () => {}, randomName: () => string | Promise<string> = randomHex): Promise<void> {
   const folder = (await openFolder(dirname(file), true, report))!;
   try {
-    const temp = `${file}.${randomName()}.tmp`;
+    const temp = `${file}.${await randomName()}.tmp`;
     let handle: FileHandle;
     try {
       // O_EXCL: whatever already is at the temp name (a planted link, say) makes this fail and stays untouched.
