@@ -13,7 +13,10 @@ import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
-import { ExitCode } from './exitCodes.js';
+import { CliError, ExitCode } from './exitCodes.js';
+import { printable } from './headless/output.js';
+import { Secret } from './shared/secret.js';
+import { tokenReportLines } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
 import { createSetupActor } from './setupActor.js';
 import { resolveLanguage } from './shared/sasNames.js';
@@ -114,6 +117,17 @@ function stopLine(ctx: RunContext, context: SetupContext): string {
   return 'Stopped. Run beeper-setup again to continue where Beeper stands (nothing was cancelled).';
 }
 
+/** --qr-file in the wizard: a file only, since the wizard reads the keyboard from stdin. */
+async function readQrFileForWizard(ctx: RunContext): Promise<Secret | undefined> {
+  const path = ctx.options.command === 'verify' ? ctx.options.qrFile : undefined;
+  if (!path) return undefined;
+  if (path === '-') {
+    throw new CliError('--qr-file - reads the payload from stdin, which the wizard needs for the keyboard.', ExitCode.Usage, 'Save the payload to a file and pass its path, or add --plain to answer line by line.');
+  }
+  const { readScannedQr } = await import('./headless/scannedQr.js');
+  return new Secret(await readScannedQr(path, ctx.io.lines()));
+}
+
 export async function runInteractive(ctx: RunContext): Promise<number> {
   const caps = detectTerminal(process.env);
   const language = resolveLanguage({ flag: ctx.options.lang, env: process.env }).code;
@@ -127,9 +141,11 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
       }
     : undefined;
   // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
+  // verify --qr-file: the other device's payload, scanned elsewhere, is submitted as soon as the verification can take it.
+  const scannedQr = await readQrFileForWizard(ctx);
   const actor = createSetupActor(ctx, {
     mode: ctx.options.command === 'verify' ? 'vouch' : 'setup',
-    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait },
+    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait, scannedQr },
     waitTimeoutMs: ctx.options.timeoutMs,
     preferEmoji: !caps.unicode,
   });
@@ -140,6 +156,8 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     process.stdin.setRawMode(true);
     process.stdout.write('\r\u001b[2K');
   }
+  // Said once, above the wizard: what the token store put right while loading.
+  for (const note of ctx.storeNotes) process.stdout.write(`${wrapWords(printable(`Fixed permissions: ${note}.`), process.stdout.columns || 80).join('\n')}\n`);
   const instance = render(
     <TerminalContext.Provider value={caps}>
       <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />
@@ -177,18 +195,23 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     await instance.waitUntilExit().catch(() => {});
     actor.stop();
   }
+  const columns = process.stderr.columns || process.stdout.columns || 80;
+  const say = (line: string) => void process.stderr.write(`${wrapWords(printable(line), columns).join('\n')}\n`);
   switch (output.outcome) {
-    case 'ready':
+    case 'ready': {
+      // Under the last frame, as headless says it: where the token is, or why it is not (the demo keeps none).
+      if (!ctx.demo) for (const line of tokenReportLines(await ctx.keeper.flush(), { tokenSource: ctx.tokenSource, saveToken: ctx.options.saveToken })) say(line);
+      const token = actor.getSnapshot().context.accessToken ?? ctx.accessToken;
+      if (ctx.options.printToken && token) process.stdout.write(`BEEPER_ACCESS_TOKEN=${token.reveal()}\n`);
+      return ExitCode.Ready;
+    }
     case 'vouched':
       return ExitCode.Ready;
     case 'timed-out':
       return ExitCode.NotReady;
     default: {
       // A hang-up has nobody to read the line.
-      if (ctx.stops.received !== 'SIGHUP') {
-        const columns = process.stderr.columns || process.stdout.columns || 80;
-        process.stderr.write(`${wrapWords(stopLine(ctx, actor.getSnapshot().context), columns).join('\n')}\n`);
-      }
+      if (ctx.stops.received !== 'SIGHUP') say(stopLine(ctx, actor.getSnapshot().context));
       return ctx.stops.received ? exitCodeForSignal(ctx.stops.received) : ExitCode.Interrupted;
     }
   }

@@ -192,6 +192,7 @@ export async function main(argv: string[], { stops = new StopSignals(), io = pro
       if (!(error instanceof CliError)) {
         const signal = error instanceof StoppedBySignal ? error.signal : stops.received!;
         if (signal !== 'SIGHUP') print('Stopped. Nothing was changed on the server.');
+        if (options?.json ?? argv.includes('--json')) emitError('interrupted', signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCodeForSignal(signal));
         return exitCodeForSignal(signal);
       }
     }

@@ -14,11 +14,12 @@ import { CliError, ExitCode } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
 import { drawQr, qrPayloadBytes } from '../shared/qr.js';
 import type { KeeperReport } from '../tokenKeeper.js';
-import { formatDuration, formatElapsed } from '../wording/format.js';
+import { formatDuration, formatElapsed, tokenReportLines } from '../wording/format.js';
 import { explainProblem } from '../wording/problems.js';
 import { capitalize, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import type { LineSource } from './lines.js';
+import { exitCodeForSignal } from '../signals.js';
 import { HeadlessError, printable, type PromptFor, type Reporter } from './output.js';
 
 /** Thrown into a pending prompt when the machine moved on or the user interrupted. */
@@ -293,10 +294,14 @@ export class Driver {
         this.out.emit({ event: 'verified', otherDevice: name, userID: context.verification?.otherUserID ?? context.session?.matrix?.userID ?? '' });
         return ExitCode.Ready;
       }
-      case 'interrupted':
+      case 'interrupted': {
+        // A hang-up (SIGHUP) ends with 129 and is said as such; Ctrl-C and SIGTERM with 130.
+        const signal = this.ctx.stops.received;
+        const exitCode = signal ? exitCodeForSignal(signal) : ExitCode.Interrupted;
         this.out.say('Interrupted. Nothing was cancelled on the server: run beeper-setup again to resume.');
-        this.out.emit({ event: 'error', code: 'interrupted', message: 'Interrupted.', exitCode: ExitCode.Interrupted });
-        return ExitCode.Interrupted;
+        this.out.emit({ event: 'error', code: 'interrupted', message: signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCode });
+        return exitCode;
+      }
       case 'timed-out':
         throw new HeadlessError(
           'timeout',
@@ -311,20 +316,10 @@ export class Driver {
 
   /** The truth about the token: where it is, its mode, what was repaired, or why it is not saved. */
   private reportToken(kept: KeeperReport): void {
-    if (this.ctx.tokenSource === 'env') return;
-    if (!this.options.saveToken) {
-      this.out.say('The access token was not saved (--no-save-token).');
-      return;
-    }
-    if (kept.failures.length > 0) {
-      this.out.say(`Could not save the access token: ${kept.failures[0]} The next run signs in again; use --print-token to keep it yourself.`);
-      return;
-    }
-    if (kept.saved) {
-      this.out.say(`The access token is saved in ${kept.saved.path} (mode 0600: only you can read it); beeper-setup logout forgets it.`);
+    for (const line of tokenReportLines(kept, { tokenSource: this.ctx.tokenSource, saveToken: this.options.saveToken })) this.out.say(line);
+    if (kept.saved && this.ctx.tokenSource !== 'env' && this.options.saveToken && kept.failures.length === 0) {
       this.out.emit({ event: 'token-saved', path: kept.saved.path, mode: '0600', repaired: kept.repaired });
     }
-    if (kept.repaired.length > 0) this.out.say(`Also made the access-token files private: ${kept.repaired.join('; ')}.`);
   }
 
   private waitedFor(snapshot: Snapshot): string {

@@ -30,10 +30,14 @@ export async function runSimulateCommand(options: SimulateCommandOptions = {}): 
   const emails = simulator.control.accounts().map((account) => account.email);
   process.stderr.write(
     [
-      `profile: ${simulator.control.config().profile}${options.strict ? ' (unknown body fields refused, extra response fields, no /v1/info)' : ''}`,
+      `profile: ${simulator.control.config().profile}${
+        options.strict
+          ? ' (purpose inferred; only a login verification trusts; unknown body fields refused; methods empty until accepted; millisecond timestamps; extra response fields; no /v1/info)'
+          : ''
+      }`,
       `accounts: ${emails.join(', ')} (any other email creates a new account)`,
       `sign-in codes are printed below and served at GET ${simulator.url}/_sim/code?email=${emails[0] ?? 'EMAIL'}`,
-      `control API: ${simulator.url}/_sim/ (accounts, other-device, config, faults, requests, reset) — Ctrl-C stops`,
+      `control API: ${simulator.url}/_sim/ (code, outbox, accounts, session, other-device, other-device/qr, config, faults, requests, expire-sign-ins, revoke-token, reset) — Ctrl-C stops`,
       '',
     ].join('\n'),
   );

@@ -20,11 +20,23 @@ type Handler = (control: SimulatorControl, req: ControlRequest) => Promise<Outco
 
 const ok = (body: unknown): Outcome => ({ status: 200, body });
 
+/** A control body: a misspelt field is refused (400), never silently ignored. */
 async function read<T>(req: ControlRequest, pick: (fields: Fields) => T): Promise<T> {
   const fields = new Fields(await req.body());
   const value = pick(fields);
+  fields.rejectUnknown();
   fields.done();
   return value;
+}
+
+/** `sasNumbers`: seven entries of the SAS emoji table (0–63), to make the emojis shown predictable; [] for random again. */
+function sasNumbersOf(fields: Fields): number[] | undefined {
+  const raw = fields.raw('sasNumbers');
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || (raw.length !== 7 && raw.length !== 0) || !raw.every((n) => Number.isInteger(n) && n >= 0 && n <= 63)) {
+    throw new SimError(400, 'VALIDATION_ERROR', 'sasNumbers must be seven integers from 0 to 63 (or [] for random emojis).');
+  }
+  return raw as number[];
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -70,18 +82,21 @@ const HANDLERS: Record<string, Handler> = {
   'GET config': (control) => ok({ config: control.config() }),
   'POST config': async (control, req) => {
     const change = await read(req, (f): ConfigChange => {
-      const timings = f.optionalObject('timings');
+      const timingFields = f.optionalObject('timings');
+      const timings = timingFields && {
+        initializingMs: timingFields.optionalInt('initializingMs', 0),
+        firstSyncMs: timingFields.optionalInt('firstSyncMs', 0),
+        otherDeviceMs: timingFields.optionalInt('otherDeviceMs', 0),
+      };
+      timingFields?.rejectUnknown();
       return {
         profile: f.oneOf('profile', SIMULATOR_PROFILES, true),
         legacyBuild: f.optionalBoolean('legacyBuild'),
         autoOtherDevice: f.optionalBoolean('autoOtherDevice'),
         withholdTrust: f.optionalBoolean('withholdTrust'),
         hostileText: f.optionalBoolean('hostileText'),
-        timings: timings && {
-          initializingMs: timings.optionalInt('initializingMs', 0),
-          firstSyncMs: timings.optionalInt('firstSyncMs', 0),
-          otherDeviceMs: timings.optionalInt('otherDeviceMs', 0),
-        },
+        sasNumbers: sasNumbersOf(f),
+        timings,
       };
     });
     return ok({ config: control.configure(change) });

@@ -16,3 +16,14 @@ export function formatDuration(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return formatElapsed(ms);
 }
+
+/** What a run says about the access token at its end: where it is, or why it is not there. */
+export function tokenReportLines(kept: { saved: { path: string } | undefined; repaired: string[]; failures: string[] }, run: { tokenSource: 'env' | 'saved' | undefined; saveToken: boolean }): string[] {
+  if (run.tokenSource === 'env') return [];
+  if (!run.saveToken) return ['The access token was not saved (--no-save-token).'];
+  if (kept.failures.length > 0) return [`Could not save the access token: ${kept.failures[0]} The next run signs in again; use --print-token to keep it yourself.`];
+  const lines: string[] = [];
+  if (kept.saved) lines.push(`The access token is saved in ${kept.saved.path} (mode 0600: only you can read it); beeper-setup logout forgets it.`);
+  if (kept.repaired.length > 0) lines.push(`Also made the access-token files private: ${kept.repaired.join('; ')}.`);
+  return lines;
+}

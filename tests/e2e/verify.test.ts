@@ -82,6 +82,27 @@ describe('beeper-setup verify in the wizard (60 columns)', () => {
     expect(sim.control.verifiedDevices()).toContain('MacBook Air');
   });
 
+  it('--qr-file: the payload scanned elsewhere is submitted once the request is accepted', { timeout: TIMEOUT }, async () => {
+    const { sim, home } = await readyApp('lenient');
+    sim.control.otherDevice('request');
+    const qrFile = join(home, 'scanned.txt');
+    writeFileSync(qrFile, `${sim.control.otherDeviceQr()}\n`);
+    const terminal = wizard(sim, { columns: 60, rows: 24, home, configHome: join(home, '.config'), args: ['verify', '--qr-file', qrFile] });
+    await terminal.waitFor('MacBook Air asks to be verified by this device');
+    terminal.press('Enter');
+    await terminal.waitFor('Verified: MacBook Air is now trusted');
+    expect(await terminal.exitCode()).toBe(0);
+    expect(sim.control.requests().some((request) => request.path === '/v1/app/setup/verifications/qr/scan' && request.status === 200)).toBe(true);
+  });
+
+  it('--qr-file - is refused in the wizard, which reads the keyboard from stdin', { timeout: TIMEOUT }, async () => {
+    const { sim, home } = await readyApp('lenient');
+    // Refused before any wizard is drawn: plain lines, wrapped by the terminal.
+    const terminal = wizard(sim, { columns: 60, rows: 24, home, configHome: join(home, '.config'), args: ['verify', '--qr-file', '-'], lineMode: true });
+    await terminal.waitFor('which the wizard needs for the keyboard');
+    expect(await terminal.exitCode()).toBe(2);
+  });
+
   it('a mismatch stops with the reason and trusts nothing', { timeout: TIMEOUT }, async () => {
     const { sim, home } = await readyApp('lenient');
     const terminal = verifyIn(sim, home);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROFILES, TIMEOUT, calls, chooseDevice, compareEmojis, finish, recoveryKeyOf, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
+import { PROFILES, SHOWS_SECRETS_ON_PURPOSE, TIMEOUT, calls, chooseDevice, compareEmojis, finish, recoveryKeyOf, savedTokens, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
 import { qrRows } from './terminal.js';
 
 useBuiltCliInTmux();
@@ -27,6 +27,8 @@ describe.each(PROFILES)('every path to ready (%s simulator)', (profile) => {
     await terminal.waitFor('This is a valid recovery key.');
     terminal.press('Enter');
     await finish(terminal);
+    // Under the last frame, as headless says it: where the token is kept.
+    expect(terminal.text()).toMatch(/The access token is saved in \S+\/beeper-setup\/tokens\.json \(mode 0600: only you can read it\)/);
     expect(calls(sim)).toContain('POST /v1/app/setup/verification/recovery-key 200');
     expect(calls(sim).filter((line) => line.startsWith('POST /v1/app/setup/verifications'))).toEqual([]);
   });
@@ -149,3 +151,23 @@ function newKeyOn(screen: string): string {
   expect(key.split(' ')).toHaveLength(12);
   return key;
 }
+
+describe('what the wizard says after its last frame', () => {
+  it('--print-token prints the saved token for a script to take, and nothing else does', { timeout: TIMEOUT }, async () => {
+    const sim = await simulator();
+    const home = mkdtempSync(join(tmpdir(), 'beeper-setup-home-'));
+    const terminal = wizard(sim, { home, args: ['--print-token'], allows: (screen) => /BEEPER_ACCESS_TOKEN=/.test(screen) || SHOWS_SECRETS_ON_PURPOSE(screen) });
+    await signIn(terminal, sim);
+    await terminal.waitFor('Verify this device');
+    terminal.press('Down');
+    terminal.press('Enter');
+    await terminal.waitFor('Verify with your recovery key');
+    terminal.type(recoveryKeyOf(sim, 'alice@example.com'));
+    await terminal.waitFor('This is a valid recovery key.');
+    terminal.press('Enter');
+    await finish(terminal);
+    const saved = Object.values(savedTokens(join(home, '.config')));
+    expect(saved).toHaveLength(1);
+    expect(terminal.screen()).toContain(`BEEPER_ACCESS_TOKEN=${saved[0]}`);
+  });
+});

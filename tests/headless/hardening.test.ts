@@ -147,6 +147,8 @@ describe('stop signals', () => {
     run.signal(signal);
     const result = await run.result;
     expect(result.code).toBe(code);
+    // The last event tells scripts the same code the process exits with.
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'interrupted', exitCode: code });
     expect(sim.control.session().verification?.state).toBe('requested');
     expect(sim.control.requests().some((request) => request.path.endsWith('/cancel'))).toBe(false);
   });

@@ -142,6 +142,12 @@ describe('control API over HTTP', () => {
 
     const config = await post(sim, '/_sim/config', { timings: { initializingMs: 5 } });
     expect(config.body.config.timings).toEqual({ initializingMs: 5, firstSyncMs: 20, otherDeviceMs: 20 });
+    // A misspelt field is refused, not ignored; the emojis can be fixed through the API too.
+    expect((await post(sim, '/_sim/config', { autoOtherDevise: true })).status).toBe(400);
+    expect((await post(sim, '/_sim/config', { timings: { firstSync: 5 } })).status).toBe(400);
+    expect((await post(sim, '/_sim/config', { sasNumbers: [1, 2, 3] })).status).toBe(400);
+    expect((await post(sim, '/_sim/config', { sasNumbers: [0, 1, 2, 3, 4, 5, 6] })).body.config.sasNumbers).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect((await post(sim, '/_sim/config', { sasNumbers: [] })).body.config.sasNumbers).toBeUndefined();
     const token = await signIn(sim, 'carl@example.com');
     await expect.poll(async () => (await get(sim, SETUP, token)).body.state, { interval: 10 }).toBe('needs-verification');
 
