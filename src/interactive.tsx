@@ -162,8 +162,9 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     <TerminalContext.Provider value={caps}>
       <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />
     </TerminalContext.Provider>,
-    // Only lines that changed are rewritten: a spinner tick costs one line, not the whole frame.
-    { exitOnCtrlC: false, incrementalRendering: true },
+    // Not Ink's incrementalRendering: in Ink 6.8 it leaves lines of an earlier, shorter frame on screen
+    // (tests/e2e/terminalCare.test.ts watches for that). Long waits redraw once a second instead.
+    { exitOnCtrlC: false },
   );
   // Loading and the first frames are done: the young generation may grow again (src/main.ts held it small
   // while Ink loaded). Small for good, its scavenges would cost a steady 1 % CPU while a wait redraws.

@@ -39,8 +39,11 @@ export function useBuiltCliInTmux(): void {
     for (const run of running.runs.splice(0)) {
       const { terminal } = run;
       const wide = run.lineMode ? [] : terminal.screens.flatMap((screen) => overWide(screen, terminal.columns));
+      // One wizard, one frame: a second header means an earlier frame was left on screen.
+      const torn = run.lineMode ? [] : terminal.screens.filter((screen) => screen.split('\n').filter((line) => /^\s*Beeper setup(\s|$)/.test(line)).length > 1);
       terminal.kill();
       expect(wide, 'every screen fits the terminal').toEqual([]);
+      expect(torn, 'no screen shows a frame left over from an earlier one').toEqual([]);
       if (run.sim) {
         const tokens = run.configHome ? Object.values(savedTokens(run.configHome)) : [];
         const secrets = secretsOf(run.sim, tokens);
