@@ -5,7 +5,7 @@
  * Needs ansible-playbook (Debian: apt-get install ansible-core); skipped with a message without it.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ if (!ansible) {
 
 describe.skipIf(!ansible)('examples/ansible: two Beeper Servers (simulators) on connection: local', () => {
   let dir = '';
+  let tarball = '';
   let env: NodeJS.ProcessEnv = {};
   const sims: SimulatorProcess[] = [];
   const keys: string[] = [];
@@ -42,9 +43,13 @@ describe.skipIf(!ansible)('examples/ansible: two Beeper Servers (simulators) on 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'beeper-ansible-'));
     for (const sub of ['bin', 'keys', 'host_vars', 'logs', 'host-tmp', 'ansible-tmp/local', 'ansible-tmp/remote']) mkdirSync(join(dir, sub), { recursive: true });
-    // A snapshot of the CLI: others may rebuild dist/ while this runs.
+    // A snapshot of the CLI (its entry and chunks): others may rebuild dist/ while this runs.
+    cpSync(join(ROOT, 'dist'), join(dir, 'bin'), { recursive: true });
     const cli = join(dir, 'bin/cli.js');
-    copyFileSync(join(ROOT, 'dist/cli.js'), cli);
+    // And the package as `npm pack` makes it, for the host that has the role install it (no build: dist/ is there).
+    const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
+    expect(packed.status, packed.stderr).toBe(0);
+    tarball = join(dir, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
 
     const started = await Promise.allSettled(HOSTS.map(() => startSimulatorProcess(cli)));
     for (const result of started) if (result.status === 'fulfilled') sims.push(result.value);
@@ -72,7 +77,7 @@ describe.skipIf(!ansible)('examples/ansible: two Beeper Servers (simulators) on 
           ansible_connection: 'local',
           ansible_python_interpreter: '{{ ansible_playbook_python }}',
           beeper_setup_email: EMAIL,
-          beeper_setup_command: [process.execPath, cli],
+          beeper_setup_node: process.execPath,
           // The "mailbox": prints the code the simulator mailed (BEEPER_SETUP_BASE_URL, BEEPER_SETUP_EMAIL).
           beeper_setup_code_command: `{{ ansible_playbook_python | quote }} ${SIM_CODE}`,
           beeper_setup_code_delay: 1,
@@ -86,7 +91,10 @@ describe.skipIf(!ansible)('examples/ansible: two Beeper Servers (simulators) on 
               beeper_base_url: sims[i]!.url,
               // The token (and a pending sign-in) are saved here, not in the user's ~/.config.
               beeper_setup_environment: { XDG_CONFIG_HOME: join(dir, 'config', host) },
-              ...(host === 'beeper-1' ? { beeper_recovery_key_file: join(dir, 'keys/beeper-1') } : {}),
+              // beeper-1 runs the snapshot in place; beeper-2 gets the packed tarball unpacked by the role.
+              ...(host === 'beeper-1'
+                ? { beeper_recovery_key_file: join(dir, 'keys/beeper-1'), beeper_setup_command: [process.execPath, cli] }
+                : { beeper_setup_install_src: tarball, beeper_setup_install_dest: join(dir, 'installed', host) }),
             },
           ]),
         ),
@@ -138,6 +146,10 @@ describe.skipIf(!ansible)('examples/ansible: two Beeper Servers (simulators) on 
       expect(recap[host]!.changed, show(run)).toBeGreaterThan(0);
       expect(run.stdout).toMatch(new RegExp(`${host}: ready as @alice:beeper\\.com on device [A-Z]+ \\(set up now\\)`));
     }
+
+    // beeper-2 ran the package the role unpacked, not the snapshot.
+    expect(existsSync(join(dir, 'installed', 'beeper-2', 'package', 'dist', 'cli.js'))).toBe(true);
+    expect(run.stdout).toContain(join(dir, 'installed', 'beeper-2', 'package', 'dist', 'cli.js'));
 
     // One code per host: the rerun continued the pending sign-in instead of mailing another.
     const mail = await outboxes();
