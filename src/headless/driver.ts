@@ -234,7 +234,8 @@ export class Driver {
         ...(step.waitsFor === 'server' ? { state: state() ?? 'unknown' } : {}),
         ...(stall ? { stalled: stall } : {}),
       });
-      if (elapsedMs >= 1000) this.out.say(`Still waiting (${formatElapsed(elapsedMs)})…`);
+      // Rounded: a beat due at 15 s that fires at 14.99 s says 15s.
+      if (elapsedMs >= 1000) this.out.say(`Still waiting (${formatElapsed(Math.round(elapsedMs / 1000) * 1000)})…`);
     };
     beat();
     return new Promise((resolve, reject) => {
