@@ -1,7 +1,9 @@
 /** Existing account, verified from the other device by comparing emojis: yes, no, timeout, Ctrl-C. */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { qrPayloadBytes } from '../../src/shared/qr.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
+import { DARK_ON_LIGHT, LIGHT_ON_DARK, decodeDrawing } from '../shared/qr/rasterise.js';
 import { scanOutputsAfterEach, SIGNED_IN_BY_CODE, cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, runCli, savedTokens, simulator, stepsOf, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
@@ -47,6 +49,25 @@ describe('headless: device verification', () => {
     expect(stepsOf(result.events)).toEqual(expect.arrayContaining(['showing-qr', 'confirm-scan', 'confirming-scan']));
     expect(stepsOf(result.events)).not.toContain('compare-emojis');
     expect(result.events.at(-1)).toMatchObject({ event: 'ready', userID: '@alice:beeper.com' });
+  });
+
+  it.each([
+    ['in colour', {}, [LIGHT_ON_DARK, DARK_ON_LIGHT]],
+    ['with NO_COLOR', { NO_COLOR: '1' }, [LIGHT_ON_DARK]],
+  ] as const)('--qr on a terminal: the drawing %s decodes to the payload bytes', async (_, colour, themes) => {
+    sim = await simulator();
+    const env = { ...cliEnv(join(tempDir(), 'config')), NO_COLOR: undefined, ...colour };
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--qr', '--json'], env, { stderrIsTTY: true });
+    feedCodes(sim, run, EMAIL);
+    await run.waitFor('"step":"waiting-other-device"');
+    sim.control.otherDevice('accept');
+    await run.waitFor('"event":"qr"');
+    const data = sim.control.session().verification!.qr!.data;
+    const lines = run.stderr().split('\n').filter((line) => /[▀▄█]/.test(line));
+    expect(lines.length).toBeGreaterThan(15);
+    for (const theme of themes) expect(decodeDrawing(lines, theme), theme.name).toEqual([...qrPayloadBytes(data)]);
+    run.signal('SIGINT');
+    await run.result;
   });
 
   it('shows the emojis and decimals, confirms only after "yes", and reaches ready', async () => {
