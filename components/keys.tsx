@@ -60,16 +60,76 @@ export function KeyRouterProvider({ onKey, children }: KeyRouterProviderProps) {
   );
 
   useInput(
-    (input, key) => {
-      root.current?.(input, key);
-      if (key.ctrl && input === 'c') return;
-      if (early.current) early.current.push([input, key]);
-      else dispatch(input, key);
+    (chunk, chunkKey) => {
+      for (const [input, key] of splitKeys(chunk, chunkKey)) {
+        root.current?.(input, key);
+        if (key.ctrl && input === 'c') return;
+        if (early.current) early.current.push([input, key]);
+        else dispatch(input, key);
+      }
     },
     { isActive: isRawModeSupported },
   );
 
   return <KeyRouterContext.Provider value={router}>{children}</KeyRouterContext.Provider>;
+}
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/** One control character as Ink reports it when it arrives alone. */
+function controlKey(char: string): [string, Key] | undefined {
+  const code = char.charCodeAt(0);
+  if (char === '\r' || char === '\n') return ['', { ...NO_KEY, return: true }];
+  if (char === '\t') return ['', { ...NO_KEY, tab: true }];
+  if (code === 0x7f || code === 0x08) return ['', { ...NO_KEY, backspace: true }];
+  if (code >= 0x01 && code <= 0x1a) return [String.fromCharCode(code + 0x60), { ...NO_KEY, ctrl: true }];
+  return undefined;
+}
+
+/**
+ * Ink splits what stdin delivers only at escape sequences: keys sent quickly (a script, a loaded
+ * machine, a paste) can arrive in one read, "\u0015new text\r", and reach handlers as one odd
+ * string, the Ctrl-U and the Enter lost. Split such a chunk into the keys it holds: each control
+ * character alone, the text between them as typed.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  if (input.length < 2 || key.ctrl || key.meta || !/[\x00-\x1f\x7f]/.test(input)) return [[input, key]];
+  const keys: [string, Key][] = [];
+  let text = '';
+  for (const char of input) {
+    const control = /[\x00-\x1f\x7f]/.test(char) ? controlKey(char) : undefined;
+    if (!control && /[\x00-\x1f\x7f]/.test(char)) continue;
+    if (!control) {
+      text += char;
+      continue;
+    }
+    if (text) keys.push([text, NO_KEY]);
+    text = '';
+    keys.push(control);
+  }
+  if (text) keys.push([text, NO_KEY]);
+  return keys;
 }
 
 /**

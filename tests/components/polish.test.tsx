@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChooseMethodStep } from '../../components/ChooseMethodStep.js';
 import { EmailStep } from '../../components/EmailStep.js';
 import { EmojiCompare } from '../../components/EmojiCompare.js';
+import { splitKeys } from '../../components/keys.js';
 import type { KeyStorage } from '../../components/keyStorage.js';
 import { NewRecoveryKeyStep } from '../../components/NewRecoveryKeyStep.js';
 import { RecoveryKeyStep } from '../../components/RecoveryKeyStep.js';
@@ -179,6 +180,34 @@ describe('the re-type gate of a new recovery key', () => {
     await ui.type('gUMN  UE4d');
     await ui.press('enter');
     expect(onEvent).toHaveBeenCalledExactlyOnceWith({ type: 'KEY_SAVED' });
+  });
+});
+
+describe('keys that arrive in one read', () => {
+  // A script, a paste or a loaded machine can deliver several keys at once: each still counts.
+  it('Ctrl-U, the text after it and Enter, sent as one chunk, clear, type and submit', async () => {
+    const KEY = 'EsTcLW2KPGiFwKEA3As5g5c4BXwkqeeJZJV8Q9fugUMNUE4d';
+    const onEvent = events();
+    const ui = renderAt(<NewRecoveryKeyStep recoveryKey={KEY} reason="new-account" storage={storage} width={98} onEvent={onEvent} />);
+    await ui.press('enter');
+    await ui.type('1111 2222\r');
+    expect(ui.text()).toContain('That does not match the end of your key.');
+    await ui.type('\u0015gUMN UE4d\r');
+    expect(onEvent).toHaveBeenCalledExactlyOnceWith({ type: 'KEY_SAVED' });
+  });
+
+  it('splitKeys keeps text together and gives each control key its own event', () => {
+    const plain = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
+    expect(splitKeys('hello', plain)).toEqual([['hello', plain]]);
+    const split = splitKeys('ab\u0015cd\r\u007f\t', plain);
+    expect(split.map(([input, key]) => [input, key.ctrl, key.return, key.backspace, key.tab])).toEqual([
+      ['ab', false, false, false, false],
+      ['u', true, false, false, false],
+      ['cd', false, false, false, false],
+      ['', false, true, false, false],
+      ['', false, false, true, false],
+      ['', false, false, false, true],
+    ]);
   });
 });
 

@@ -107,7 +107,8 @@ describe('the terminal is cared for', () => {
     await term.waitFor(/bob's recovery key: (?:\w{4}[│\s]+){11}\w{4}/);
   });
 
-  it('SIGTERM stops like Ctrl-C: exit 130, the Stopped line, the terminal restored, nothing cancelled', { timeout: TIMEOUT }, async () => {
+  /** Signed in and waiting for the other device: where a stop must cancel nothing and keep the token. */
+  async function waitingForOtherDevice() {
     const sim = await simulator();
     const configHome = mkdtempSync(join(tmpdir(), 'beeper-setup-config-'));
     const term = wizard(sim, { configHome });
@@ -115,6 +116,11 @@ describe('the terminal is cared for', () => {
     await term.waitFor('Verify this device');
     term.press('Enter');
     await term.waitFor('Waiting for your other device (Pixel 8) to accept');
+    return { sim, configHome, term };
+  }
+
+  it('SIGTERM stops like Ctrl-C: exit 130, the Stopped line, the terminal restored, nothing cancelled', { timeout: TIMEOUT }, async () => {
+    const { sim, configHome, term } = await waitingForOtherDevice();
     process.kill(term.pid(), 'SIGTERM');
     expect(await term.exitCode()).toBe(130);
     expect(term.text()).toContain('Stopped. Run beeper-setup again to continue where Beeper stands (nothing was cancelled).');
@@ -126,13 +132,7 @@ describe('the terminal is cared for', () => {
   });
 
   it('SIGHUP (the SSH session dropped): exit 129, the token kept, nothing cancelled', { timeout: TIMEOUT }, async () => {
-    const sim = await simulator();
-    const configHome = mkdtempSync(join(tmpdir(), 'beeper-setup-config-'));
-    const term = wizard(sim, { configHome });
-    await signIn(term, sim);
-    await term.waitFor('Verify this device');
-    term.press('Enter');
-    await term.waitFor('Waiting for your other device (Pixel 8) to accept');
+    const { sim, configHome, term } = await waitingForOtherDevice();
     process.kill(term.pid(), 'SIGHUP');
     expect(await term.exitCode()).toBe(129);
     expect(sim.control.session().verification?.state).toBe('requested');

@@ -320,3 +320,12 @@ export function recoveryKeyOf(sim: RunningSimulator, email: string): string {
 export function mailedCodes(sim: RunningSimulator): string[] {
   return sim.control.outbox().map((message) => message.code);
 }
+
+/** The other device accepts, scans the QR code the run shows, and the run is told "yes, it worked". */
+export async function scanAndConfirm(sim: RunningSimulator, run: CliRun): Promise<void> {
+  sim.control.otherDevice('accept');
+  await run.waitFor('"event":"qr"');
+  sim.control.otherDevice('scan-qr');
+  await run.waitFor('"for":"scan-confirm"');
+  run.write('yes');
+}

@@ -31,17 +31,17 @@ describe('headless: new account', () => {
     const result = await run.result;
 
     expect(result.code, result.stderr).toBe(0);
-    expect(stepsOf(result.events)).toEqual([
+    // The waits for the server come and go with timing (the simulator starts encryption in 30 ms, which a
+    // loaded machine may take to answer the registration): the steps a person sees are in this order.
+    expect(stepsOf(result.events).filter((step) => step !== 'waiting-server')).toEqual([
       ...SIGNED_IN_BY_CODE,
       'username',
       'terms',
       'registering',
-      'waiting-server',
       'create-recovery-key',
       'creating-recovery-key',
       'save-recovery-key',
       'confirming-recovery-key',
-      'waiting-server',
     ]);
     expect(result.events).toContainEqual({
       event: 'terms',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, scanAndConfirm } from './helpers.js';
 
 scanOutputsAfterEach();
 
@@ -78,11 +78,7 @@ describe.each(['lenient', 'strict'] as const)('headless against the %s simulator
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--qr', '--json'], cliEnv(join(tempDir(), 'config')));
     feedCodes(sim, run, EMAIL);
     await run.waitFor('"step":"waiting-other-device"');
-    sim.control.otherDevice('accept');
-    await run.waitFor('"event":"qr"');
-    sim.control.otherDevice('scan-qr');
-    await run.waitFor('"for":"scan-confirm"');
-    run.write('yes');
+    await scanAndConfirm(sim, run);
     const result = await run.result;
     expect(result.code, result.stderr).toBe(0);
     // The payload exactly as the server sent it: base64 of the Matrix layout.

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, scanAndConfirm } from './helpers.js';
 
 scanOutputsAfterEach();
 
@@ -59,11 +59,7 @@ describe.each(['lenient', 'strict'] as const)('beeper-setup verify (%s simulator
     const request = sim.control.requests().find((entry) => entry.method === 'POST' && entry.path === '/v1/app/setup/verifications');
     expect(request?.fields).toEqual(['purpose']);
     expect(sim.control.session().verification).toMatchObject({ purpose: 'device', direction: 'outgoing' });
-    sim.control.otherDevice('accept');
-    await run.waitFor('"event":"qr"');
-    sim.control.otherDevice('scan-qr');
-    await run.waitFor('"for":"scan-confirm"');
-    run.write('yes');
+    await scanAndConfirm(sim, run);
     const result = await run.result;
 
     expect(result.code, result.stderr).toBe(0);
