@@ -197,7 +197,12 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     actor.stop();
   }
   const columns = process.stderr.columns || process.stdout.columns || 80;
-  const say = (line: string) => void process.stderr.write(`${wrapWords(printable(line), columns).join('\n')}\n`);
+  // A blank line first: what follows is ours, not part of the wizard's last frame.
+  let spaced = false;
+  const say = (line: string) => {
+    process.stderr.write(`${spaced ? '' : '\n'}${wrapWords(printable(line), columns).join('\n')}\n`);
+    spaced = true;
+  };
   switch (output.outcome) {
     case 'ready': {
       // Under the last frame, as headless says it: where the token is, or why it is not (the demo keeps none).
