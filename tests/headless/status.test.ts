@@ -1,5 +1,5 @@
 /** `status [--json]` exit codes, --print-token, and `logout`. */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,17 @@ describe('status, --print-token and logout', () => {
         tokenSource: 'saved',
       },
     ]);
+  });
+
+  it('status says on stderr which permissions it put right, and keeps stdout for the report', async () => {
+    sim = await simulator();
+    const { config } = await setUp(sim);
+    chmodSync(join(config, 'beeper-setup', 'tokens.json'), 0o644);
+    const result = await finished(['status', '--base-url', sim.url], cliEnv(config));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Fixed permissions: .*tokens\.json.*\./);
+    expect(result.stdout).not.toContain('Fixed permissions');
+    expect(statSync(join(config, 'beeper-setup', 'tokens.json')).mode & 0o777).toBe(0o600);
   });
 
   it('status: 4 when not signed in, and shows a verification in progress', async () => {
