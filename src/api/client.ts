@@ -27,7 +27,6 @@ import type {
   StartResponse,
   VerificationList,
 } from './types.js';
-import { DEFAULT_BASE_URL } from './types.js';
 import { ShapeError, type Guard } from './validate.js';
 
 export interface RetryPolicy {

@@ -23,7 +23,7 @@ import { STATUS_CODES } from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SetupClient } from '../../src/api/client.js';
-import { HttpError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
+import { HttpError, InvalidResponseError } from '../../src/api/errors.js';
 import * as schemas from '../../src/api/schemas.js';
 import { cleanLine, hasControls } from '../../src/shared/terminalText.js';
 import { ShapeError, type Guard } from '../../src/api/validate.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/shared/secret.js';
 import { verificationStepFor } from '../../machines/routing.js';
 import { atChooseMethod, atWaitingForOtherDevice, step } from './flows.js';
-import { OTHER_KEY, RECOVERY_KEY, TYPO_KEY, httpError, revealed, session, startFlow, verification, type Flow } from './helpers.js';
+import { OTHER_KEY, RECOVERY_KEY, TYPO_KEY, httpError, session, startFlow, verification, type Flow } from './helpers.js';
 
 const withToken = { accessToken: new Secret('token-0') };
 const wrongKey = () => httpError(400, 'INVALID_RECOVERY_KEY', 'That recovery key does not unlock this account.');
