@@ -30,7 +30,8 @@ const trimmed = {
     bundle.onLoad({ filter: /^ink-devtools$/, namespace: 'trimmed' }, () => ({ contents: 'export {};', loader: 'js' }));
 
     // ink-spinner looks its spinner up by name in cli-spinners (80 kinds); the theme uses two.
-    // Slower than their usual 80 ms and 130 ms: a wait redraws a few times a second, not twelve.
+    // Slower than their usual 80 ms and 130 ms: a short wait redraws four times a second, not twelve
+    // (long waits turn the spinner with their elapsed-time clock instead, components/Say.tsx).
     bundle.onResolve({ filter: /^cli-spinners$/ }, () => ({ path: 'cli-spinners', namespace: 'trimmed' }));
     bundle.onLoad({ filter: /^cli-spinners$/, namespace: 'trimmed' }, () => ({
       contents: `export default {
@@ -124,7 +125,12 @@ for (const file of result.outputFiles) {
   await writeFile(file.path, withoutUnusedShim(file.text));
 }
 // Brotli packs it 13 % smaller than the tarball's gzip would; unpacking takes about a millisecond.
-if (wasm) await writeFile(join(chunks, 'yoga.wasm.br'), brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+// Renamed into place like the entry: a wizard starting meanwhile never reads half of it.
+if (wasm) {
+  const packed = join(chunks, `yoga.wasm.br.${process.pid}.tmp`);
+  await writeFile(packed, brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  await rename(packed, join(chunks, 'yoga.wasm.br'));
+}
 // The translated emoji names are Apache-2.0: their notice travels with the package.
 await writeFile(join(dist, 'SAS-NAMES-NOTICE.md'), await readFile(join(root, 'src/shared/SAS-NAMES-NOTICE.md')));
 const temp = join(dist, `cli.${process.pid}.tmp.js`);
