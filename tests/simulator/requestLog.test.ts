@@ -49,7 +49,8 @@ describe('times and requests in flight', () => {
     await get(sim, '/v1/info');
     await get(sim, '/_sim/accounts');
     expect(sim.control.maxInFlight()).toBe(1);
-    sim.control.setFaults({ latencyMs: 60 });
+    // Long enough that all four are open at once even on a loaded machine (60 ms was not, once in ten runs).
+    sim.control.setFaults({ latencyMs: 1000 });
     await Promise.all(Array.from({ length: 4 }, () => get(sim, '/v1/info')));
     expect(sim.control.maxInFlight()).toBe(4);
     const listed = (await get(sim, '/_sim/requests')).body;
