@@ -329,3 +329,12 @@ export async function scanAndConfirm(sim: RunningSimulator, run: CliRun): Promis
   await run.waitFor('"for":"scan-confirm"');
   run.write('yes');
 }
+
+/** The other device asks to verify; the run (--json) shows the emojis, is told "yes", and the other device confirms too. */
+export async function requestAndMatch(sim: RunningSimulator, run: CliRun): Promise<void> {
+  sim.control.otherDevice('request');
+  await run.waitFor('"for":"emoji-match"');
+  run.write('yes');
+  await run.waitFor('"step":"waiting-other-confirm"');
+  sim.control.otherDevice('confirm-sas');
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, scanAndConfirm } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, requestAndMatch, scanAndConfirm } from './helpers.js';
 
 scanOutputsAfterEach();
 
@@ -92,11 +92,7 @@ describe.each(['lenient', 'strict'] as const)('headless against the %s simulator
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')), { scale: 1 });
     feedCodes(sim, run, EMAIL);
     await waitForState('needs-verification');
-    sim.control.otherDevice('request');
-    await run.waitFor('"for":"emoji-match"');
-    run.write('yes');
-    await run.waitFor('"step":"waiting-other-confirm"');
-    sim.control.otherDevice('confirm-sas');
+    await requestAndMatch(sim, run);
     const result = await run.result;
     expect(result.code, result.stderr).toBe(0);
     expect(sim.control.requests().some((request) => request.path.endsWith('/accept'))).toBe(true);

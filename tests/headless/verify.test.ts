@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, scanAndConfirm } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, requestAndMatch, scanAndConfirm } from './helpers.js';
 
 scanOutputsAfterEach();
 
@@ -37,11 +37,7 @@ describe.each(['lenient', 'strict'] as const)('beeper-setup verify (%s simulator
     const { env } = await readyApp(profile);
     const run = runCli(['verify', '--base-url', sim.url, '--wait', '--json'], env);
     await run.waitFor('"step":"awaiting-request"');
-    sim.control.otherDevice('request');
-    await run.waitFor('"for":"emoji-match"');
-    run.write('yes');
-    await run.waitFor('"step":"waiting-other-confirm"');
-    sim.control.otherDevice('confirm-sas');
+    await requestAndMatch(sim, run);
     const result = await run.result;
 
     expect(result.code, result.stderr).toBe(0);
