@@ -74,7 +74,8 @@ export function KeyRouterProvider({ onKey, children }: KeyRouterProviderProps) {
   return <KeyRouterContext.Provider value={router}>{children}</KeyRouterContext.Provider>;
 }
 
-const NO_KEY: Key = {
+/** A key event with nothing pressed but text. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

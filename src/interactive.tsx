@@ -3,7 +3,6 @@
  * into an exit code. Demo-only behaviour (the simulated phone scanning the
  * QR code, the demo panel's feed) lives here, not in the step components.
  */
-import v8 from 'node:v8';
 import { useSelector } from '@xstate/react';
 import { render, useStdout } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
@@ -16,12 +15,13 @@ import { Wizard } from '../components/Wizard.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { printable } from './headless/output.js';
 import { Secret } from './shared/secret.js';
-import { tokenReportLines } from './wording/format.js';
+import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
 import { createSetupActor } from './setupActor.js';
 import { resolveLanguage } from './shared/sasNames.js';
 import { exitCodeForSignal } from './signals.js';
 import { wrapWords } from './wording/wrap.js';
+import { letYoungGenerationGrow } from './youngGeneration.js';
 
 /** How long the demo's phone "takes" to scan the QR code on screen. */
 export const DEMO_SCAN_DELAY_MS = 5000;
@@ -166,9 +166,8 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     // (tests/e2e/terminalCare.test.ts watches for that). Long waits redraw once a second instead.
     { exitOnCtrlC: false },
   );
-  // Loading and the first frames are done: the young generation may grow again (src/main.ts held it small
-  // while Ink loaded). Small for good, its scavenges would cost a steady 1 % CPU while a wait redraws.
-  setTimeout(() => v8.setFlagsFromString('--semi-space-growth-factor=2'), 1000).unref();
+  // Loading and the first frames are done (src/youngGeneration.ts says why this matters).
+  setTimeout(letYoungGenerationGrow, 1000).unref();
   // Ctrl-C arrives as a key in raw mode; SIGINT, SIGTERM and SIGHUP (main's) mean the same: stop watching.
   const stopWatching = ctx.stops.onStop(() => actor.send({ type: 'INTERRUPT' }));
   let output: SetupOutput | undefined;
@@ -206,7 +205,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
   switch (output.outcome) {
     case 'ready': {
       // Under the last frame, as headless says it: where the token is, or why it is not (the demo keeps none).
-      if (!ctx.demo) for (const line of tokenReportLines(await ctx.keeper.flush(), { tokenSource: ctx.tokenSource, saveToken: ctx.options.saveToken })) say(line);
+      if (!ctx.demo) for (const line of describeToken(await ctx.keeper.flush(), { tokenSource: ctx.tokenSource, saveToken: ctx.options.saveToken }).lines) say(line);
       const token = actor.getSnapshot().context.accessToken ?? ctx.accessToken;
       if (ctx.options.printToken && token) process.stdout.write(`BEEPER_ACCESS_TOKEN=${token.reveal()}\n`);
       return ExitCode.Ready;

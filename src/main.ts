@@ -36,17 +36,6 @@ function showEarlyLine(text: string, io: ProgramIO): void {
   io.stdout.write(`\r\u001b[2K${[...text].slice(0, columns - 1).join('')}`);
 }
 
-/**
- * The wizard redraws for as long as a person takes, and V8 doubles its young generation each time
- * it fills, to 32 MB: resident memory for nothing, when what stays alive is a few megabytes. Kept at
- * its first size, scavenges stay frequent and cheap (about 10 MB less at the peak on Node 20). Set
- * before Ink loads; 0 would crash V8, 1 means "do not grow".
- */
-async function keepYoungGenerationSmall(): Promise<void> {
-  const v8 = await import('node:v8');
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
-}
-
 /** "localhost:23373" from a URL, or the text as given. */
 function hostOf(url: string): string {
   try {
@@ -99,7 +88,7 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
     let baseUrl = options.demo || options.ssh ? given : checkBaseUrl(given, options, print);
     if (early) {
       showEarlyLine(options.demo ? 'Beeper setup: starting the demo…' : `Beeper setup: connecting to ${hostOf(baseUrl)}…`, io);
-      await keepYoungGenerationSmall();
+      (await import('./youngGeneration.js')).holdYoungGenerationSmall();
     }
     let tokenKey = baseUrl;
     let demo: RunContext['demo'];

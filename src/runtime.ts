@@ -14,8 +14,6 @@ import type { PendingSignIn } from '../machines/setupMachine.js';
 
 import { DebugLog } from './debugLog.js';
 
-export { DebugLog };
-
 export interface RunContext {
   options: CliOptions;
   baseUrl: string;

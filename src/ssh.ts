@@ -15,8 +15,6 @@ import { UnreachableError } from './api/errors.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { parseSshSpec, sshTokenKey, type SshTarget } from './sshTarget.js';
 
-export { parseSshSpec, sshTokenKey, type SshTarget };
-
 
 export interface SshTunnel {
   baseUrl: string;

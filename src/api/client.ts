@@ -91,7 +91,6 @@ interface Request<T> {
 /** How much longer a `once` call may take than an ordinary one. */
 const ONCE_TIMEOUT_FACTOR = 2;
 
-export { resolveBaseUrl };
 
 export const encodeId = (id: string) => encodeURIComponent(id);
 

@@ -14,7 +14,7 @@ import { CliError, ExitCode } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
 import { drawQr, qrPayloadBytes } from '../shared/qr.js';
 import type { KeeperReport } from '../tokenKeeper.js';
-import { formatDuration, formatElapsed, tokenReportLines } from '../wording/format.js';
+import { describeToken, formatDuration, formatElapsed } from '../wording/format.js';
 import { explainProblem } from '../wording/problems.js';
 import { capitalize, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
@@ -317,10 +317,9 @@ export class Driver {
 
   /** The truth about the token: where it is, its mode, what was repaired, or why it is not saved. */
   private reportToken(kept: KeeperReport): void {
-    for (const line of tokenReportLines(kept, { tokenSource: this.ctx.tokenSource, saveToken: this.options.saveToken })) this.out.say(line);
-    if (kept.saved && this.ctx.tokenSource !== 'env' && this.options.saveToken && kept.failures.length === 0) {
-      this.out.emit({ event: 'token-saved', path: kept.saved.path, mode: '0600', repaired: kept.repaired });
-    }
+    const report = describeToken(kept, { tokenSource: this.ctx.tokenSource, saveToken: this.options.saveToken });
+    for (const line of report.lines) this.out.say(line);
+    if (report.saved) this.out.emit({ event: 'token-saved', path: report.saved.path, mode: '0600', repaired: report.saved.repaired });
   }
 
   private waitedFor(snapshot: Snapshot): string {

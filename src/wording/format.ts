@@ -17,13 +17,24 @@ export function formatDuration(ms: number): string {
   return formatElapsed(ms);
 }
 
-/** What a run says about the access token at its end: where it is, or why it is not there. */
-export function tokenReportLines(kept: { saved: { path: string } | undefined; repaired: string[]; failures: string[] }, run: { tokenSource: 'env' | 'saved' | undefined; saveToken: boolean }): string[] {
-  if (run.tokenSource === 'env') return [];
-  if (!run.saveToken) return ['The access token was not saved (--no-save-token).'];
-  if (kept.failures.length > 0) return [`Could not save the access token: ${kept.failures[0]} The next run signs in again; use --print-token to keep it yourself.`];
+/** What a run says about the access token at its end: the lines, and the saved file when it reports one. */
+export interface TokenReport {
+  lines: string[];
+  /** Set when the run reports a saved token (the NDJSON `token-saved` event). */
+  saved?: { path: string; repaired: string[] };
+}
+
+export function describeToken(
+  kept: { saved: { path: string } | undefined; repaired: string[]; failures: string[] },
+  run: { tokenSource: 'env' | 'saved' | undefined; saveToken: boolean },
+): TokenReport {
+  if (run.tokenSource === 'env') return { lines: [] };
+  if (!run.saveToken) return { lines: ['The access token was not saved (--no-save-token).'] };
+  if (kept.failures.length > 0) {
+    return { lines: [`Could not save the access token: ${kept.failures[0]} The next run signs in again; use --print-token to keep it yourself.`] };
+  }
   const lines: string[] = [];
   if (kept.saved) lines.push(`The access token is saved in ${kept.saved.path} (mode 0600: only you can read it); beeper-setup logout forgets it.`);
   if (kept.repaired.length > 0) lines.push(`Also made the access-token files private: ${kept.repaired.join('; ')}.`);
-  return lines;
+  return { lines, ...(kept.saved ? { saved: { path: kept.saved.path, repaired: kept.repaired } } : {}) };
 }

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChooseMethodStep } from '../../components/ChooseMethodStep.js';
 import { EmailStep } from '../../components/EmailStep.js';
 import { EmojiCompare } from '../../components/EmojiCompare.js';
-import { splitKeys } from '../../components/keys.js';
+import { NO_KEY, splitKeys } from '../../components/keys.js';
 import type { KeyStorage } from '../../components/keyStorage.js';
 import { NewRecoveryKeyStep } from '../../components/NewRecoveryKeyStep.js';
 import { RecoveryKeyStep } from '../../components/RecoveryKeyStep.js';
@@ -197,7 +197,7 @@ describe('keys that arrive in one read', () => {
   });
 
   it('splitKeys keeps text together and gives each control key its own event', () => {
-    const plain = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
+    const plain = NO_KEY;
     expect(splitKeys('hello', plain)).toEqual([['hello', plain]]);
     const split = splitKeys('ab\u0015cd\r\u007f\t', plain);
     expect(split.map(([input, key]) => [input, key.ctrl, key.return, key.backspace, key.tab])).toEqual([

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { PROFILES, TIMEOUT, recoveryKeyOf, simulator, useBuiltCliInTmux, wizard, type Profile } from './flows.js';
-import { CLI, qrRows } from './terminal.js';
+import { CLI, qrRows, type Terminal } from './terminal.js';
 
 useBuiltCliInTmux();
 
@@ -35,6 +35,16 @@ async function readyApp(profile: Profile): Promise<{ sim: RunningSimulator; home
   return { sim, home };
 }
 
+/** The new device asks; Enter accepts; e switches from its QR code to the emojis. */
+async function acceptAndCompare(sim: RunningSimulator, terminal: Terminal): Promise<void> {
+  sim.control.otherDevice('request');
+  await terminal.waitFor('MacBook Air asks to be verified by this device');
+  terminal.press('Enter');
+  await terminal.waitFor('Scan this code with your other device (MacBook Air)');
+  terminal.press('e');
+  await terminal.waitFor('Compare emojis');
+}
+
 const verifyIn = (sim: RunningSimulator, home: string, rows = 24) =>
   wizard(sim, { columns: 60, rows, home, configHome: join(home, '.config'), args: ['verify'] });
 
@@ -45,12 +55,7 @@ describe('beeper-setup verify in the wizard (60 columns)', () => {
     await terminal.waitFor('Waiting for a verification request');
     expect(terminal.screen()).toContain('Beeper setup · verify another device');
     expect(terminal.screen()).not.toContain('Step 3 of 4');
-    sim.control.otherDevice('request');
-    await terminal.waitFor('MacBook Air asks to be verified by this device');
-    terminal.press('Enter');
-    await terminal.waitFor('Scan this code with your other device (MacBook Air)');
-    terminal.press('e');
-    await terminal.waitFor('Compare emojis');
+    await acceptAndCompare(sim, terminal);
     const sas = sim.control.session().verification!.sas!;
     expect(terminal.text()).toContain(sas.decimals!.split(' ').join(' '));
     terminal.press('y');
@@ -107,12 +112,7 @@ describe('beeper-setup verify in the wizard (60 columns)', () => {
     const { sim, home } = await readyApp('lenient');
     const terminal = verifyIn(sim, home);
     await terminal.waitFor('Waiting for a verification request');
-    sim.control.otherDevice('request');
-    await terminal.waitFor('MacBook Air asks to be verified');
-    terminal.press('Enter');
-    await terminal.waitFor('Scan this code');
-    terminal.press('e');
-    await terminal.waitFor('Compare emojis');
+    await acceptAndCompare(sim, terminal);
     terminal.press('n');
     await terminal.waitFor('The emojis did not match');
     expect(sim.control.verifiedDevices()).not.toContain('MacBook Air');

@@ -1,7 +1,8 @@
 /** The pure parts of --ssh: the host spec, the token key, the ssh arguments, ssh's failures. */
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exitCodes.js';
-import { parseSshSpec, splitCommand, sshArguments, sshFailure, sshTokenKey } from '../../src/ssh.js';
+import { splitCommand, sshArguments, sshFailure } from '../../src/ssh.js';
+import { parseSshSpec, sshTokenKey } from '../../src/sshTarget.js';
 
 describe('parseSshSpec', () => {
   it.each([
