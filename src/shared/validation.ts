@@ -42,3 +42,20 @@ export function usernameProblem(text: string): string | undefined {
   if (!USERNAME.test(name)) return 'Use only lowercase letters, digits, dots, dashes and underscores.';
   return undefined;
 }
+
+/**
+ * What may be typed into a username, as it is typed: capitals become small letters (Beeper's
+ * usernames are lowercase), anything else Beeper refuses is left out, and `note` says what
+ * happened to it, so nothing vanishes without a word.
+ */
+export function cleanUsernameInput(text: string): { kept: string; note?: string } {
+  const lowered = text.toLowerCase();
+  const refused = [...new Set([...lowered].filter((char) => !/[a-z0-9._-]/.test(char)))];
+  const kept = [...lowered].filter((char) => /[a-z0-9._-]/.test(char)).join('');
+  if (refused.length > 0) {
+    const named = refused.map((char) => (/\s/.test(char) ? 'spaces' : `"${char}"`)).join(', ');
+    return { kept, note: `Left out ${named}: a username has only lowercase letters, digits, dots, dashes and underscores.` };
+  }
+  if (lowered !== text) return { kept, note: 'Usernames are lowercase: capitals were typed as small letters.' };
+  return { kept };
+}

@@ -16,18 +16,57 @@ const COPY = {
 };
 
 describe('UsernameStep', () => {
-  it("shows the server's copy and starts on the first suggestion", () => {
+  it("shows the server's copy and offers the first suggestion in the empty field, as a suggestion", () => {
     const ui = renderAt(<UsernameStep copy={COPY} suggestions={['carol', 'carol42']} username="" email="carol@example.com" onEvent={events()} />);
     expect(ui.frame()).toContain('Pick a handle');
-    expect(ui.frame()).toContain('Handle: carol');
+    expect(ui.frame()).toContain('Handle: carol (suggested: Tab or Enter takes it)');
     expect(ui.frame()).toContain('Suggestions: carol  carol42');
     // The server's button text, as a hint: lower-cased like every other hint.
-    expect(hintText(ui.hints())).toBe('Enter create | ↑↓ suggestions | Esc use another email');
+    expect(hintText(ui.hints())).toBe('Enter create | Tab use "carol" | ↑↓ suggestions | Esc use another email');
+  });
+
+  it('typing replaces the suggestion instead of appending to it; Tab or an empty Enter takes it', async () => {
+    const typed = events();
+    const ui = renderAt(<UsernameStep copy={COPY} suggestions={['carol', 'carol42']} username="" email="c@x.io" onEvent={typed} />);
+    await ui.type('carolsmith');
+    expect(ui.frame()).toMatch(/Handle: carolsmith\s*$/m);
+    expect(ui.frame()).not.toContain('suggested');
+    await ui.press('enter');
+    expect(typed).toHaveBeenCalledWith({ type: 'SUBMIT_USERNAME', username: 'carolsmith' });
+
+    const tabbed = events();
+    const tab = renderAt(<UsernameStep copy={COPY} suggestions={['carol', 'carol42']} username="" email="c@x.io" onEvent={tabbed} />);
+    await tab.press('tab');
+    expect(tab.frame()).toMatch(/Handle: carol\s*$/m);
+    await tab.press('enter');
+    expect(tabbed).toHaveBeenCalledWith({ type: 'SUBMIT_USERNAME', username: 'carol' });
+
+    const entered = events();
+    const enter = renderAt(<UsernameStep copy={COPY} suggestions={['carol']} username="" email="c@x.io" onEvent={entered} />);
+    await enter.press('enter');
+    expect(entered).toHaveBeenCalledWith({ type: 'SUBMIT_USERNAME', username: 'carol' });
+  });
+
+  it('explains, as they are typed, the characters a username cannot hold; capitals become small letters', async () => {
+    const ui = renderAt(<UsernameStep copy={COPY} suggestions={[]} username="" email="c@x.io" onEvent={events()} />, { columns: 60 });
+    await ui.type('Carol');
+    expect(ui.frame()).toMatch(/Handle: carol\s*$/m);
+    expect(ui.text()).toContain('Usernames are lowercase: capitals were typed as small letters.');
+    await ui.type(' ');
+    expect(ui.text()).toContain('Left out spaces: a username has only lowercase letters, digits, dots, dashes and underscores.');
+    await ui.type('!');
+    expect(ui.text()).toContain('Left out "!"');
+    await ui.type('x');
+    expect(ui.frame()).toMatch(/Handle: carolx\s*$/m);
+    expect(ui.text()).not.toContain('Left out');
+    expect(widestLine(ui.frame())).toBeLessThanOrEqual(60);
   });
 
   it('picks suggestions with the arrows and sends the chosen one', async () => {
     const onEvent = events();
     const ui = renderAt(<UsernameStep copy={COPY} suggestions={['carol', 'carol42', 'carol.317']} username="" email="c@x.io" onEvent={onEvent} />);
+    await ui.press('down');
+    expect(ui.frame()).toMatch(/Handle: carol\s*$/m);
     await ui.press('down');
     expect(ui.frame()).toContain('Handle: carol42');
     await ui.press('down');
@@ -43,14 +82,11 @@ describe('UsernameStep', () => {
     const onEvent = events();
     const ui = renderAt(<UsernameStep copy={COPY} suggestions={[]} username="" email="c@x.io" onEvent={onEvent} />);
     expect(ui.frame()).toContain('Handle: Handle');
-    await ui.type('Ca');
+    await ui.type('da');
     await ui.press('enter');
     expect(ui.frame()).toContain('A username has at least 3 characters.');
-    await ui.type('rol');
-    await ui.press('enter');
-    expect(ui.frame()).toContain('Use only lowercase letters, digits, dots, dashes and underscores.');
     expect(onEvent).not.toHaveBeenCalled();
-    for (let i = 0; i < 5; i++) await ui.press('backspace');
+    for (let i = 0; i < 2; i++) await ui.press('backspace');
     await ui.type('dave');
     await ui.press('enter');
     expect(onEvent).toHaveBeenCalledWith({ type: 'SUBMIT_USERNAME', username: 'dave' });
