@@ -4,7 +4,7 @@ import type { Notice, SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
 import { Secret } from '../src/shared/secret.js';
 import { CODE_LENGTH, cleanCode, codeProblem } from '../src/shared/validation.js';
-import { codeProblemText } from '../src/wording/problems.js';
+import { withAttemptsLeft } from '../src/wording/problems.js';
 import { LabeledField } from './LabeledField.js';
 import { Para } from './Para.js';
 import { Say } from './Say.js';
@@ -34,7 +34,7 @@ export function CodeStep({ email, problem, notice, noticeText, resendInSeconds, 
   const canResend = resendInSeconds <= 0;
   const restarted = notice === 'sign-in-restarted';
   // A wrong code is cleared from the field; its message stays until something new is typed.
-  const serverProblem = !field.localProblem && problem && !restarted && field.value === '' ? codeProblemText(problem) : undefined;
+  const serverProblem = !field.localProblem && problem && field.value === '' ? withAttemptsLeft(problem, 'That code did not work.') : undefined;
 
   return (
     <Screen

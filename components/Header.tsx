@@ -14,9 +14,13 @@ export const PHASE_LABELS: Record<Phase, string> = {
   finish: 'Finish',
 };
 
-/** Which phase a snapshot belongs to (0-based), as its state declares. */
-export function phaseOf(snapshot: SetupSnapshot): number {
-  return PHASES.indexOf(stepOf(snapshot).phase);
+/** The phases a person goes through, counted in the header; connecting is not a step of theirs. */
+export const COUNTED_PHASES: readonly Phase[] = PHASES.filter((phase) => phase !== 'connect');
+
+/** Which counted phase a snapshot is in (0-based), as its state declares; undefined while connecting. */
+export function phaseOf(snapshot: SetupSnapshot): number | undefined {
+  const index = COUNTED_PHASES.indexOf(stepOf(snapshot).phase);
+  return index < 0 ? undefined : index;
 }
 
 /** "Beeper Server 4.2.1 on 127.0.0.1:23373" when the app said who it is, else the address. */
@@ -33,7 +37,7 @@ export function describeTarget(app: AppInfo | undefined, baseUrl: string, tokenK
 
 export interface HeaderProps {
   target: string;
-  /** 0-based index into PHASES; undefined hides the step counter. */
+  /** 0-based index into COUNTED_PHASES; undefined hides the step counter. */
   phase?: number | undefined;
   /** Shown after the target, e.g. "simulated". */
   tag?: string | undefined;
@@ -51,9 +55,9 @@ export function Header({ target, phase, tag, title = 'Beeper setup' }: HeaderPro
         </Text>
         {phase !== undefined ? (
           <Text color={theme.color.muted}>
-            Step {phase + 1} of {PHASES.length}
+            Step {phase + 1} of {COUNTED_PHASES.length}
             {theme.glyph.separator}
-            {PHASE_LABELS[PHASES[phase]!]}
+            {PHASE_LABELS[COUNTED_PHASES[phase]!]}
           </Text>
         ) : null}
       </Box>

@@ -41,6 +41,10 @@ export function liveCheck(value: string): { tone: 'error' | 'success' | 'info'; 
   return { tone: 'error', text: `Not a recovery key: ${describeRecoveryKeyProblem(check.reason)}` };
 }
 
+/** " 2 attempts left." after a wrong key, when the run stops asking after a few. */
+const attemptsLeft = (problem: Problem | undefined) =>
+  problem?.attemptsLeft !== undefined ? ` ${problem.attemptsLeft} ${problem.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.` : '';
+
 export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, notice, onEvent }: RecoveryKeyStepProps) {
   const theme = useTheme();
   const [value, setValue] = useState(stripWhitespace(draft));
@@ -92,6 +96,7 @@ export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, notice,
           {wrongKey ? (
             <Say tone="error">
               That is a recovery key, but not the one for this account. Check you have the right key: it is case-sensitive (EsTc is not estc).
+              {attemptsLeft(problem)}
             </Say>
           ) : live && (live.tone !== 'info' || tried) ? (
             <Say tone={live.tone === 'info' ? 'error' : live.tone}>

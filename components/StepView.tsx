@@ -61,6 +61,8 @@ interface ScreenArgs extends StepViewProps {
   step: StepName;
   /** When the current step began (for elapsed times). */
   since: number;
+  /** When the last code was mailed: the resend countdown runs from it across wrong codes. */
+  codeSentAt: number;
   /** The problem as shown under a field. */
   fieldProblem: ReturnType<typeof inlineProblem> | undefined;
   details: string[] | undefined;
@@ -105,6 +107,7 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
         email={context.email}
         problem={fieldProblem}
         notice={noticeText(context.notice, context)}
+        termsAccepted={context.termsAccepted}
         onEvent={send}
       />
     ) : null,
@@ -247,9 +250,8 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
   interrupted: () => null,
 };
 
-function CodeScreen({ context, fieldProblem, send }: ScreenArgs) {
+function CodeScreen({ context, fieldProblem, codeSentAt, send }: ScreenArgs) {
   const coolingDown = context.resendReady === false;
-  const codeSentAt = useSinceChange(`code-${context.codesSent}`);
   const now = useNow(1000, coolingDown);
   // Counted from when the code was mailed (not from the last wrong code), like the machine's cooldown.
   const left = coolingDown ? Math.max(1, Math.ceil((codeSentAt + context.resendCooldownMs - now) / 1000)) : 0;
@@ -277,6 +279,8 @@ export function StepView(props: StepViewProps) {
   const context = snapshot.context;
   const step = stepOf(snapshot).step;
   const since = useSinceChange(step);
+  // Here, not in the code screen: checking a code leaves that screen, and coming back must not restart the count.
+  const codeSentAt = useSinceChange(`code-${context.codesSent}`);
   const problem = context.problem;
   // A poll failure leaves both a count and its problem; the count alone can outlive a step change.
   const retrying = context.pollFailures > 0 && problem ? { failures: context.pollFailures, reason: problem.message } : undefined;
@@ -285,6 +289,7 @@ export function StepView(props: StepViewProps) {
     context,
     step,
     since,
+    codeSentAt,
     fieldProblem: problem && inlineProblem(problem, { baseUrl }),
     details: debug && problem ? problemDetails(problem) : undefined,
     wait: (extra = {}) => {

@@ -35,6 +35,8 @@ export interface ProbeResult {
   session: Session | undefined;
   /** The token we had was refused: sign in again. */
   tokenRefused: boolean;
+  /** The app wants a token to show its state: someone is signed in, with no token of ours that it accepts. */
+  signedInWithoutUs: boolean;
 }
 
 export type SignInResult =
@@ -56,12 +58,12 @@ export const probe = fromPromise<ProbeResult, Authed>(async ({ input, signal }) 
       (error: unknown) => ({ error }),
     ),
   ]);
-  if ('session' in sessionResult) return { app, session: sessionResult.session, tokenRefused: false };
+  if ('session' in sessionResult) return { app, session: sessionResult.session, tokenRefused: false, signedInWithoutUs: false };
   const { error } = sessionResult;
   // Not in the captured documents: an app without it answers 404; the calls that follow carry the session.
-  if (error instanceof HttpError && error.status === 404) return { app, session: undefined, tokenRefused: false };
+  if (error instanceof HttpError && error.status === 404) return { app, session: undefined, tokenRefused: false, signedInWithoutUs: false };
   // Signed in by another client and we hold no token: nothing was refused, we just have to sign in.
-  if (error instanceof HttpError && error.status === 401) return { app, session: undefined, tokenRefused: !!input.token };
+  if (error instanceof HttpError && error.status === 401) return { app, session: undefined, tokenRefused: !!input.token, signedInWithoutUs: true };
   throw error;
 });
 

@@ -9,7 +9,7 @@ import { checkRecoveryKey, describeRecoveryKeyProblem } from '../src/shared/reco
 import type { Secret } from '../src/shared/secret.js';
 import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
 import { setupActors, type VerificationUpdate } from './actors.js';
-import { toProblem, type Problem } from './problems.js';
+import { toProblem, type PresetAnswer, type Problem } from './problems.js';
 import { FINISHED_VERIFICATION, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
 import type { StepMeta } from './steps.js';
 import type { Notice, PendingSignIn, SetupContext, SetupEvent, SetupInput, SetupOutcome, SetupOutput } from './types.js';
@@ -108,6 +108,8 @@ export const flow = setup({
     },
     /** 409 on the code: this sign-in is in no state to take one (already used). */
     codeNotExpected: ({ event }) => problemOf(event).status === 409,
+    /** 409 while the app is signed in without a token of ours: another account holds it. */
+    signedInElsewhere: ({ context, event }) => problemOf(event).status === 409 && context.signedInWithoutUs,
     /** The flow may still start a sign-in over by itself (it mails a new code); past the limit a person decides. */
     mayRestartSignIn: ({ context }) => context.attempts.signInRestarts < context.limits.signInRestarts,
     setupRoutesMissing: ({ event }) => problemOf(event).status === 404,
@@ -142,8 +144,9 @@ export const flow = setup({
   },
   actions: {
     recordProblem: assign({ problem: ({ event }) => problemOf(event) }),
-    /** The refused answer came from a flag or a file: the problem says so, and the run ends on it. */
-    recordPresetProblem: assign({ problem: ({ event }) => ({ ...problemOf(event), preset: true }) }),
+    noteSignedInElsewhere: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'already-signed-in' as const }) }),
+    /** The refused answer came from a flag or a file: the problem says which, and the run ends on it. */
+    recordPresetProblem: assign({ problem: ({ event }, params: { answer: PresetAnswer }) => ({ ...problemOf(event), preset: params.answer }) }),
     clearProblem: assign({ problem: undefined, notice: undefined, pollFailures: 0 }),
     noteSource: assign({ answerSource: ({ event }) => sourceOf(event) }),
     // The old setup request is spent too: signing in again starts a fresh one. (Pair with forgetSavedToken.)
@@ -177,7 +180,9 @@ export const flow = setup({
     /** The server ended the sign-in and the flow starts it over, mailing a new code: counted against its limit. */
     noteSignInRestart: assign({
       notice: 'sign-in-restarted' as Notice,
-      problem: ({ event }) => problemOf(event),
+      // Why the old sign-in ended belongs to the notice, not to the new sign-in's code field.
+      signInEndedBy: ({ event }) => problemOf(event),
+      problem: undefined,
       attempts: ({ context }) => ({ ...context.attempts, signInRestarts: context.attempts.signInRestarts + 1 }),
     }),
     noteVerificationsKeepEnding: assign({
@@ -209,5 +214,7 @@ export const flow = setup({
 
 /** Any call refused for a missing or revoked token: the token is worthless, sign in again. */
 export const signInAgainIfUnauthorized = { guard: 'isUnauthorized', target: '#setup.signIn', actions: ['forgetToken', 'forgetSavedToken'] } as const;
+/** The app is signed in to another account, which the setup API cannot sign out: stop and say so. */
+export const stopIfSignedInElsewhere = { guard: 'signedInElsewhere', target: '#setup.failed', actions: 'noteSignedInElsewhere' } as const;
 /** A call whose connection broke after Beeper answered before: re-read where things stand. */
 export const rereadIfConnectionLost = { guard: 'connectionLost', target: '#setup.reconnecting', actions: 'noteConnectionLost' } as const;

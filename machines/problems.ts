@@ -31,6 +31,8 @@ export type ProblemKind =
   | 'verification-keeps-ending'
   /** `verify` needs an app that is set up (ready). */
   | 'not-set-up'
+  /** The app is signed in already and we hold no token for it; the setup API cannot sign it out. */
+  | 'already-signed-in'
   /** A bug on our side. */
   | 'unexpected';
 
@@ -48,9 +50,12 @@ export interface Problem {
   /** For 'unreachable': the URL that was tried, and why it failed. */
   baseUrl?: string;
   reason?: UnreachableReason;
-  /** The refused answer was given up front (a flag, a file, a variable), so nobody can retype it. */
-  preset?: boolean;
+  /** The refused answer was given up front (a flag, a file, a variable), so nobody can retype it: which one. */
+  preset?: PresetAnswer;
 }
+
+/** The answers a run can be given up front; a refusal of one names it (headless words it as its flag). */
+export type PresetAnswer = 'email' | 'code' | 'username' | 'recovery-key';
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof UnreachableError) {

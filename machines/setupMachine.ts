@@ -55,6 +55,7 @@ export const setupMachine = flow.createMachine({
     accessToken: input.accessToken,
     app: undefined,
     confirmedBeeper: false,
+    signedInWithoutUs: false,
     session: undefined,
     email: input.email?.trim() || input.pendingSignIn?.email || '',
     // Only resumed for the same address: another --email starts over.
@@ -63,6 +64,7 @@ export const setupMachine = flow.createMachine({
     resendReady: false,
     code: undefined,
     username: '',
+    termsAccepted: false,
     recoveryKeyDraft: undefined,
     existingRecoveryKey: undefined,
     newRecoveryKey: undefined,
@@ -81,6 +83,7 @@ export const setupMachine = flow.createMachine({
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     problem: undefined,
     notice: undefined,
+    signInEndedBy: undefined,
     stalled: false,
     pollFailures: 0,
     pollIntervalMs: input.pollIntervalMs ?? 1000,
@@ -111,7 +114,7 @@ export const setupMachine = flow.createMachine({
             guard: ({ event }) => event.output.tokenRefused,
             target: 'route',
             actions: [
-              assign({ app: ({ event }) => event.output.app, confirmedBeeper: true, accessToken: undefined, session: undefined, notice: 'token-refused' as Notice }),
+              assign({ app: ({ event }) => event.output.app, confirmedBeeper: true, signedInWithoutUs: true, accessToken: undefined, session: undefined, notice: 'token-refused' as Notice }),
               'forgetSavedToken',
             ],
           },
@@ -131,6 +134,7 @@ export const setupMachine = flow.createMachine({
               // Beeper's /v1/info, or a session the contract describes: it is Beeper answering.
               confirmedBeeper: ({ event }) => !!event.output.app || !!event.output.session,
               session: ({ event }) => event.output.session,
+              signedInWithoutUs: ({ event }) => event.output.signedInWithoutUs,
               problem: undefined,
             }),
           },

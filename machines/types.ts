@@ -86,6 +86,8 @@ export interface SetupContext {
   app: AppInfo | undefined;
   /** What answers is known to be Beeper: /v1/info or the setup API answered as the contract says. */
   confirmedBeeper: boolean;
+  /** The app is signed in (it wants a token to show its state) and holds no token of ours: a 409 at sign-in means that. */
+  signedInWithoutUs: boolean;
   session: Session | undefined;
   email: string;
   setupRequestID: string | undefined;
@@ -97,6 +99,8 @@ export interface SetupContext {
   code: Secret | undefined;
   registration: Registration | undefined;
   username: string;
+  /** The person accepted the terms for this registration (a taken username does not ask again). */
+  termsAccepted: boolean;
   /** What the user typed as their recovery key; kept after a wrong attempt for editing. */
   recoveryKeyDraft: Secret | undefined;
   /** Offered by the user before a reset, so old backups stay readable. */
@@ -126,6 +130,8 @@ export interface SetupContext {
   limits: Limits;
   problem: Problem | undefined;
   notice: Notice;
+  /** What ended the last sign-in the flow started over by itself (the `sign-in-restarted` notice says it). */
+  signInEndedBy: Problem | undefined;
   /** A wait has lasted longer than the server's state explains (see `stallDelay`). */
   stalled: boolean;
   /** Consecutive failed polls; drives the backoff and the "retrying" line. */

@@ -16,7 +16,7 @@ export const enterRecoveryKey = flow.createStateConfig({
       {
         guard: 'isPresetAnswer',
         target: 'failed',
-        actions: assign({ problem: ({ event }) => ({ ...notARecoveryKey(event.recoveryKey), preset: true }) }),
+        actions: assign({ problem: ({ event }) => ({ ...notARecoveryKey(event.recoveryKey), preset: 'recovery-key' as const }) }),
       },
       {
         actions: assign({
@@ -53,7 +53,7 @@ export const verifyingRecoveryKey = flow.createStateConfig({
     onError: [
       signInAgainIfUnauthorized,
       rereadIfConnectionLost,
-      { guard: 'presetRefused', target: 'failed', actions: 'recordPresetProblem' },
+      { guard: 'presetRefused', target: 'failed', actions: { type: 'recordPresetProblem', params: { answer: 'recovery-key' } } },
       {
         // The last wrong key the limit allows: stop asking (RETRY on the failure starts counting again).
         guard: and(['isRejected', 'lastRecoveryKeyAttempt']),
@@ -68,10 +68,13 @@ export const verifyingRecoveryKey = flow.createStateConfig({
         }),
       },
       {
-        // Wrong key or a failed call: back to the field with the key still in it.
+        // Wrong key: back to the field with the key still in it, and how many tries are left.
         guard: 'isRejected',
         target: 'enterRecoveryKey',
-        actions: ['recordProblem', assign({ attempts: ({ context }) => ({ ...context.attempts, recoveryKey: context.attempts.recoveryKey + 1 }) })],
+        actions: assign({
+          attempts: ({ context }) => ({ ...context.attempts, recoveryKey: context.attempts.recoveryKey + 1 }),
+          problem: ({ context, event }) => ({ ...problemOf(event), attemptsLeft: context.limits.recoveryKeyAttempts - context.attempts.recoveryKey - 1 }),
+        }),
       },
       { target: 'enterRecoveryKey', actions: 'recordProblem' },
     ],

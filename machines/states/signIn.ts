@@ -2,7 +2,7 @@
 import { and, assign, or } from 'xstate';
 import { Secret } from '../../src/shared/secret.js';
 import { cleanCode, codeProblem, emailProblem, usernameProblem } from '../../src/shared/validation.js';
-import { flow, problemOf, rereadIfConnectionLost } from '../flow.js';
+import { flow, problemOf, rereadIfConnectionLost, stopIfSignedInElsewhere } from '../flow.js';
 import { ask, wait } from '../steps.js';
 import type { SignInResult } from '../actors.js';
 import type { Notice, SetupContext } from '../types.js';
@@ -65,6 +65,8 @@ export const signIn = flow.createStateConfig({
             target: '#setup.failed',
             actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'unsupported-build' as const }) }),
           },
+          // Signed in by Beeper itself or another client, and we hold no token for it.
+          stopIfSignedInElsewhere,
           { target: '#setup.failed', actions: 'recordProblem' },
         ],
       },
@@ -89,7 +91,7 @@ export const signIn = flow.createStateConfig({
             target: '#setup.failed',
             actions: assign({
               email: ({ event }) => event.email,
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_EMAIL', message: emailProblem(event.email) ?? '', preset: true }),
+              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_EMAIL', message: emailProblem(event.email) ?? '', preset: 'email' as const }),
             }),
           },
           {
@@ -110,7 +112,7 @@ export const signIn = flow.createStateConfig({
         onError: [
           { guard: 'signInIsGone', target: 'restarting' },
           rereadIfConnectionLost,
-          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
+          { guard: 'presetRefused', target: '#setup.failed', actions: { type: 'recordPresetProblem', params: { answer: 'email' } } },
           { target: 'enterEmail', actions: 'recordProblem' },
         ],
       },
@@ -130,7 +132,7 @@ export const signIn = flow.createStateConfig({
         },
         onError: [
           rereadIfConnectionLost,
-          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
+          { guard: 'presetRefused', target: '#setup.failed', actions: { type: 'recordPresetProblem', params: { answer: 'email' } } },
           { target: 'enterEmail', actions: 'recordProblem' },
         ],
       },
@@ -143,14 +145,15 @@ export const signIn = flow.createStateConfig({
           {
             guard: 'codeIsValid',
             target: 'checkingCode',
-            // Sent without the spaces and dashes people paste ("123 456", "123-456").
-            actions: ['noteSource', assign({ code: ({ event }) => new Secret(cleanCode(event.code.reveal())), problem: undefined })],
+            // Sent without the spaces and dashes people paste ("123 456", "123-456"). A notice about the
+            // code before ("a new code was emailed") says nothing about this one's answer.
+            actions: ['noteSource', assign({ code: ({ event }) => new Secret(cleanCode(event.code.reveal())), problem: undefined, notice: undefined })],
           },
           {
             guard: 'isPresetAnswer',
             target: '#setup.failed',
             actions: assign({
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_CODE_FORMAT', message: codeProblem(event.code.reveal()) ?? '', preset: true }),
+              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_CODE_FORMAT', message: codeProblem(event.code.reveal()) ?? '', preset: 'code' as const }),
             }),
           },
           {
@@ -221,6 +224,7 @@ export const signIn = flow.createStateConfig({
                         copy: event.output.copy,
                       },
                       setupRequestID: event.output.setupRequestID,
+                      termsAccepted: false,
                       code: undefined,
                       notice: undefined,
                       problem: undefined,
@@ -233,12 +237,14 @@ export const signIn = flow.createStateConfig({
           },
         ],
         onError: [
+          // Another account holds the app: a new code would meet the same refusal.
+          stopIfSignedInElsewhere,
           // The server ended this sign-in (too many wrong codes, expired), or it takes no code any more (the
           // code was used): start over with a new code, once by itself; after that a person decides.
           { guard: and([or(['signInIsGone', 'codeNotExpected']), 'mayRestartSignIn']), target: 'restarting', actions: 'noteSignInRestart' },
           { guard: or(['signInIsGone', 'codeNotExpected']), target: '#setup.failed', actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'sign-in-expired' as const }) }) },
           rereadIfConnectionLost,
-          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
+          { guard: 'presetRefused', target: '#setup.failed', actions: { type: 'recordPresetProblem', params: { answer: 'code' } } },
           // A wrong code: back to the code step with the server's words, the code cleared.
           { guard: 'isRejected', target: 'enterCode', actions: ['recordProblem', assign({ code: undefined })] },
           { guard: 'isUnauthorized', target: 'enterCode', actions: ['recordProblem', assign({ code: undefined })] },
@@ -251,6 +257,12 @@ export const signIn = flow.createStateConfig({
       on: {
         SUBMIT_USERNAME: [
           {
+            // Back after a taken name: the terms were accepted for this registration already.
+            guard: and(['usernameIsValid', ({ context }) => context.termsAccepted]),
+            target: 'registering',
+            actions: ['noteSource', assign({ username: ({ event }) => event.username.trim(), problem: undefined })],
+          },
+          {
             guard: 'usernameIsValid',
             target: 'reviewTerms',
             actions: ['noteSource', assign({ username: ({ event }) => event.username.trim(), problem: undefined })],
@@ -260,7 +272,7 @@ export const signIn = flow.createStateConfig({
             target: '#setup.failed',
             actions: assign({
               username: ({ event }) => event.username,
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_USERNAME', message: usernameProblem(event.username) ?? '', preset: true }),
+              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_USERNAME', message: usernameProblem(event.username) ?? '', preset: 'username' as const }),
             }),
           },
           {
@@ -284,7 +296,7 @@ export const signIn = flow.createStateConfig({
     reviewTerms: {
       ...ask('terms', 'sign-in'),
       on: {
-        ACCEPT_TERMS: { target: 'registering', actions: 'clearProblem' },
+        ACCEPT_TERMS: { target: 'registering', actions: ['clearProblem', assign({ termsAccepted: true })] },
         BACK: { target: 'chooseUsername', actions: 'clearProblem' },
       },
     },
@@ -319,7 +331,7 @@ export const signIn = flow.createStateConfig({
           { guard: and(['signInIsGone', 'mayRestartSignIn']), target: 'restarting', actions: ['noteSignInRestart', assign({ registration: undefined })] },
           { guard: 'signInIsGone', target: '#setup.failed', actions: assign({ problem: ({ event }) => ({ ...problemOf(event), kind: 'sign-in-expired' as const }) }) },
           rereadIfConnectionLost,
-          { guard: 'presetRefused', target: '#setup.failed', actions: 'recordPresetProblem' },
+          { guard: 'presetRefused', target: '#setup.failed', actions: { type: 'recordPresetProblem', params: { answer: 'username' } } },
           // Taken or invalid username: pick another, keeping what was typed.
           { guard: 'isRejected', target: 'chooseUsername', actions: 'recordProblem' },
           { target: 'reviewTerms', actions: 'recordProblem' },

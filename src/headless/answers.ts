@@ -14,7 +14,7 @@ import { checkRecoveryKey, describeRecoveryKeyProblem, stripWhitespace } from '.
 import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
 import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
-import { codeProblemText } from '../wording/problems.js';
+import { withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
@@ -56,7 +56,7 @@ function replyTo(io: AnswerIO, context: SetupContext): void {
   if (!problem) return;
   const refused = problem.kind === 'rejected' || problem.kind === 'unauthorized';
   if (!refused) throw io.fail(problem);
-  const message = problem.attemptsLeft !== undefined ? codeProblemText(problem) : problem.message;
+  const message = withAttemptsLeft(problem);
   io.say(message);
   io.emit({ event: 'problem', code: problem.code ?? problem.kind, message, ...(problem.attemptsLeft !== undefined ? { attemptsLeft: problem.attemptsLeft } : {}) });
 }
@@ -171,7 +171,7 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
 
     case 'confirm-scan': {
       const device = deviceNameOf(context.verification) ?? 'your other device';
-      const yes = await yesNo(io, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
+      const yes = await yesNo(io, context, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
       return yes === undefined ? undefined : { type: yes ? 'SCAN_CONFIRMED' : 'SCAN_DENIED' };
     }
 
@@ -286,11 +286,6 @@ async function recoveryKey(io: AnswerIO, context: SetupContext): Promise<SetupEv
     io.say(`Using the recovery key from ${describeKeySource(source)}.`);
     return { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: key, source: 'preset' };
   }
-  const draft = context.recoveryKeyDraft?.reveal();
-  if (context.problem && draft !== undefined) {
-    const check = checkRecoveryKey(draft);
-    if (!check.ok) io.say(describeRecoveryKeyProblem(check.reason));
-  }
   const verified = context.session?.state === 'needs-secrets';
   const line = await io.ask(
     'recovery-key',
@@ -319,15 +314,16 @@ async function compareEmojis(io: AnswerIO, context: SetupContext, memory: Answer
     if (decimals) io.say(`  (or the numbers: ${decimals})`);
     io.emit({ event: 'verification', otherDevice: deviceNameOf(verification) ?? 'your other device', emojis, decimals, language: io.language });
   }
-  const yes = await yesNo(io, 'emoji-match', `Do all of them match, in the same order, on ${device.replace(/^Your/, 'your')}? Answer yes or no:`);
+  const yes = await yesNo(io, context, 'emoji-match', `Do all of them match, in the same order, on ${device.replace(/^Your/, 'your')}? Answer yes or no:`);
   return yes === undefined ? undefined : { type: yes ? 'MATCH' : 'NO_MATCH' };
 }
 
 /** yes → true, no → false, anything else → undefined (asked again). Never answers on its own. */
-async function yesNo(io: AnswerIO, what: 'emoji-match' | 'scan-confirm', question: string): Promise<boolean | undefined> {
+async function yesNo(io: AnswerIO, context: SetupContext, what: 'emoji-match' | 'scan-confirm', question: string): Promise<boolean | undefined> {
   const line = await io.ask(what, question, needs(
     'A yes or no is needed on stdin to finish the verification, and stdin has nothing more to read. Nothing was confirmed.',
-    'Write "yes" or "no" to stdin when asked, or verify with --recovery-key-file PATH instead.',
+    // Vouching for another device has no recovery-key way round it.
+    context.mode === 'vouch' ? 'Write "yes" or "no" to stdin when asked.' : 'Write "yes" or "no" to stdin when asked, or verify with --recovery-key-file PATH instead.',
   ));
   const word = line.trim().toLowerCase();
   if (['y', 'yes'].includes(word)) return true;

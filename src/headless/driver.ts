@@ -7,7 +7,7 @@
 import type { Actor } from 'xstate';
 import type { RunClock } from '../clock.js';
 import type { SetupEvent, SetupMachine } from '../../machines/setupMachine.js';
-import type { Problem } from '../../machines/problems.js';
+import type { PresetAnswer, Problem } from '../../machines/problems.js';
 import { sameStep, stepOf, type StepMeta } from '../../machines/steps.js';
 import type { SetupContext } from '../../machines/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
@@ -15,9 +15,10 @@ import type { RunContext } from '../runtime.js';
 import { drawQr, qrPayloadBytes } from '../shared/qr.js';
 import type { KeeperReport } from '../tokenKeeper.js';
 import { describeToken, formatDuration, formatElapsed } from '../wording/format.js';
-import { explainProblem } from '../wording/problems.js';
-import { capitalize, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
+import { explainProblem, withAttemptsLeft } from '../wording/problems.js';
+import { capitalize, describeSessionState, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
+import { describeKeySource, recoveryKeySource } from './keys.js';
 import type { LineSource } from './lines.js';
 import { exitCodeForSignal } from '../signals.js';
 import { HeadlessError, printable, type PromptFor, type Reporter } from './output.js';
@@ -47,7 +48,8 @@ export class Driver {
   private readonly memory: AnswerMemory = {};
   private announcedNotice: SetupContext['notice'];
   private connected = false;
-  private lastWait: StepMeta | undefined;
+  /** The last step announced before the end: what a timeout interrupted. */
+  private lastStep: StepMeta | undefined;
 
   constructor(
     readonly ctx: RunContext,
@@ -104,17 +106,43 @@ export class Driver {
       case 'invalid-response':
       case 'insecure':
       case 'not-set-up':
+      case 'already-signed-in':
         return new HeadlessError(problem.kind, text.message, ExitCode.Error, text.fix);
       case 'too-many-attempts':
         return new HeadlessError('wrong-recovery-key', text.message, ExitCode.Error, 'Check the saved key, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.');
       case 'verification-keeps-ending':
         return new HeadlessError('verification-failed', text.message, ExitCode.Error, 'Run again, or use --recovery-key-file PATH.');
       default: {
-        // The server refused an answer from a flag or a file: its words, and which flag it was.
-        const from = problem.preset ? presetSource(problem.code) : undefined;
-        const message = from ? `${problem.message} (from ${from})` : problem.message;
-        return new HeadlessError(problem.code ?? problem.kind, message, ExitCode.Error, problem.preset ? text.fix : undefined);
+        // The server refused an answer from a flag or a file: its words, which flag it was, and what a rerun needs.
+        const message = problem.preset ? `${withAttemptsLeft(problem)} (from ${this.presetSource(problem.preset)})` : problem.message;
+        return new HeadlessError(problem.code ?? problem.kind, message, ExitCode.Error, problem.preset ? this.presetFix(problem.preset) : undefined);
       }
+    }
+  }
+
+  /** The flag, file or variable a refused answer came from. */
+  private presetSource(answer: PresetAnswer): string {
+    if (answer !== 'recovery-key') return `--${answer}`;
+    const source = recoveryKeySource(this.options, this.io.env);
+    return source ? describeKeySource(source) : 'the recovery key given';
+  }
+
+  /** What a rerun needs after a refused answer from a flag: only what would change the outcome. */
+  private presetFix(answer: PresetAnswer): string {
+    switch (answer) {
+      case 'email':
+        return 'Check the address and run again with the right --email.';
+      case 'code':
+        // The sign-in stays pending (saved), so the right code still finishes it.
+        return this.options.saveToken
+          ? 'Run the same command again with the right --code: it continues this sign-in.'
+          : 'Run again without --code; beeper-setup mails a new code and asks for it.';
+      case 'username':
+        return this.options.saveToken
+          ? 'Run the same command again with another --username: it continues this sign-in at the username, without a new code.'
+          : 'Run again with another --username.';
+      case 'recovery-key':
+        return 'Check the key against your saved copy, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.';
     }
   }
 
@@ -198,8 +226,8 @@ export class Driver {
   private announce(step: StepMeta, snapshot: Snapshot): void {
     if (step.kind === 'end' || step.step === 'routing') return;
     this.out.emit({ event: 'step', step: step.step });
+    this.lastStep = step;
     if (step.kind !== 'wait') return;
-    this.lastWait = step;
     if (step.step === 'showing-qr') return this.showQr(snapshot.context.verification?.qr?.data);
     const text = waitText(step.step, snapshot.context, { baseUrl: this.ctx.baseUrl, via: this.ctx.tokenKey.startsWith('ssh://') ? this.ctx.tokenKey : undefined });
     this.out.say(`${text.title}…${text.detail ? ` ${text.detail}` : ''}`);
@@ -306,9 +334,9 @@ export class Driver {
       case 'timed-out':
         throw new HeadlessError(
           'timeout',
-          `Not ready after ${formatDuration(this.options.timeoutMs)}: ${this.waitedFor(snapshot)}`,
+          `${this.options.command === 'verify' ? 'Nothing verified' : 'Not ready'} after ${formatDuration(this.options.timeoutMs)}: ${this.waitedFor(snapshot)}`,
           ExitCode.NotReady,
-          'Run the same command again to resume, or allow longer with --timeout.',
+          this.options.command === 'verify' ? 'Run it again, or allow longer with --timeout.' : 'Run the same command again to resume, or allow longer with --timeout.',
         );
       default:
         throw this.fail(context.problem ?? { kind: 'unexpected', message: 'Setup stopped.' });
@@ -322,19 +350,15 @@ export class Driver {
     if (report.saved) this.out.emit({ event: 'token-saved', path: report.saved.path, mode: '0600', repaired: report.saved.repaired });
   }
 
+  /** What the run was waiting for when --timeout ran out, in words. */
   private waitedFor(snapshot: Snapshot): string {
-    const wait = this.lastWait;
-    if (!wait || wait.waitsFor === 'server' || !wait.waitsFor) return `Beeper is still "${snapshot.context.session?.state ?? 'unknown'}".`;
-    return `${capitalize(otherDevice(snapshot.context.verification))} did not finish the verification.`;
+    const { context } = snapshot;
+    if (this.lastStep?.step === 'awaiting-request') return 'No verification request came from your other device.';
+    if (this.lastStep?.waitsFor === 'other-device' || this.lastStep?.waitsFor === 'other-device-confirm') {
+      return `${capitalize(otherDevice(context.verification))} did not finish the verification.`;
+    }
+    const state = context.session?.state;
+    return state ? `Beeper is still ${describeSessionState(state)}.` : 'Beeper did not answer.';
   }
 }
 
-/** Which flag or file a refused preset came from, by the server's code for it. */
-function presetSource(code: string | undefined): string | undefined {
-  if (!code) return undefined;
-  if (/EMAIL/.test(code)) return '--email';
-  if (/CODE/.test(code)) return '--code';
-  if (/USERNAME/.test(code)) return '--username';
-  if (/RECOVERY_KEY/.test(code)) return 'the recovery key you gave';
-  return undefined;
-}

@@ -17,10 +17,12 @@ export type RecoveryKeyCheck =
   | { ok: false; reason: RecoveryKeyProblem };
 
 /** Why text is not a recovery key, most basic problem first. */
-export type RecoveryKeyProblem = 'empty' | 'characters' | 'length' | 'prefix' | 'parity';
+export type RecoveryKeyProblem = 'empty' | 'lowercase' | 'uppercase' | 'characters' | 'length' | 'prefix' | 'parity';
 
 const PROBLEM_TEXT: Record<RecoveryKeyProblem, string> = {
   empty: 'Enter your recovery key.',
+  lowercase: 'Recovery keys are case-sensitive, and this one is all lowercase: type it with the capital letters your saved copy shows.',
+  uppercase: 'Recovery keys are case-sensitive, and this one is all capitals: type it with the small letters your saved copy shows.',
   characters: 'A recovery key only has letters and digits (no 0, O, I or l).',
   length: 'A recovery key is 48 characters: 12 groups of 4.',
   prefix: 'This is not a Matrix recovery key (they start with EsS, EsT or EsU).',
@@ -90,6 +92,11 @@ export function encodeRecoveryKey(key: Uint8Array): string {
 export function checkRecoveryKey(text: string): RecoveryKeyCheck {
   const compact = stripWhitespace(text);
   if (compact === '') return { ok: false, reason: 'empty' };
+  // A real key mixes cases (it starts "Es"); a whole key in one case was retyped or lowercased on the way.
+  if (compact.length >= ENCODED_LENGTH && /[a-z]/i.test(compact)) {
+    if (compact === compact.toLowerCase()) return { ok: false, reason: 'lowercase' };
+    if (compact === compact.toUpperCase()) return { ok: false, reason: 'uppercase' };
+  }
   const bytes = base58Decode(compact);
   if (!bytes) return { ok: false, reason: 'characters' };
   if (!/^Es[STU]/.test(compact)) return { ok: false, reason: 'prefix' };

@@ -7,6 +7,7 @@
  * that failed, since nothing else says what broke.
  */
 import type { Problem } from '../../machines/problems.js';
+import { firstSentence } from './states.js';
 
 export interface Explanation {
   title: string;
@@ -74,7 +75,8 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
     case 'sign-in-expired':
       return {
         title: 'This sign-in expired',
-        message: problem.message || 'The sign-in request is no longer valid.',
+        // The server's reason; its advice ("start over") is the fix below, said once.
+        message: problem.message ? `${firstSentence(problem.message)}.` : 'The sign-in request is no longer valid.',
         fix: 'Start again with your email to get a new code.',
         retry: true,
       };
@@ -120,6 +122,13 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
         fix: 'Run beeper-setup first; then beeper-setup verify.',
         retry: false,
       };
+    case 'already-signed-in':
+      return {
+        title: 'This Beeper is signed in already',
+        message: `Beeper at ${where.baseUrl} is signed in already${problem.message ? ` (it says: "${firstSentence(problem.message)}")` : ''}, and beeper-setup has no access token for it.`,
+        fix: "beeper-setup cannot sign an app out. To use another account, sign out in Beeper's own settings, then run beeper-setup again. To carry on with this sign-in, pass its access token in BEEPER_ACCESS_TOKEN; beeper-setup status shows where the app stands.",
+        retry: true,
+      };
     case 'unexpected':
     default:
       return {
@@ -160,9 +169,9 @@ export function problemDetails(problem: Problem): string[] {
   ].filter((line): line is string => line !== undefined);
 }
 
-/** A server's message about a wrong code, with the attempts left when it did not say them itself. */
-export function codeProblemText(problem: Problem): string {
-  const message = problem.message || 'That code did not work.';
+/** A refused answer (a code, a recovery key), with the attempts left when the message does not say them itself. */
+export function withAttemptsLeft(problem: Problem, fallback = 'That was not accepted.'): string {
+  const message = problem.message || fallback;
   if (problem.attemptsLeft === undefined || /attempt/i.test(message)) return message;
   const n = problem.attemptsLeft;
   return `${message} ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`;

@@ -34,6 +34,11 @@ export function otherDevice(verification: Verification | undefined): string {
 
 export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** "Too many wrong codes. Start over…" → "Too many wrong codes": a server's reason without its advice. */
+export function firstSentence(text: string): string {
+  return (text.trim().split(/(?<=[.!?])\s+/)[0] ?? '').replace(/[.!?]+$/, '');
+}
+
 export interface WaitText {
   /** What is awaited, as the wizard's spinner line ("Checking the code"). */
   title: string;
@@ -153,12 +158,15 @@ export function verificationNotAppliedText(context: SetupContext): { title: stri
 }
 
 /** Informational lines (context.notice), or undefined for none. */
-export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' | 'problem'>, tokenSource?: 'env' | 'saved'): string | undefined {
+export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' | 'signInEndedBy'>, tokenSource?: 'env' | 'saved'): string | undefined {
   switch (notice) {
     case 'code-resent':
       return 'Sent a new code. Use the newest email.';
-    case 'sign-in-restarted':
-      return `${context.problem?.message ? `${context.problem.message.replace(/\.?$/, '.')} ` : 'That sign-in cannot go on. '}A new code was emailed to ${context.email}.`;
+    case 'sign-in-restarted': {
+      // The server's reason, not its advice ("Start over to get a new code"): starting over is what was done.
+      const reason = firstSentence(context.signInEndedBy?.message ?? '') || 'That sign-in could not go on';
+      return `${reason}, so beeper-setup started over: a new code was emailed to ${context.email}.`;
+    }
     case 'token-refused':
       if (tokenSource === 'env') return 'Beeper did not accept the token in BEEPER_ACCESS_TOKEN. Sign in with your email instead.';
       return 'The sign-in saved for this Beeper is no longer valid. Sign in again.';

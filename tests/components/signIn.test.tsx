@@ -2,8 +2,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CodeStep } from '../../components/CodeStep.js';
 import { EmailStep } from '../../components/EmailStep.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
+import { createActor } from 'xstate';
+import { Wizard } from '../../components/Wizard.js';
+import { createKeyStorage } from '../../components/keyStorage.js';
+import { setupMachine } from '../../machines/setupMachine.js';
+import { HttpError } from '../../src/api/errors.js';
 import { noticeText } from '../../src/wording/states.js';
+import { APP, session } from './fixtures.js';
 import { hintText, renderAt, unmountAll, widestLine } from './render.js';
+
+const storage = createKeyStorage(() => {});
 
 afterEach(unmountAll);
 
@@ -60,7 +68,7 @@ describe('EmailStep', () => {
   });
 
   it('prefills the address, shows the server refusal and why a sign-in is needed again', () => {
-    const context = { email: 'carol@example.com', problem: undefined };
+    const context = { email: 'carol@example.com', signInEndedBy: undefined };
     const ui = renderAt(
       <EmailStep
         email="carol@example.com"
@@ -82,7 +90,7 @@ describe('EmailStep', () => {
   });
 
   it('fits 60 columns', () => {
-    const ui = renderAt(<EmailStep email="" notice={noticeText('signed-out', { email: '', problem: undefined })} onEvent={events()} />, { columns: 60 });
+    const ui = renderAt(<EmailStep email="" notice={noticeText('signed-out', { email: '', signInEndedBy: undefined })} onEvent={events()} />, { columns: 60 });
     expect(widestLine(ui.frame())).toBeLessThanOrEqual(60);
     expect(ui.text()).toContain('Beeper signed this app out');
   });
@@ -167,7 +175,7 @@ describe('CodeStep', () => {
 
   it('words a resend and a restarted sign-in', () => {
     const resent = renderAt(
-      <CodeStep email="a@b.co" notice="code-resent" noticeText={noticeText('code-resent', { email: 'a@b.co', problem: undefined })} resendInSeconds={30} onEvent={events()} />,
+      <CodeStep email="a@b.co" notice="code-resent" noticeText={noticeText('code-resent', { email: 'a@b.co', signInEndedBy: undefined })} resendInSeconds={30} onEvent={events()} />,
     );
     expect(resent.frame()).toContain('Sent a new code. Use the newest email.');
     const problem = { kind: 'sign-in-expired', message: 'Too many wrong codes. Start over to get a new code.', status: 410 } as const;
@@ -175,16 +183,49 @@ describe('CodeStep', () => {
       <CodeStep
         email="a@b.co"
         notice="sign-in-restarted"
-        noticeText={noticeText('sign-in-restarted', { email: 'a@b.co', problem })}
-        problem={problem}
+        noticeText={noticeText('sign-in-restarted', { email: 'a@b.co', signInEndedBy: problem })}
         resendInSeconds={30}
         onEvent={events()}
       />,
       { columns: 60 },
     );
-    expect(restarted.text()).toContain('A new code was emailed to a@b.co.');
-    // The server's words come once, in the notice, not again as an error under the field.
+    // One sentence: the server's reason, and what was done about it; never its advice to do it again.
+    expect(restarted.text()).toContain('Too many wrong codes, so beeper-setup started over: a new code was emailed to a@b.co.');
+    expect(restarted.text()).not.toContain('Start over to get a new code');
     expect(restarted.text().split('Too many wrong codes').length).toBe(2);
     expect(widestLine(restarted.frame())).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('the resend countdown in the wizard', () => {
+  it('runs from when the code was mailed, across a wrong code (it does not start over at 30s)', async () => {
+    let now = 1_700_000_000_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const api = {
+        info: async () => APP,
+        getSession: async () => session('needs-login', { matrix: undefined }),
+        start: async () => ({ setupRequestID: 'req', signInMethods: ['email'] }),
+        sendEmail: async () => {},
+        submitCode: async () => {
+          throw new HttpError('POST /v1/app/setup/response', 401, 'INVALID_CODE', 'That code is not right.', { attemptsLeft: 4 }, undefined);
+        },
+      };
+      const actor = createActor(setupMachine, { input: { api: api as never, email: 'a@b.co' } });
+      actor.start();
+      const ui = renderAt(<Wizard actor={actor} baseUrl="http://127.0.0.1:23373" tokenKey="http://127.0.0.1:23373" debug={false} storage={storage} />);
+      await ui.waitFor('Sign in to Beeper');
+      await ui.press('enter');
+      await ui.waitFor('You can ask for a new code in 30s.');
+      now += 8_000;
+      await ui.type('111111');
+      await ui.press('enter');
+      await ui.waitFor('That code is not right. 4 attempts left.');
+      expect(ui.text()).toContain('You can ask for a new code in 22s.');
+      expect(ui.text()).not.toContain('in 30s');
+      actor.stop();
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -91,6 +91,7 @@ const KINDS: Record<ProblemKind, { echoes: boolean }> = {
   'too-many-attempts': { echoes: true },
   'verification-keeps-ending': { echoes: true },
   'not-set-up': { echoes: true },
+  'already-signed-in': { echoes: true },
   unexpected: { echoes: false },
 };
 

@@ -52,7 +52,7 @@ describe('ChooseMethodStep', () => {
   });
 
   it('says a verification the user left was cancelled on the other side too', () => {
-    const notice = noticeText('verification-cancelled-by-us', { email: '', problem: undefined });
+    const notice = noticeText('verification-cancelled-by-us', { email: '', signInEndedBy: undefined });
     const ui = renderAt(<ChooseMethodStep choices={['device']} notice={notice} onEvent={events()} />);
     expect(ui.text()).toContain('Stopped the verification; your other device no longer waits for it.');
   });

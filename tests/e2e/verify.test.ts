@@ -54,7 +54,7 @@ describe('beeper-setup verify in the wizard (60 columns)', () => {
     const terminal = verifyIn(sim, home);
     await terminal.waitFor('Waiting for a verification request');
     expect(terminal.screen()).toContain('Beeper setup · verify another device');
-    expect(terminal.screen()).not.toContain('Step 3 of 4');
+    expect(terminal.screen()).not.toMatch(/Step \d of \d/);
     await acceptAndCompare(sim, terminal);
     const sas = sim.control.session().verification!.sas!;
     expect(terminal.text()).toContain(sas.decimals!.split(' ').join(' '));

@@ -19,7 +19,7 @@ describe.each(PROFILES)('every path to ready (%s simulator)', (profile) => {
     const terminal = wizard(sim);
     await signIn(terminal, sim);
     await terminal.waitFor('Verify this device');
-    expect(terminal.screen()).toContain('Step 3 of 4');
+    expect(terminal.screen()).toContain('Step 2 of 3');
     terminal.press('Down');
     terminal.press('Enter');
     await terminal.waitFor('Verify with your recovery key');

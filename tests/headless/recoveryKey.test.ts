@@ -149,7 +149,12 @@ describe('headless: recovery key', () => {
     expect(result.code, result.stderr).toBe(0);
     const prompts = result.events.filter((event) => event.event === 'prompt' && event.for === 'recovery-key');
     expect(prompts).toHaveLength(2);
-    expect(result.events).toContainEqual({ event: 'problem', code: 'WRONG_RECOVERY_KEY', message: 'That recovery key does not belong to this account.' });
+    expect(result.events).toContainEqual({
+      event: 'problem',
+      code: 'WRONG_RECOVERY_KEY',
+      message: 'That recovery key does not belong to this account. 2 attempts left.',
+      attemptsLeft: 2,
+    });
   });
 
   it('stops after three wrong keys on stdin; one that is not even a key is told apart and not counted', async () => {
@@ -191,7 +196,8 @@ describe('headless: recovery key', () => {
     expect(sim.control.outbox()).toHaveLength(2);
     expect(result.events.filter((event) => event.event === 'prompt' && event.for === 'code')).toHaveLength(6);
     expect(result.events.filter((event) => event.event === 'problem').map((event) => event.attemptsLeft)).toEqual([4, 3, 2, 1]);
-    expect(result.stderr).toContain(`Too many wrong codes. Start over to get a new code. A new code was emailed to ${EMAIL}.`);
+    expect(result.stderr).toContain(`Too many wrong codes, so beeper-setup started over: a new code was emailed to ${EMAIL}.`);
+    expect(result.stderr).not.toContain('Start over to get a new code');
     expect(result.events.at(-1)).toMatchObject({ event: 'ready' });
   });
 

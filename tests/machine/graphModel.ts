@@ -89,10 +89,11 @@ const REGISTRATION = {
 /** Representative successful answers per actor. */
 export const OUTPUTS: Record<ActorName, unknown[]> = {
   probe: [
-    ...SESSIONS.map((s) => ({ app: APP, session: s, tokenRefused: false })),
-    { app: APP, session: session('needs-verification', { verification: verification('sas_ready') }), tokenRefused: false },
-    { app: undefined, session: undefined, tokenRefused: false },
-    { app: APP, session: undefined, tokenRefused: true },
+    ...SESSIONS.map((s) => ({ app: APP, session: s, tokenRefused: false, signedInWithoutUs: false })),
+    { app: APP, session: session('needs-verification', { verification: verification('sas_ready') }), tokenRefused: false, signedInWithoutUs: false },
+    { app: undefined, session: undefined, tokenRefused: false, signedInWithoutUs: false },
+    { app: APP, session: undefined, tokenRefused: false, signedInWithoutUs: true },
+    { app: APP, session: undefined, tokenRefused: true, signedInWithoutUs: true },
   ],
   startSignIn: [{ setupRequestID: 'req-1', signInMethods: ['email'] }],
   sendCode: [undefined],

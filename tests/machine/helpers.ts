@@ -116,7 +116,7 @@ export class FakeServer {
   constructor(readonly clock: SimulatedClock) {
     const update = () => this.update();
     this.handlers = {
-      probe: () => ({ app: APP, session: this.session, tokenRefused: false }),
+      probe: () => ({ app: APP, session: this.session, tokenRefused: false, signedInWithoutUs: false }),
       startSignIn: () => ({ setupRequestID: `req-${++this.requests}`, signInMethods: ['email'] }),
       sendCode: () => undefined,
       restartSignIn: () => ({ setupRequestID: `req-${++this.requests}` }),

@@ -76,7 +76,7 @@ describe('answers given up front (flags, files) cannot be retyped', () => {
     flow.server.next('verifyRecoveryKey', wrongKey());
     await flow.send({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(OTHER_KEY), source: 'preset' });
     expect(flow.state()).toBe('failed');
-    expect(flow.context().problem).toMatchObject({ preset: true, code: 'INVALID_RECOVERY_KEY' });
+    expect(flow.context().problem).toMatchObject({ preset: 'recovery-key', code: 'INVALID_RECOVERY_KEY' });
     expect(flow.server.count('verifyRecoveryKey')).toBe(1);
   });
 
@@ -84,7 +84,7 @@ describe('answers given up front (flags, files) cannot be retyped', () => {
     const flow = await atRecoveryKey();
     await flow.send({ type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(TYPO_KEY), source: 'preset' });
     expect(flow.state()).toBe('failed');
-    expect(flow.context().problem).toMatchObject({ preset: true, code: 'NOT_A_RECOVERY_KEY' });
+    expect(flow.context().problem).toMatchObject({ preset: 'recovery-key', code: 'NOT_A_RECOVERY_KEY' });
     expect(flow.server.count('verifyRecoveryKey')).toBe(0);
   });
 
@@ -95,7 +95,7 @@ describe('answers given up front (flags, files) cannot be retyped', () => {
       flow.server.next('submitCode', httpError(401, 'INVALID_CODE', 'That code is not right.', { attemptsRemaining: 2 } as never));
       await flow.send({ type: 'SUBMIT_CODE', code: new Secret('123456'), source });
       expect(flow.matches(source === 'preset' ? 'failed' : 'signIn.enterCode')).toBe(true);
-      expect(flow.context().problem?.preset).toBe(source === 'preset' ? true : undefined);
+      expect(flow.context().problem?.preset).toBe(source === 'preset' ? 'code' : undefined);
     }
   });
 

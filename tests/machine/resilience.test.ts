@@ -35,7 +35,7 @@ describe('where the app stands', () => {
   it('an app without setup routes (404 on start) is an unsupported build', async () => {
     const flow = await startFlow({
       prepare: (server) => {
-        server.next('probe', { app: APP, session: undefined, tokenRefused: false });
+        server.next('probe', { app: APP, session: undefined, tokenRefused: false, signedInWithoutUs: false });
         server.next('startSignIn', httpError(404, 'NOT_FOUND', 'Not found.'));
       },
     });
@@ -46,7 +46,7 @@ describe('where the app stands', () => {
   it('no /v1/info and no setup routes: whatever answers is not Beeper', async () => {
     const flow = await startFlow({
       prepare: (server) => {
-        server.next('probe', { app: undefined, session: undefined, tokenRefused: false });
+        server.next('probe', { app: undefined, session: undefined, tokenRefused: false, signedInWithoutUs: false });
         server.next('startSignIn', httpError(405, 'METHOD_NOT_ALLOWED', 'Unsupported method.'));
       },
     });
@@ -55,7 +55,7 @@ describe('where the app stands', () => {
   });
 
   it('a refused saved token: sign in again, token dropped, notice "token-refused"', async () => {
-    const flow = await startFlow({ input: withToken, prepare: (server) => server.next('probe', { app: APP, session: undefined, tokenRefused: true }) });
+    const flow = await startFlow({ input: withToken, prepare: (server) => server.next('probe', { app: APP, session: undefined, tokenRefused: true, signedInWithoutUs: true }) });
     expect(flow.state()).toBe('signIn.enterEmail');
     expect(flow.context().accessToken).toBeUndefined();
     expect(flow.context().notice).toBe('token-refused');

@@ -1,7 +1,7 @@
 /** Sign-in and account creation, driven end to end against fakes on a simulated clock. */
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/shared/secret.js';
-import { NEW_KEY, RECOVERY_KEY, httpError, revealed, session, startFlow, type Flow } from './helpers.js';
+import { APP, NEW_KEY, RECOVERY_KEY, httpError, revealed, session, startFlow, type Flow } from './helpers.js';
 
 const code = (text: string) => ({ type: 'SUBMIT_CODE' as const, code: new Secret(text) });
 
@@ -232,7 +232,7 @@ describe('create an account', () => {
     expect(flow.actor.getSnapshot().output?.outcome).toBe('ready');
   });
 
-  it('a taken username (409) goes back to the username step, keeping it; another one works', async () => {
+  it('a taken username (409) goes back to the username step, keeping it and the terms accepted; another one is sent at once', async () => {
     const flow = await atChooseUsername();
     await flow.send({ type: 'SUBMIT_USERNAME', username: 'alice' });
     flow.server.next('register', httpError(409, 'USERNAME_TAKEN', 'That username is taken.'));
@@ -240,12 +240,32 @@ describe('create an account', () => {
     expect(flow.state()).toBe('signIn.chooseUsername');
     expect(flow.context().problem).toMatchObject({ code: 'USERNAME_TAKEN', message: 'That username is taken.' });
     expect(flow.context().username).toBe('alice');
+    expect(flow.context().termsAccepted).toBe(true);
 
     flow.server.session = session('needs-cross-signing-setup');
+    // No second trip through the terms: the person agreed to them for this registration.
     await flow.send({ type: 'SUBMIT_USERNAME', username: 'carol' });
-    await flow.send({ type: 'ACCEPT_TERMS' });
     expect(flow.server.callsTo('register').map((input) => input.username)).toEqual(['alice', 'carol']);
     expect(flow.state()).toBe('newRecoveryKey.intro');
+  });
+
+  it('a 409 on the code while the app is signed in to another account stops, without mailing a new code', async () => {
+    const flow = await startFlow({ prepare: (server) => server.next('probe', { app: APP, session: undefined, tokenRefused: false, signedInWithoutUs: true }) });
+    await flow.send({ type: 'SUBMIT_EMAIL', email: 'bob@example.com' });
+    flow.server.next('submitCode', httpError(409, 'INVALID_STATE', 'This app is already signed in as @alice:beeper.com. Sign out first.'));
+    await flow.send(code('123456'));
+    expect(flow.state()).toBe('failed');
+    expect(flow.context().problem).toMatchObject({ kind: 'already-signed-in', status: 409 });
+    expect(flow.server.count('sendCode') + flow.server.count('restartSignIn')).toBe(1);
+  });
+
+  it('a 409 on the code of an app nobody else holds starts the sign-in over once (the code was used)', async () => {
+    const flow = await atEnterCode();
+    flow.server.next('submitCode', httpError(409, 'INVALID_STATE', 'No code expected.'));
+    await flow.send(code('123456'));
+    expect(flow.state()).toBe('signIn.enterCode.coolingDown');
+    expect(flow.context().notice).toBe('sign-in-restarted');
+    expect(flow.server.count('restartSignIn')).toBe(1);
   });
 
   it('a server failure while registering stays on the terms step with the problem', async () => {
