@@ -118,6 +118,28 @@ const SECRET_FLAGS: Record<string, string> = {
 
 export { HELP } from './help.js';
 
+/** The answer flags a run without the wizard takes; the wizard asks each question itself. */
+const SCRIPT_ANSWERS: [flag: string, given: (options: CliOptions) => boolean][] = [
+  ['--code', (o) => o.code !== undefined],
+  ['--username', (o) => o.username !== undefined],
+  ['--accept-terms', (o) => o.acceptTerms],
+  ['--verify', (o) => o.verify !== undefined && !o.resetRecoveryKey],
+  ['--reset-recovery-key', (o) => o.resetRecoveryKey],
+  ['--recovery-key-file', (o) => o.recoveryKeyFile !== undefined],
+  ['--recovery-key-stdin', (o) => o.recoveryKeyStdin],
+  ['--new-recovery-key-file', (o) => o.newRecoveryKeyFile !== undefined],
+];
+
+/** The wizard would ignore these answer flags: say so before anything happens, and how to use them. */
+export function refuseScriptAnswers(options: CliOptions): void {
+  const given = SCRIPT_ANSWERS.filter(([, isGiven]) => isGiven(options)).map(([flag]) => flag);
+  if (given.length === 0) return;
+  throw usage(
+    `${given.join(', ')} ${given.length === 1 ? 'answers a question' : 'answer questions'} for runs without the wizard; the wizard asks ${given.length === 1 ? 'it' : 'them'} itself.`,
+    'Add --plain to answer line by line in this terminal (or --non-interactive), or leave it out.',
+  );
+}
+
 /** "90s", "10m", "1h", "1500ms" or a bare number of seconds. */
 export function parseDuration(text: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
@@ -224,6 +246,13 @@ export function parseCli(argv: string[]): CliOptions {
   onlyFor(['strict', 'port'], ['simulate']);
   if (values['reset-recovery-key'] && verify && verify !== 'reset') {
     throw usage(`--reset-recovery-key contradicts --verify ${verify}.`);
+  }
+  // Flags that would be silently ignored are refused: the person meant something by them.
+  if (values['remote-port'] !== undefined && !values.ssh) {
+    throw usage('--remote-port is the API port on the --ssh host, and there is no --ssh.', 'Add --ssh [user@]host, or give a local address with --base-url http://localhost:PORT.');
+  }
+  if (values.demo && (values.ssh !== undefined || values['base-url'] !== undefined)) {
+    throw usage(`--demo runs its own simulated Beeper, so --${values.ssh !== undefined ? 'ssh' : 'base-url'} would be ignored.`, 'Leave out --demo to set up a real Beeper.');
   }
 
   return {

@@ -6,7 +6,7 @@
  * follows them (tunnel closed, token flushed).
  */
 import { isClearTextBeyondLoopback, resolveBaseUrl } from './api/transport.js';
-import { HELP, parseCli, type CliOptions } from './args.js';
+import { HELP, parseCli, refuseScriptAnswers, type CliOptions } from './args.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
 import { printable } from './headless/output.js';
 import { processIO, type ProgramIO } from './io.js';
@@ -84,6 +84,7 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
   // wipes this line. Not before --ssh, whose password prompt would share the line.
   const early = options.command !== 'status' && !options.ssh && wantsInteractive(options, io);
   try {
+    if (options.command !== 'status' && wantsInteractive(options, io)) refuseScriptAnswers(options);
     const given = resolveBaseUrl(options.baseUrl, io.env);
     let baseUrl = options.demo || options.ssh ? given : checkBaseUrl(given, options, print);
     if (early) {

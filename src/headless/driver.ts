@@ -29,6 +29,8 @@ export const ABORTED = Symbol('aborted');
 export interface DriverIO {
   out: Reporter;
   lines: LineSource;
+  /** A person at a terminal answers (plain mode): stdin and stderr are terminals. */
+  person: boolean;
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
   stderrIsTTY: boolean;

@@ -5,23 +5,25 @@
  * stderr and NDJSON events on stdout with --json. Returns the exit code
  * (src/exitCodes.ts). Tests run it in-process with their own IO and clock.
  */
-import { CliError, ExitCode } from '../exitCodes.js';
+import { CliError } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
 import { createSetupActor } from '../setupActor.js';
-import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
 import { resolveLanguage } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
 import { Driver, type DriverIO } from './driver.js';
-import { describeKeySource, readKey, recoveryKeySource } from './keys.js';
-import { createReporter, eventCodeOf, HeadlessError } from './output.js';
+import { createReporter, eventCodeOf } from './output.js';
+import { preflight } from './preflight.js';
 import { readScannedQr } from './scannedQr.js';
 
 export async function runHeadless(ctx: RunContext): Promise<number> {
   const { options, io } = ctx;
   const env = io.env;
+  const lines = io.lines();
   const full: DriverIO = {
     out: createReporter({ json: options.json, debug: options.debug, stdout: io.stdout, stderr: io.stderr }),
-    lines: io.lines(),
+    lines,
+    // Plain mode in a terminal: someone reads stderr and types on stdin, so the wizard's questions can be asked.
+    person: !!lines.terminal && io.tty.stderr,
     env,
     stdout: io.stdout,
     stderrIsTTY: io.tty.stderr,
@@ -34,14 +36,8 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
   let stopWatchingSignals: (() => void) | undefined;
   try {
     for (const note of ctx.storeNotes) full.out.say(`Fixed permissions: ${note}.`);
-    // A key file that cannot be used should stop the run before a code is mailed, not after.
-    const keySource = recoveryKeySource(options, full.env);
-    if (keySource && keySource.kind !== 'stdin') {
-      const check = checkRecoveryKey((await readKey(keySource, full.env)).reveal());
-      if (!check.ok) {
-        throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(keySource)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
-      }
-    }
+    // What flags, files and the environment reveal stops the run before the first request, not after a code is mailed.
+    await preflight(ctx, { lines: full.lines, canShowNewKey: full.person });
     const language = resolveLanguage({ flag: options.lang, env });
     if (language.source === 'flag' && language.unknown) full.out.say(`No emoji names in "${language.unknown}"; showing them in English.`);
     // The demo's mailbox and phone speak on stderr, since nothing else shows them here.

@@ -222,7 +222,12 @@ describe('headless: recovery key', () => {
   it('exits 1 with the server message for a wrong --code', async () => {
     sim = await simulator();
     const { env } = setup();
-    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--code', '000000', '--json'], env);
+    // A first run mails the code and leaves the sign-in waiting for it (no stdin to read it from).
+    const first = runCli(['--base-url', sim.url, '--email', EMAIL], env);
+    first.end();
+    expect((await first.result).code).toBe(3);
+    const wrong = sim.control.outbox()[0]!.code === '000000' ? '111111' : '000000';
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--code', wrong, '--json'], env);
     run.end();
     const result = await run.result;
 
