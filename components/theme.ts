@@ -5,6 +5,7 @@
  * here and handed down through TerminalContext, so tests can pin it.
  */
 import { createContext, useContext } from 'react';
+import { showsUnicode } from '../src/shared/locale.js';
 
 export interface TerminalCaps {
   /** False under NO_COLOR (any non-empty value). */
@@ -15,13 +16,8 @@ export interface TerminalCaps {
   hyperlinks: boolean;
 }
 
-/** The locale that decides the character set: LC_ALL, then LC_CTYPE, then LANG (POSIX order). */
-export function localeCharset(env: NodeJS.ProcessEnv): string {
-  return env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-}
-
 export function detectTerminal(env: NodeJS.ProcessEnv = process.env): TerminalCaps {
-  const unicode = /utf-?8/i.test(localeCharset(env)) && env.TERM !== 'linux';
+  const unicode = showsUnicode(env);
   const program = env.TERM_PROGRAM ?? '';
   const vte = Number(env.VTE_VERSION ?? 0);
   const hyperlinks =

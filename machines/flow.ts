@@ -177,6 +177,10 @@ export const flow = setup({
         sourceOf(event) === 'preset' ? { ...context.attempts, presetVerifications: context.attempts.presetVerifications + 1 } : context.attempts,
     }),
     forgetIncoming: assign({ incomingVerification: undefined }),
+    /** The person chose how to compare: emojis, or the QR code first. */
+    noteCompareMethod: assign({
+      preferEmoji: ({ context, event }) => ('method' in event && event.method ? event.method === 'emoji' : context.preferEmoji),
+    }),
     /** The server ended the sign-in and the flow starts it over, mailing a new code: counted against its limit. */
     noteSignInRestart: assign({
       notice: 'sign-in-restarted' as Notice,

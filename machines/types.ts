@@ -10,6 +10,9 @@ import type { Problem } from './problems.js';
  */
 export type FlowMode = 'setup' | 'vouch';
 
+/** How two devices compare: seven emojis, or a QR code the other device scans. */
+export type CompareMethod = 'emoji' | 'qr';
+
 /** Where an answer came from: typed by a person, or given up front (a flag, a file, a variable). */
 export type AnswerSource = 'typed' | 'preset';
 
@@ -151,8 +154,9 @@ export type SetupEvent =
   | { type: 'CHANGE_EMAIL' }
   | { type: 'SUBMIT_USERNAME'; username: string; source?: AnswerSource }
   | { type: 'ACCEPT_TERMS' }
-  | { type: 'CHOOSE_DEVICE'; source?: AnswerSource }
-  | { type: 'ACCEPT_INCOMING'; source?: AnswerSource }
+  /** `method`: how the person wants to compare (plain mode asks); absent, the front end's default stands. */
+  | { type: 'CHOOSE_DEVICE'; source?: AnswerSource; method?: CompareMethod }
+  | { type: 'ACCEPT_INCOMING'; source?: AnswerSource; method?: CompareMethod }
   | { type: 'CHOOSE_RECOVERY_KEY' }
   /** From the key field, with what was typed there: "back" from the reset warning returns it. */
   | { type: 'FORGOT_RECOVERY_KEY'; draft?: Secret | undefined }

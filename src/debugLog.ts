@@ -18,6 +18,21 @@ export class DebugLog {
     if (this.enabled) this.sink(line);
   };
 
+  /**
+   * Keeps lines back while a question waits on the terminal's line (they would land on it and
+   * push what it asks about off the screen); the returned function lets the last ones out.
+   */
+  hold(keep = 20): () => void {
+    const held: string[] = [];
+    const restore = this.redirect((line) => void held.push(line));
+    return () => {
+      restore();
+      const dropped = held.length - keep;
+      if (dropped > 0) this.write(`(${dropped} earlier debug lines left out while a question was open)`);
+      for (const line of held.slice(-keep)) this.write(line);
+    };
+  }
+
   /** Sends lines to `sink` until the returned function restores the previous one. */
   redirect(sink: (line: string) => void): () => void {
     const previous = this.sink;

@@ -43,6 +43,7 @@ export async function startDemo(): Promise<{ baseUrl: string; handle: DemoHandle
     async scanQr() {
       control.otherDevice('scan-qr');
     },
+    scanDelayMs: 5000,
   };
   return {
     baseUrl: simulator.url,

@@ -46,6 +46,8 @@ export interface DemoHandle {
   onEvent: (listener: (event: { kind: 'mail' | 'other-device'; text: string }) => void) => () => void;
   /** Lets the demo's other device scan the QR the wizard shows. */
   scanQr: () => Promise<void>;
+  /** How long the demo's phone "takes" to scan a QR code once it is on screen. */
+  scanDelayMs: number;
 }
 
 /** A file the token store cannot use (a symlink, another owner, too large) is the user's to fix: say so plainly. */

@@ -58,11 +58,11 @@ const incomingPoll = (route: 'chooseMethod' | 'vouching') =>
 const tooManyPresetVerifications = { guard: 'presetVerificationsUsedUp', target: '#setup.failed', actions: 'noteVerificationsKeepEnding' } as const;
 const startVerification = [
   tooManyPresetVerifications,
-  { target: '#setup.deviceVerification', actions: ['clearProblem', 'noteSource', 'countVerification', 'forgetIncoming'] },
+  { target: '#setup.deviceVerification', actions: ['clearProblem', 'noteSource', 'noteCompareMethod', 'countVerification', 'forgetIncoming'] },
 ] as const;
 const acceptIncoming = [
   tooManyPresetVerifications,
-  { guard: 'hasIncoming', target: '#setup.deviceVerification', actions: ['clearProblem', 'noteSource', 'countVerification'] },
+  { guard: 'hasIncoming', target: '#setup.deviceVerification', actions: ['clearProblem', 'noteSource', 'noteCompareMethod', 'countVerification'] },
 ] as const;
 
 export const chooseMethod = flow.createStateConfig({

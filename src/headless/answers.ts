@@ -10,10 +10,13 @@ import type { SetupContext, SetupEvent } from '../../machines/types.js';
 import type { CliOptions } from '../args.js';
 import { PRIVACY_URL, TERMS_URL } from '../api/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
-import { checkRecoveryKey, describeRecoveryKeyProblem, stripWhitespace } from '../shared/recoveryKey.js';
+import { expandHome } from '../shared/keyFile.js';
+import { showsUnicode } from '../shared/locale.js';
+import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, retypeProblem, stripWhitespace } from '../shared/recoveryKey.js';
 import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
 import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
+import { cleanUsernameInput } from '../shared/validation.js';
 import { withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
@@ -25,7 +28,11 @@ export interface AnswerIO {
   readonly env: NodeJS.ProcessEnv;
   /** The language emoji names are shown in. */
   readonly language: string;
+  /** A person answers at a terminal (plain mode): the wizard's questions may be asked, a new key shown. */
+  readonly person: boolean;
   say(line: string): void;
+  /** A secret shown on purpose to that person (the new recovery key, once); never an event. */
+  reveal(lines: string[]): void;
   emit(event: HeadlessEvent): void;
   canAsk(): boolean;
   /** One line of stdin, announced first; rejects with `missing()` when stdin has nothing to give. */
@@ -46,6 +53,10 @@ export interface AnswerMemory {
   registrationChecked?: boolean;
   /** A new recovery key was written to its file in this run. */
   keySaved?: boolean;
+  /** The new key was shown to the person at the terminal (once). */
+  keyShown?: boolean;
+  /** A typed username cleaned of what Beeper refuses, offered for Enter. */
+  usernameOffer?: string | undefined;
 }
 
 const needs = (message: string, hint: string) => () => new HeadlessError('input-needed', message, ExitCode.InputNeeded, hint);
@@ -95,8 +106,8 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
       const registration = context.registration;
       if (!memory.registrationChecked) {
         memory.registrationChecked = true;
-        // Everything a new account needs is checked before it is created.
-        if (!options.acceptTerms) {
+        // Everything a new account needs is checked before it is created; a person at the terminal is asked instead.
+        if (!options.acceptTerms && !io.person) {
           throw new HeadlessError(
             'terms-not-accepted',
             [
@@ -109,23 +120,46 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
             'Pass --accept-terms if you agree. A rerun continues this sign-in at the username, without a new code.',
           );
         }
-        const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
-        if (keyProblem) throw keyProblem;
+        if (!io.person) {
+          const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+          if (keyProblem) throw keyProblem;
+        }
       }
       if (options.username !== undefined) return { type: 'SUBMIT_USERNAME', username: options.username, source: 'preset' };
       const suggested = registration?.usernameSuggestions ?? [];
-      const line = await io.ask(
-        'username',
-        `Choose a username for the new account${suggested[0] ? ` (Enter for "${suggested[0]}")` : ''}:`,
-        needs(`${context.email} has no Beeper account yet; a username is needed to create one.`, `Pass --username NAME${suggested.length ? ` (available: ${suggested.join(', ')})` : ''}.`),
-      );
-      return { type: 'SUBMIT_USERNAME', username: line.trim() || suggested[0] || '' };
+      if (suggested.length > 1 && memory.usernameOffer === undefined) io.say(`Suggested usernames: ${suggested.join(', ')}.`);
+      const offer = memory.usernameOffer ?? suggested[0];
+      const line = (
+        await io.ask(
+          'username',
+          `Choose a username for the new account${offer ? ` (Enter for "${offer}")` : ''}:`,
+          needs(`${context.email} has no Beeper account yet; a username is needed to create one.`, `Pass --username NAME${suggested.length ? ` (available: ${suggested.join(', ')})` : ''}.`),
+        )
+      ).trim();
+      if (line === '' && offer) return { type: 'SUBMIT_USERNAME', username: offer };
+      // What Beeper refuses is said, and the cleaned name offered, never sent unseen.
+      const { kept, note } = cleanUsernameInput(line);
+      if (note && kept.length > 0) {
+        io.say(`${note} Press Enter for "${kept}", or type another.`);
+        memory.usernameOffer = kept;
+        return undefined;
+      }
+      return { type: 'SUBMIT_USERNAME', username: line };
     }
 
     case 'terms': {
       replyTo(io, context);
       const text = context.registration?.copy.terms ?? '';
-      io.say(`${text}\n  Terms of Use: ${TERMS_URL}\n  Privacy Policy: ${PRIVACY_URL}\nAccepted with --accept-terms.`);
+      io.say(`${text}\n  Terms of Use: ${TERMS_URL}\n  Privacy Policy: ${PRIVACY_URL}`);
+      if (options.acceptTerms) io.say('Accepted with --accept-terms.');
+      else if (!(await agrees(io, context, 'terms', 'Do you agree to the Terms of Use and the Privacy Policy? Answer yes or no:'))) {
+        throw new HeadlessError(
+          'terms-declined',
+          `No account was created for ${context.email}: creating one needs your agreement to the terms.`,
+          ExitCode.Error,
+          'Run again to continue at the username; or sign in with the email of an existing account.',
+        );
+      }
       io.emit({ event: 'terms', text, termsUrl: TERMS_URL, privacyUrl: PRIVACY_URL, accepted: true });
       return { type: 'ACCEPT_TERMS' };
     }
@@ -137,15 +171,22 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
       return recoveryKey(io, context);
 
     case 'create-recovery-key': {
-      // The account's first key: only made once it has a file to go to.
-      const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
-      if (keyProblem) throw keyProblem;
+      // The account's first key: only made once it has a file to go to, or a person to show it to.
+      if (!io.person) {
+        const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+        if (keyProblem) throw keyProblem;
+      }
       io.say('This account has no recovery key yet; creating one.');
       return { type: 'CREATE_RECOVERY_KEY' };
     }
 
     case 'reset-warning': {
       if (context.problem) throw io.fail(context.problem);
+      if (options.verify !== 'reset') {
+        // Chosen at the terminal, not by a flag: the cost is said and agreed to first, as in the wizard.
+        io.say('A new recovery key replaces the old one: messages that only the old key can unlock may stay unreadable on this device, and other devices may need to be verified again.');
+        if (!(await agrees(io, context, 'reset-confirm', 'Make a new recovery key? Answer yes or no:'))) return { type: 'BACK' };
+      }
       io.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
       const source = recoveryKeySource(options, io.env);
       // An old key still at hand keeps old backups readable.
@@ -158,7 +199,9 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
       if (context.problem) throw io.fail(context.problem);
       const path = options.newRecoveryKeyFile;
       const key = context.newRecoveryKey;
-      if (!path || !key) throw (await newKeyFileProblem(path)) ?? new Error('no new recovery key in the machine context');
+      if (!key) throw new Error('no new recovery key in the machine context');
+      if (!path && io.person) return keepShownKey(io, context, key, memory);
+      if (!path) throw (await newKeyFileProblem(path))!;
       await writeNewKey(path, key);
       memory.keySaved = true;
       io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
@@ -217,6 +260,14 @@ async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupE
     return undefined;
   }
   const source = recoveryKeySource(options, io.env);
+  // A person at the terminal chooses, as in the wizard (once the app was asked for a request from the other device).
+  if (!options.verify && !source && io.person) {
+    if (!context.incomingChecked) {
+      await io.until((next) => next.incomingChecked);
+      return undefined;
+    }
+    return askMethod(io, context);
+  }
   const method = options.verify ?? (source ? 'recovery-key' : io.canAsk() ? 'device' : undefined);
   io.say('This device needs to be verified to read encrypted messages.');
   switch (method) {
@@ -266,11 +317,90 @@ async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupE
   return { type: 'REQUEST_VERIFICATION' };
 }
 
-/** A reset is only started once the new key has somewhere to go. */
+/** A reset is only started once the new key has somewhere to go: a file, or a person who sees it. */
 async function forgot(io: AnswerIO): Promise<SetupEvent> {
-  const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile);
-  if (problem) throw problem;
+  if (!io.person || io.options.newRecoveryKeyFile !== undefined) {
+    const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile);
+    if (problem) throw problem;
+  }
   return { type: 'FORGOT_RECOVERY_KEY' };
+}
+
+interface MethodChoice {
+  label: string;
+  event: SetupEvent;
+}
+
+/** The wizard's choices, one per line, answered with a number: what a screen reader reads out well. */
+async function askMethod(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
+  const incoming = context.incomingVerification;
+  const other = incoming ? deviceNameOf(incoming) ?? 'your other device' : undefined;
+  const start = incoming ? ({ type: 'ACCEPT_INCOMING' } as const) : ({ type: 'CHOOSE_DEVICE' } as const);
+  const choices: MethodChoice[] = [
+    { label: other ? `Accept the request from ${other} and compare emojis` : 'Compare emojis with another device where you are signed in', event: { ...start, method: 'emoji' } },
+    // Half blocks need a UTF-8 terminal; elsewhere the QR code cannot be drawn.
+    ...(showsUnicode(io.env) ? [{ label: other ? `Accept the request from ${other} and show a QR code for it to scan` : 'Show a QR code for another device to scan', event: { ...start, method: 'qr' } } as MethodChoice] : []),
+    { label: 'Enter your recovery key', event: { type: 'CHOOSE_RECOVERY_KEY' } },
+    { label: 'I lost my recovery key: make a new one', event: { type: 'FORGOT_RECOVERY_KEY' } },
+  ];
+  // One block: a line that starts with spaces is trimmed when printed on its own.
+  io.say(['This device needs to be verified to read encrypted messages. How?', ...choices.map((choice, i) => `  ${i + 1}. ${choice.label}`)].join('\n'));
+  const line = await io.ask('method', `Choose 1–${choices.length}:`, needs('A choice of how to verify is needed, and stdin has nothing more to read.', 'Pass --verify device, recovery-key or reset.'));
+  const chosen = choices[Number(line.trim()) - 1];
+  if (!/^\d+$/.test(line.trim()) || !chosen) {
+    io.say(`Type a number from 1 to ${choices.length}.`);
+    return undefined;
+  }
+  return chosen.event;
+}
+
+/** Asks until the answer is yes or no. */
+async function agrees(io: AnswerIO, context: SetupContext, what: 'terms' | 'reset-confirm', question: string): Promise<boolean> {
+  for (;;) {
+    const answer = await yesNo(io, context, what, question);
+    if (answer !== undefined) return answer;
+  }
+}
+
+/**
+ * The new key with no file to go to, for the person at this terminal: shown once, saved to a
+ * file if they name one, and typed back in part before it is activated (the wizard's gate).
+ */
+async function keepShownKey(io: AnswerIO, context: SetupContext, key: Secret, memory: AnswerMemory): Promise<SetupEvent> {
+  const formatted = formatRecoveryKey(key.reveal());
+  if (!memory.keyShown) {
+    memory.keyShown = true;
+    io.say(`${context.newKeyReason === 'new-account' ? 'Your recovery key' : 'Your new recovery key'}, shown only this once. It unlocks your encrypted messages on a new device; keep it somewhere safe, like a password manager:`);
+    io.reveal([formatted]);
+  }
+  for (;;) {
+    const path = (await io.ask('new-key-file', 'To also save it to a file, type the path; or press Enter once you have saved it elsewhere:', needs('The new recovery key must be kept before it is activated, and stdin has nothing more to read. It was not activated.', 'Run again: a new key is made then.'))).trim();
+    if (path === '') break;
+    const saved = await saveShownKey(path, key);
+    io.say(saved.ok ? `Saved to ${saved.path} (mode 0600: only you can read it).` : saved.message);
+    if (saved.ok) {
+      memory.keySaved = true;
+      io.emit({ event: 'recovery-key-saved', path: saved.path });
+      break;
+    }
+  }
+  for (;;) {
+    const typed = await io.ask('new-key-check', 'To be sure it is kept, type the last two groups of the key (8 characters) from your saved copy:', needs('The new recovery key was not typed back, and stdin has nothing more to read. It was not activated.', 'Run again: a new key is made then.'));
+    const wrong = retypeProblem(typed, key.reveal());
+    if (!wrong) return { type: 'KEY_SAVED' };
+    io.say(wrong);
+  }
+}
+
+/** Writes a shown key to the file a person named ("~/…" works); an existing file is never overwritten. */
+async function saveShownKey(path: string, key: Secret): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
+  const full = expandHome(path);
+  try {
+    await writeNewKey(full, key);
+    return { ok: true, path: full };
+  } catch (error) {
+    return { ok: false, message: `${error instanceof Error ? error.message : String(error)} Type another path, or press Enter if it is saved elsewhere.` };
+  }
 }
 
 async function recoveryKey(io: AnswerIO, context: SetupContext): Promise<SetupEvent> {
@@ -319,11 +449,12 @@ async function compareEmojis(io: AnswerIO, context: SetupContext, memory: Answer
 }
 
 /** yes → true, no → false, anything else → undefined (asked again). Never answers on its own. */
-async function yesNo(io: AnswerIO, context: SetupContext, what: 'emoji-match' | 'scan-confirm', question: string): Promise<boolean | undefined> {
+async function yesNo(io: AnswerIO, context: SetupContext, what: 'emoji-match' | 'scan-confirm' | 'terms' | 'reset-confirm', question: string): Promise<boolean | undefined> {
+  const verifying = what === 'emoji-match' || what === 'scan-confirm';
   const line = await io.ask(what, question, needs(
-    'A yes or no is needed on stdin to finish the verification, and stdin has nothing more to read. Nothing was confirmed.',
+    verifying ? 'A yes or no is needed on stdin to finish the verification, and stdin has nothing more to read. Nothing was confirmed.' : 'A yes or no is needed on stdin, and stdin has nothing more to read. Nothing was changed.',
     // Vouching for another device has no recovery-key way round it.
-    context.mode === 'vouch' ? 'Write "yes" or "no" to stdin when asked.' : 'Write "yes" or "no" to stdin when asked, or verify with --recovery-key-file PATH instead.',
+    context.mode === 'vouch' || !verifying ? 'Write "yes" or "no" to stdin when asked.' : 'Write "yes" or "no" to stdin when asked, or verify with --recovery-key-file PATH instead.',
   ));
   const word = line.trim().toLowerCase();
   if (['y', 'yes'].includes(word)) return true;

@@ -153,7 +153,9 @@ export class Driver {
       options: this.options,
       env: this.io.env,
       language: this.io.language,
+      person: this.io.person,
       say: (line) => this.out.say(line),
+      reveal: (lines) => this.out.reveal(lines),
       emit: (event) => this.out.emit(event),
       canAsk: () => this.io.lines.canAsk(),
       ask: (what, message, missing, secret) => this.ask(what, message, missing, secret),
@@ -165,7 +167,8 @@ export class Driver {
   /** Asks for one line on stdin, saying first what is awaited; `missing` explains exit 3. */
   private async ask(what: PromptFor, message: string, missing: () => CliError, secret = false): Promise<string> {
     // Confirmations only count when typed after the question: a "yes" piped in ahead never confirms.
-    const fresh = what === 'emoji-match' || what === 'scan-confirm';
+    // A person at the terminal answers what is asked, never with a line typed while waiting.
+    const fresh = what === 'emoji-match' || what === 'scan-confirm' || this.io.person;
     if (!this.io.lines.canAsk()) throw missing();
     // In a terminal the answer is typed after the question, on its line; in a log, the question is a line.
     const sameLine = !!this.io.lines.terminal;
@@ -176,12 +179,15 @@ export class Driver {
     const subscription = this.actor.subscribe((snapshot) => {
       if (snapshot.status !== 'active' || !sameStep(stepOf(snapshot), asking)) controller.abort(ABORTED);
     });
+    // --debug lines would land on the question's line: they wait until it is answered.
+    const release = sameLine ? this.ctx.debugLog.hold() : undefined;
     try {
       const line = await this.io.lines.read({ secret, fresh, signal: controller.signal, ...(sameLine ? { prompt: printable(message) } : {}) });
       if (line === undefined) throw missing();
       return line;
     } finally {
       subscription.unsubscribe();
+      release?.();
     }
   }
 
@@ -237,6 +243,9 @@ export class Driver {
 
   private showQr(data: string | undefined): void {
     if (!data) return;
+    // The demo's phone plays along here too: it scans what was just shown.
+    const demo = this.ctx.demo;
+    if (demo) this.io.clock.setTimeout(() => void demo.scanQr().catch(() => {}), demo.scanDelayMs);
     // The payload's bytes (base64 or raw), drawn dark on light whatever the terminal's theme.
     if (this.io.stderrIsTTY) this.out.art(drawQr(data, { color: this.io.color }));
     if (this.io.stderrIsTTY && !this.io.color) this.out.say('(The QR code assumes light text on a dark background.)');
@@ -268,6 +277,7 @@ export class Driver {
       if (elapsedMs >= 1000) this.out.say(`Still waiting (${formatElapsed(Math.round(elapsedMs / 1000) * 1000)})…`);
     };
     beat();
+    const choices = this.offerOtherWays(step);
     return new Promise((resolve, reject) => {
       let failures = snapshot.context.pollFailures;
       let timer: unknown;
@@ -296,11 +306,42 @@ export class Driver {
       });
       function done(error?: unknown) {
         if (timer !== undefined) clock.clearTimeout(timer);
+        choices?.abort(ABORTED);
         subscription.unsubscribe();
         if (error) reject(error);
         else resolve();
       }
     });
+  }
+
+  /**
+   * A person waiting on the other device may go another way, as the wizard's keys allow: a line
+   * (e, r or b, then Enter) is read while the wait lasts. Returns what stops the reading.
+   */
+  private offerOtherWays(step: StepMeta): AbortController | undefined {
+    if (!this.io.person || (step.waitsFor !== 'other-device' && step.waitsFor !== 'other-device-confirm')) return undefined;
+    const ways = (
+      [
+        ['e', 'compare emojis instead', { type: 'SHOW_EMOJI' }],
+        ['r', 'use your recovery key', { type: 'USE_RECOVERY_KEY' }],
+        ['b', 'go back to the other choices', { type: 'BACK' }],
+      ] as const
+    ).filter(([, , event]) => this.actor.getSnapshot().can(event) && !(event.type === 'USE_RECOVERY_KEY' && this.actor.getSnapshot().context.mode === 'vouch'));
+    if (ways.length === 0) return undefined;
+    const words = ways.map(([key, label]) => `${key} to ${label}`);
+    this.out.say(`Meanwhile, type ${words.slice(0, -1).join(', ')}${words.length > 1 ? ' or ' : ''}${words.at(-1)}, then Enter.`);
+    const controller = new AbortController();
+    const read = async (): Promise<void> => {
+      const line = await this.io.lines.read({ signal: controller.signal });
+      if (line === undefined) return;
+      const way = ways.find(([key]) => line.trim().toLowerCase() === key);
+      if (way && this.actor.getSnapshot().can(way[2])) return void this.actor.send(way[2]);
+      this.out.say(`Type ${ways.map(([key]) => key).join(', ')} and Enter, or keep waiting.`);
+      return read();
+    };
+    // Aborted when the wait ends; a closed stdin just ends the offer.
+    read().catch(() => {});
+    return controller;
   }
 
   private finish(end: StepMeta, snapshot: Snapshot, kept: KeeperReport): number {
@@ -312,7 +353,9 @@ export class Driver {
         if (this.options.verify === 'reset' && !this.memory.keySaved) {
           this.out.say('This device was already set up, so no new recovery key was made: the account keeps its current key.');
         }
-        this.reportToken(kept);
+        // The demo keeps nothing: its simulated Beeper ends with this run.
+        if (this.ctx.demo) this.out.say('That was the simulation; nothing was saved, and the simulated Beeper stops now.');
+        else this.reportToken(kept);
         // `ready` is the last event of a run that succeeded.
         this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
         const token = context.accessToken ?? this.ctx.accessToken;
@@ -329,7 +372,11 @@ export class Driver {
         // A hang-up (SIGHUP) ends with 129 and is said as such; Ctrl-C and SIGTERM with 130.
         const signal = this.ctx.stops.received;
         const exitCode = signal ? exitCodeForSignal(signal) : ExitCode.Interrupted;
-        this.out.say('Interrupted. Nothing was cancelled on the server: run beeper-setup again to resume.');
+        this.out.say(
+          this.ctx.demo
+            ? 'Demo stopped; the simulated Beeper stops with it.'
+            : 'Interrupted. Nothing was cancelled on the server: run beeper-setup again to resume.',
+        );
         this.out.emit({ event: 'error', code: 'interrupted', message: signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCode });
         return exitCode;
       }

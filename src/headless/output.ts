@@ -33,13 +33,18 @@ export type HeadlessEvent =
   | { event: 'logout'; key: string; forgotten: boolean }
   | { event: 'error'; code: string; message: string; exitCode: number };
 
-export type PromptFor = 'email' | 'code' | 'username' | 'recovery-key' | 'emoji-match' | 'scan-confirm';
+export type PromptFor = 'email' | 'code' | 'username' | 'terms' | 'method' | 'reset-confirm' | 'recovery-key' | 'new-key-file' | 'new-key-check' | 'emoji-match' | 'scan-confirm';
 
 export interface Reporter {
   /** A line for people (stderr). */
   say(line: string): void;
   /** Pictures we drew ourselves (the QR code), written as they are: their colours are ours. */
   art(lines: string[]): void;
+  /**
+   * A secret shown on purpose to the person at this terminal (a new recovery key, once): stderr,
+   * cleaned of controls but not redacted, and never an event. Callers check there is a person.
+   */
+  reveal(lines: string[]): void;
   /** An event for programs (stdout, --json only). */
   emit(event: HeadlessEvent): void;
   /** Only with --debug. */
@@ -70,6 +75,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     json: options.json,
     say: (line) => void stderr.write(`${printable(line)}\n`),
     art: (lines) => void stderr.write(`${lines.join('\n')}\n`),
+    reveal: (lines) => void stderr.write(`${lines.map((line) => cleanText(line, 1000)).join('\n')}\n`),
     emit: (event) => {
       if (options.json) stdout.write(eventLine(event));
     },

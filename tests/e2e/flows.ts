@@ -93,10 +93,10 @@ export function wizard(sim: RunningSimulator, options: WizardOptions = {}): Term
   return terminal;
 }
 
-/** A terminal not tied to a simulator of this process (the demo): only widths are checked. */
-export function terminal(options: TerminalOptions): Terminal {
+/** A terminal not tied to a simulator of this process (the demo): only widths are checked, and not in line mode. */
+export function terminal(options: TerminalOptions & { lineMode?: boolean }): Terminal {
   const started = Terminal.start(options);
-  running.runs.push({ terminal: started, sim: undefined, configHome: undefined, allows: () => true, lineMode: false });
+  running.runs.push({ terminal: started, sim: undefined, configHome: undefined, allows: () => true, lineMode: !!options.lineMode });
   return started;
 }
 

@@ -81,6 +81,10 @@ describe('the terminal is cared for', () => {
     expect(term.screen()).toContain('Email address of your Beeper account (or the one to create it with): alice@example.com\n');
     term.type(sim.control.latestCode('alice@example.com')!);
     term.press('Enter');
+    // The wizard's choice, asked as a numbered list.
+    await term.waitFor('Choose 1–4:');
+    term.type('1');
+    term.press('Enter');
     await term.waitFor('Waiting for your other device (Pixel 8) to accept');
     // Every line printed once, in order: nothing was redrawn over.
     const lines = term.screen().split('\n');
