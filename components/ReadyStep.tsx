@@ -1,5 +1,6 @@
 /** ready: who is signed in, which device, where, and what to do next. */
 import { Box, Text } from 'ink';
+import { commandLine, type Invocation } from '../src/invocation.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 import { Bullet } from './Say.js';
@@ -12,9 +13,11 @@ export interface ReadyStepProps {
   target: string;
   /** --demo: next steps point at a real setup, since the simulator stops with the wizard. */
   simulated?: boolean | undefined;
+  /** How beeper-setup was started here, so the commands it suggests work where they are typed. */
+  invocation?: Invocation | undefined;
 }
 
-export function ReadyStep({ userID, deviceID, homeserver, target, simulated = false }: ReadyStepProps) {
+export function ReadyStep({ userID, deviceID, homeserver, target, simulated = false, invocation = { command: 'beeper-setup', address: '' } }: ReadyStepProps) {
   const theme = useTheme();
   const rows: [string, string | undefined][] = [
     ['Signed in as', userID],
@@ -44,12 +47,12 @@ export function ReadyStep({ userID, deviceID, homeserver, target, simulated = fa
         {simulated ? (
           <>
             <Bullet>That was the simulation; it stops now.</Bullet>
-            <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: npx beeper-setup</Bullet>
+            <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: {invocation.command}</Bullet>
           </>
         ) : (
           <>
             <Bullet>Your chats sync in the background; open Beeper to use them.</Bullet>
-            <Bullet>Check this setup any time with: beeper-setup status</Bullet>
+            <Bullet>Check this setup any time with: {commandLine(invocation, 'status')}</Bullet>
           </>
         )}
       </Box>

@@ -9,6 +9,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
 import { stepOf, type StepName } from '../machines/steps.js';
 import type { SetupContext } from '../machines/types.js';
+import type { Invocation } from '../src/invocation.js';
 import { parseSasDecimals, parseSasEmojis } from '../src/shared/sas.js';
 import { explainProblem, inlineProblem, problemDetails } from '../src/wording/problems.js';
 import { deviceNameOf, noticeText, stallText, verificationNotAppliedText, waitText } from '../src/wording/states.js';
@@ -48,6 +49,8 @@ export interface StepViewProps {
   simulated?: boolean | undefined;
   /** The language emoji names are shown in. */
   language: string;
+  /** How beeper-setup was started here (the ready screen's commands). */
+  invocation?: Invocation | undefined;
   /** Room left for the step by the shell. */
   columns: number;
   rows: number;
@@ -232,9 +235,9 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
       <ErrorStep {...text} details={details} actions={text.retry ? [{ key: 'Enter', label: 'try again', event: { type: 'RETRY' } }] : []} onEvent={send} />
     );
   },
-  ready: ({ context, target, simulated }) => {
+  ready: ({ context, target, simulated, invocation }) => {
     const matrix = context.session?.matrix;
-    return <ReadyStep userID={matrix?.userID} deviceID={matrix?.deviceID} homeserver={matrix?.homeserver} target={target} simulated={simulated} />;
+    return <ReadyStep userID={matrix?.userID} deviceID={matrix?.deviceID} homeserver={matrix?.homeserver} target={target} simulated={simulated} invocation={invocation} />;
   },
   verified: ({ context }) => <VerifiedStep deviceName={deviceNameOf(context.verification)} />,
   'timed-out': ({ send }) => (

@@ -16,6 +16,7 @@ import { Header, describeTarget, phaseOf } from './Header.js';
 import { useTerminalSize } from './hooks.js';
 import { KeyRouterProvider } from './keys.js';
 import type { KeyStorage } from './keyStorage.js';
+import type { Invocation } from '../src/invocation.js';
 import { ShellContext } from './Screen.js';
 import { StepView, type SetupSnapshot } from './StepView.js';
 import { useTheme } from './theme.js';
@@ -35,12 +36,14 @@ export interface WizardProps {
   demo?: { notes: string[]; events: string[] } | undefined;
   /** The language emoji names are shown in. */
   language?: string;
+  /** How beeper-setup was started here (the ready screen's commands). */
+  invocation?: Invocation | undefined;
 }
 
 const HEADER_ROWS = 2;
 const GAPS = 1;
 
-export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en' }: WizardProps) {
+export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en', invocation }: WizardProps) {
   // A new snapshot that draws the same screen (a poll that found nothing new) renders nothing.
   const snapshot: SetupSnapshot = useSelector(actor, (s) => s, sameScreen);
   const step = stepOf(snapshot);
@@ -111,6 +114,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
                     storage={storage}
                     simulated={!!demo}
                     language={language}
+                    invocation={invocation}
                     columns={width}
                     rows={stepRows}
                     window={{ columns, rows }}

@@ -21,12 +21,17 @@ export async function startDemo(): Promise<{ baseUrl: string; handle: DemoHandle
   control.on('other-device', (text, screen) => emit({ kind: 'other-device', text: `${screen.deviceName}: ${text}` }));
 
   const accounts = control.accounts();
-  const alice = accounts.find((account) => account.email === 'alice@example.com') ?? accounts[0];
+  // Every seeded account, and what walking it shows: a phone that shares the keys, or one that does not.
+  const tries = accounts
+    .filter((account) => account.crossSigning)
+    .map((account) =>
+      account.sharesSecrets
+        ? `${account.email} (a phone, "${account.otherDeviceName}", verifies this device)`
+        : `${account.email} (its phone verifies, then the recovery key is asked for)`,
+    );
   const banner = [
     'Simulation: no real Beeper account is used. Emailed codes and the other device show up here.',
-    alice
-      ? `Try ${alice.email} (existing account with a phone, "${alice.otherDeviceName}"), or any other email for a new account.`
-      : 'Any email creates a new account.',
+    tries.length > 0 ? `Try ${tries.join(', ')}, or any other email for a new account.` : 'Any email creates a new account.',
     // Every existing account's key: whichever one the user signs in as, the key steps can be finished.
     ...accounts.filter((account) => account.recoveryKey).map((account) => `${account.email.split('@')[0]}'s recovery key: ${account.recoveryKey}`),
   ];

@@ -17,6 +17,7 @@ import { printable } from './headless/output.js';
 import { Secret } from './shared/secret.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
+import { commandLine } from './invocation.js';
 import { createSetupActor } from './setupActor.js';
 import { resolveLanguage } from './shared/sasNames.js';
 import { exitCodeForSignal } from './signals.js';
@@ -66,6 +67,7 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
       tokenSource={context.tokenSource}
       storage={storage}
       language={language}
+      invocation={context.invocation}
       demo={demo ? demoPanel(demo, step, email, events, showingQr) : undefined}
     />
   );
@@ -105,16 +107,17 @@ export function demoPanel(
 
 /** The one line printed after a stop: how to carry on from here. */
 function stopLine(ctx: RunContext, context: SetupContext): string {
-  if (ctx.demo) return 'Demo stopped; the simulated Beeper stops with it. Run npx beeper-setup --demo to start over.';
+  const again = commandLine(ctx.invocation);
+  if (ctx.demo) return `Demo stopped; the simulated Beeper stops with it. Run ${commandLine(ctx.invocation, '--demo')} to start over.`;
   if (context.newRecoveryKey) {
     // A key shown but never confirmed is not the account's key: a copy saved from that screen unlocks nothing.
-    return 'Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run beeper-setup again to make a new one.';
+    return `Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run ${again} again to make a new one.`;
   }
   if (context.problem?.kind === 'unreachable') {
-    return `Stopped. Run beeper-setup again once Beeper answers at ${ctx.baseUrl}, or point it elsewhere with --base-url.`;
+    return `Stopped. Run ${again} again once Beeper answers at ${ctx.baseUrl}, or point it elsewhere with --base-url.`;
   }
-  if (!context.accessToken) return 'Stopped. Run beeper-setup again to sign in.';
-  return 'Stopped. Run beeper-setup again to continue where Beeper stands (nothing was cancelled).';
+  if (!context.accessToken) return `Stopped. Run ${again} again to sign in.`;
+  return `Stopped. Run ${again} again to continue where Beeper stands (nothing was cancelled).`;
 }
 
 /** --qr-file in the wizard: a file only, since the wizard reads the keyboard from stdin. */

@@ -163,7 +163,14 @@ export async function main(argv: string[], { stops = new StopSignals(), io = pro
     switch (options.command) {
       case 'simulate': {
         const { runSimulateCommand } = await import('./simulator/index.js');
-        await runSimulateCommand({ ...(options.port !== undefined ? { port: options.port } : {}), autoOtherDevice: true, strict: options.strict, signal: stops.signal });
+        const { commandAsInvoked } = await import('./invocation.js');
+        await runSimulateCommand({
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          autoOtherDevice: true,
+          strict: options.strict,
+          signal: stops.signal,
+          command: commandAsInvoked(),
+        });
         return ExitCode.Ready;
       }
       case 'logout': {

@@ -13,6 +13,7 @@ import { loadPendingSignIn, loadToken, TokenStoreError } from './tokenStore.js';
 import type { PendingSignIn } from '../machines/setupMachine.js';
 
 import { DebugLog } from './debugLog.js';
+import { invocationOf, type Invocation } from './invocation.js';
 
 export interface RunContext {
   options: CliOptions;
@@ -35,6 +36,8 @@ export interface RunContext {
   io: ProgramIO;
   /** Set by --demo: the in-process simulator, for the demo banner and its other device. */
   demo?: DemoHandle | undefined;
+  /** How to run beeper-setup again from here, for "run it again" and the ready screen's status command. */
+  invocation: Invocation;
 }
 
 export interface DemoHandle {
@@ -93,5 +96,6 @@ export async function createRunContext(
     storeNotes: [...new Set(storeNotes)],
     stops,
     io,
+    invocation: invocationOf(options),
   };
 }

@@ -20,6 +20,7 @@ import { capitalize, describeSessionState, deviceNameOf, noticeText, otherDevice
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import { describeKeySource, recoveryKeySource } from './keys.js';
 import type { LineSource } from './lines.js';
+import { commandLine } from '../invocation.js';
 import { exitCodeForSignal } from '../signals.js';
 import { HeadlessError, printable, type PromptFor, type Reporter } from './output.js';
 
@@ -375,7 +376,7 @@ export class Driver {
         this.out.say(
           this.ctx.demo
             ? 'Demo stopped; the simulated Beeper stops with it.'
-            : 'Interrupted. Nothing was cancelled on the server: run beeper-setup again to resume.',
+            : `Interrupted. Nothing was cancelled on the server: run ${commandLine(this.ctx.invocation)} again to resume.`,
         );
         this.out.emit({ event: 'error', code: 'interrupted', message: signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCode });
         return exitCode;

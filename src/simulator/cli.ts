@@ -13,6 +13,8 @@ export interface SimulateCommandOptions {
   strict?: boolean;
   /** Stops the simulator like SIGINT would (tests). */
   signal?: AbortSignal;
+  /** How to start beeper-setup here ("node dist/cli.js"), for the line that says how to connect. */
+  command?: string;
 }
 
 /**
@@ -28,6 +30,8 @@ export async function runSimulateCommand(options: SimulateCommandOptions = {}): 
   });
   process.stdout.write(`simulator listening on ${simulator.url}\n`);
   const emails = simulator.control.accounts().map((account) => account.email);
+  // Beeper's own port needs no flag: the default address finds it.
+  const connect = simulator.port === DEFAULT_SIMULATOR_PORT ? '' : ` --base-url ${simulator.url}`;
   process.stderr.write(
     [
       `profile: ${simulator.control.config().profile}${
@@ -35,7 +39,9 @@ export async function runSimulateCommand(options: SimulateCommandOptions = {}): 
           ? ' (purpose inferred; only a login verification trusts; unknown body fields refused; methods empty until accepted; millisecond timestamps; extra response fields; no /v1/info)'
           : ''
       }`,
-      `accounts: ${emails.join(', ')} (any other email creates a new account)`,
+      `set it up from another terminal: ${options.command ?? 'beeper-setup'}${connect}`,
+      'accounts (any other email creates a new account):',
+      ...describeDemoAccounts(simulator.control).map((line) => `  ${line}`),
       `sign-in codes are printed below and served at GET ${simulator.url}/_sim/code?email=${emails[0] ?? 'EMAIL'}`,
       `control API: ${simulator.url}/_sim/ (code, outbox, accounts, session, other-device, other-device/qr, config, faults, requests, expire-sign-ins, revoke-token, reset) — Ctrl-C stops`,
       '',

@@ -27,6 +27,8 @@ describe.each(PROFILES)('every path to ready (%s simulator)', (profile) => {
     await terminal.waitFor('This is a valid recovery key.');
     terminal.press('Enter');
     await finish(terminal);
+    // The status command works where it was typed: the clone's path, and the address that was given.
+    expect(terminal.text()).toContain(`Check this setup any time with: node dist/cli.js status --base-url ${sim.url}`);
     // Under the last frame, as headless says it: where the token is kept.
     expect(terminal.text()).toMatch(/The access token is saved in \S+\/beeper-setup\/tokens\.json \(mode 0600: only you can read it\)/);
     expect(calls(sim)).toContain('POST /v1/app/setup/verification/recovery-key 200');

@@ -30,7 +30,10 @@ describe('simulate command', () => {
       expect(stderr).toContain('alice@example.com');
       expect(stderr).toContain('/_sim/code?email=');
       expect(stderr).toContain('profile: lenient');
-      expect(stderr).not.toMatch(/Es[STU]\w{3} /);
+      // How to connect, and each seeded account with its recovery key (the banner is for the person running it).
+      expect(stderr).toContain(`set it up from another terminal: beeper-setup --base-url ${url}`);
+      expect(stderr).toMatch(/alice@example\.com .*recovery key: Es[STU]\w \w{4}/);
+      expect(stderr).toMatch(/bob@example\.com .*needs the recovery key after verifying; recovery key: Es/);
     } finally {
       child.kill('SIGTERM');
     }
