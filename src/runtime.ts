@@ -11,6 +11,7 @@ import { StopSignals } from './signals.js';
 import { TokenKeeper, toPendingSignIn } from './tokenKeeper.js';
 import { loadPendingSignIn, loadToken, TokenStoreError } from './tokenStore.js';
 import type { PendingSignIn } from '../machines/setupMachine.js';
+import type { SshTunnel } from './ssh.js';
 
 import { DebugLog } from './debugLog.js';
 
@@ -35,6 +36,8 @@ export interface RunContext {
   io: ProgramIO;
   /** Set by --demo: the in-process simulator, for the demo banner and its other device. */
   demo?: DemoHandle | undefined;
+  /** Set by --ssh: the tunnel, which says when its ssh exits under the run (src/ssh.ts). */
+  tunnel?: Pick<SshTunnel, 'onClosed'> | undefined;
 }
 
 export interface DemoHandle {
