@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { cliEnv, feedCodes, findSecrets, mailedCodes, recoveryKeyOf, spawnCli, savedTokens, simulator, tempDir } from '../headless/helpers.js';
+import { Terminal } from '../e2e/terminal.js';
 import { freePort, processesWith, SSHD, startSshd, type Sshd } from './sshd.js';
 
 const EMAIL = 'alice@example.com';
@@ -164,6 +165,34 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
     const logout = await spawnCli(['logout', '--json', '--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port)], env).result;
     expect(logout.events.at(-1)).toEqual({ event: 'logout', key: tunnel, forgotten: true });
     expect(savedTokens(config)).toEqual({});
+  });
+
+  it('in the wizard, a tunnel that dies shows the tunnel and its host, and quitting says so again (not "once Beeper answers")', async () => {
+    sim = await simulator();
+    const work = tempDir();
+    const terminal = Terminal.start({
+      args: ['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port)],
+      env: { XDG_CONFIG_HOME: join(work, 'config'), BEEPER_SETUP_SSH_COMMAND: sshCommand(sshd.userKey) },
+    });
+    try {
+      await terminal.waitFor('Email');
+      terminal.type(EMAIL);
+      terminal.press('Enter');
+      await terminal.waitFor('Check your email');
+      expect(sshd.killSessions()).toBeGreaterThan(0);
+      const tunnel = `The ssh tunnel to ${USER}@127.0.0.1:${sshdPort} (ssh://${USER}@127.0.0.1:${sim.port}) closed: ssh exited with status 255`;
+      await terminal.waitFor('The ssh tunnel closed');
+      expect(terminal.text()).toContain(tunnel);
+      expect(terminal.text()).toContain('run the same command again to resume');
+      expect(terminal.text()).not.toMatch(/try again/);
+      terminal.press('C-c');
+      expect(await terminal.exitCode()).toBe(130);
+      const last = terminal.text();
+      expect(last).toContain(`${tunnel} (Connection to 127.0.0.1 closed by remote host). Run beeper-setup again to resume`);
+      expect(last).not.toContain('once Beeper answers');
+    } finally {
+      terminal.kill();
+    }
   });
 
   it('without a terminal, a host key ssh does not know ends the run at once (exit 5), naming ssh-keyscan and accept-new', async () => {
