@@ -213,12 +213,14 @@ async function connect(plan: TunnelPlan, localPort: number, opts: TunnelOptions)
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let spawnError: Error | undefined;
   let closing = false;
-  // Where ssh's stderr stood when the tunnel came up: what it says after that is about the tunnel ending.
-  let readyAt: number | undefined;
+  let ready = false;
+  // What ssh said once the tunnel was up (the end of it): its words about why the tunnel ended.
+  let lastWords = '';
   const closedListeners = new Set<(closed: TunnelClosed) => void>();
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     if (stderr.length < 65_536) stderr += chunk;
+    if (ready) lastWords = (lastWords + chunk).slice(-4096);
     if (opts.debug) for (const line of chunk.split('\n')) if (line.trim()) opts.log(`[ssh] ${line.trim()}`);
   });
   const exit = new Promise<void>((resolve) => {
@@ -230,12 +232,12 @@ async function connect(plan: TunnelPlan, localPort: number, opts: TunnelOptions)
     child.once('exit', (code, signal) => {
       exited = { code, signal };
       resolve();
-      if (closing || readyAt === undefined) return;
+      if (closing || !ready) return;
       // Its last words first (a ProxyCommand that outlives ssh may hold stderr open: not for long).
-      const lastWords = child.stderr.readableEnded ? Promise.resolve() : Promise.race([once(child.stderr, 'end').catch(() => {}), sleep(250)]);
-      void lastWords.then(() => {
+      const said = child.stderr.readableEnded ? Promise.resolve() : Promise.race([once(child.stderr, 'end').catch(() => {}), sleep(250)]);
+      void said.then(() => {
         if (closing) return;
-        const message = tunnelClosedMessage(target, tokenKey, code, signal, stderr.slice(readyAt));
+        const message = tunnelClosedMessage(target, tokenKey, code, signal, lastWords);
         if (opts.debug) opts.log(`[ssh] ${message}`);
         const closed: TunnelClosed = { message, host, tokenKey, exitCode: code, signal };
         for (const listener of [...closedListeners]) listener(closed);
@@ -289,7 +291,7 @@ async function connect(plan: TunnelPlan, localPort: number, opts: TunnelOptions)
       const outcome = await probe(client);
       if (outcome === 'answered') {
         if (opts.debug) opts.log(`[ssh] tunnel ready: ${baseUrl} → ${host}:127.0.0.1:${remotePort}`);
-        readyAt = stderr.length;
+        ready = true;
         return { baseUrl, tokenKey, onClosed, close };
       }
       // ssh accepts on the local port only once logged in; accepted-then-dropped means the remote port is closed
