@@ -47,9 +47,9 @@ export interface Problem {
   code?: string;
   /** For wrong sign-in codes, when the server said. */
   attemptsLeft?: number;
-  /** For 'unreachable': the URL that was tried, and why it failed. */
+  /** For 'unreachable': the URL that was tried, and why it failed ('tunnel-closed': the --ssh tunnel's ssh exited). */
   baseUrl?: string;
-  reason?: UnreachableReason;
+  reason?: UnreachableReason | 'tunnel-closed';
   /** The refused answer was given up front (a flag, a file, a variable), so nobody can retype it: which one. */
   preset?: PresetAnswer;
 }

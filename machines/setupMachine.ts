@@ -93,7 +93,11 @@ export const setupMachine = flow.createMachine({
   }),
   initial: 'probing',
   // Ctrl-C stops watching; it never cancels anything on the server, so a rerun resumes.
-  on: { INTERRUPT: '.interrupted' },
+  // A closed tunnel will not answer again: fail with what closed it rather than poll until --timeout.
+  on: {
+    INTERRUPT: '.interrupted',
+    CONNECTION_CLOSED: { target: '.failed', actions: assign({ problem: ({ event }) => event.problem }) },
+  },
   // Which final state ended the run, from its done event: while the output is computed, `self`
   // still holds the snapshot from before the final transition.
   output: ({ context, event }) => ({

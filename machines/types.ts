@@ -176,7 +176,9 @@ export type SetupEvent =
   | { type: 'SUBMIT_QR'; data: Secret }
   | { type: 'BACK' }
   | { type: 'RETRY' }
-  | { type: 'INTERRUPT' };
+  | { type: 'INTERRUPT' }
+  /** The way to Beeper closed for good (the --ssh tunnel's ssh exited): nothing more can be asked this run. */
+  | { type: 'CONNECTION_CLOSED'; problem: Problem };
 
 export type SetupOutcome = 'ready' | 'vouched' | 'interrupted' | 'timed-out';
 

@@ -93,6 +93,7 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
     }
     let tokenKey = baseUrl;
     let demo: RunContext['demo'];
+    let tunnel: RunContext['tunnel'];
     if (options.demo) {
       // The demo's simulator lives as long as this run: a token for it is worth nothing later.
       options = { ...options, saveToken: false };
@@ -104,14 +105,16 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
       demo = running.handle;
     } else if (options.ssh) {
       const { openSshTunnel } = await import('./ssh.js');
-      const tunnel = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: debugLog.write, signal: stops.signal, env: io.env });
-      cleanups.push(tunnel.close);
-      baseUrl = tunnel.baseUrl;
-      tokenKey = tunnel.tokenKey;
+      const opened = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: debugLog.write, signal: stops.signal, env: io.env });
+      cleanups.push(opened.close);
+      baseUrl = opened.baseUrl;
+      tokenKey = opened.tokenKey;
+      tunnel = opened;
     }
     const { createRunContext } = await import('./runtime.js');
     context = await createRunContext(options, baseUrl, tokenKey, io, debugLog, stops);
     context.demo = demo;
+    context.tunnel = tunnel;
     if (options.command === 'status') {
       const { runStatus } = await import('./headless/status.js');
       return await runStatus(context);

@@ -11,6 +11,7 @@ import { StopSignals } from './signals.js';
 import { TokenKeeper, toPendingSignIn } from './tokenKeeper.js';
 import { loadPendingSignIn, loadToken, TokenStoreError } from './tokenStore.js';
 import type { PendingSignIn } from '../machines/setupMachine.js';
+import type { SshTunnel } from './ssh.js';
 
 import { DebugLog } from './debugLog.js';
 import { invocationOf, type Invocation } from './invocation.js';
@@ -38,6 +39,8 @@ export interface RunContext {
   demo?: DemoHandle | undefined;
   /** How to run beeper-setup again from here, for "run it again" and the ready screen's status command. */
   invocation: Invocation;
+  /** Set by --ssh: the tunnel, which says when its ssh exits under the run (src/ssh.ts). */
+  tunnel?: Pick<SshTunnel, 'onClosed'> | undefined;
 }
 
 export interface DemoHandle {

@@ -27,5 +27,11 @@ export function createSetupActor(context: RunContext, overrides: Partial<SetupIn
       rememberPendingSignIn: (_, params) => keeper.rememberPendingSignIn(params.pending),
     },
   });
-  return createActor(machine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });
+  const actor = createActor(machine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });
+  // A tunnel whose ssh exited will not answer again: the run ends on that, naming the tunnel and the host.
+  context.tunnel?.onClosed((closed) => {
+    if (actor.getSnapshot().status !== 'active') return;
+    actor.send({ type: 'CONNECTION_CLOSED', problem: { kind: 'unreachable', reason: 'tunnel-closed', message: closed.message, baseUrl: context.baseUrl } });
+  });
+  return actor;
 }

@@ -29,6 +29,10 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
   switch (problem.kind) {
     case 'unreachable': {
       const url = problem.baseUrl ?? where.baseUrl;
+      if (problem.reason === 'tunnel-closed') {
+        // The message names the tunnel, the host and how ssh ended (src/ssh.ts); retrying here would find no tunnel.
+        return { title: 'The ssh tunnel closed', message: problem.message, fix: 'Nothing was cancelled on the server: run the same command again to resume.', retry: false };
+      }
       if (problem.reason === 'stalled' || problem.reason === 'timeout') {
         return {
           title: 'Beeper stopped answering',

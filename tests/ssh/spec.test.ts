@@ -1,7 +1,7 @@
 /** The pure parts of --ssh: the host spec, the token key, the ssh arguments, ssh's failures. */
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exitCodes.js';
-import { splitCommand, sshArguments, sshFailure } from '../../src/ssh.js';
+import { splitCommand, sshArguments, sshEnvironment, sshFailure, tunnelClosedMessage } from '../../src/ssh.js';
 import { parseSshSpec, sshTokenKey } from '../../src/sshTarget.js';
 
 describe('parseSshSpec', () => {
@@ -69,8 +69,10 @@ describe('sshArguments', () => {
 });
 
 describe('sshFailure', () => {
+  const box = { user: undefined, host: 'box', port: undefined };
+
   it('reports a refused login as exit 1', () => {
-    const error = sshFailure('Warning: Permanently added \'box\' (ED25519) to the list of known hosts.\r\nroot@box: Permission denied (publickey).\n', 'box', 255);
+    const error = sshFailure('Warning: Permanently added \'box\' (ED25519) to the list of known hosts.\r\nroot@box: Permission denied (publickey).\n', box, 255);
     expect(error.exitCode).toBe(ExitCode.Error);
     expect(error.message).toBe('ssh could not log in to box: root@box: Permission denied (publickey).');
   });
@@ -81,13 +83,69 @@ describe('sshFailure', () => {
       'ssh: Could not resolve hostname nowhere.invalid: Name or service not known',
       'ssh: connect to host 10.255.255.1 port 22: Connection timed out',
     ]) {
-      const error = sshFailure(`${stderr}\n`, 'box', 255);
+      const error = sshFailure(`${stderr}\n`, box, 255);
       expect(error.exitCode).toBe(ExitCode.Unreachable);
       expect(error.message).toBe(`Could not reach box over ssh: ${stderr}`);
     }
   });
 
   it('quotes the last line of anything else', () => {
-    expect(sshFailure('something odd\nfinal words\n', 'box', 1).message).toBe('ssh to box stopped (exit code 1): final words');
+    expect(sshFailure('something odd\nfinal words\n', box, 1).message).toBe('ssh to box stopped (exit code 1): final words');
+  });
+
+  it('reports a host key ssh does not know yet as exit 5, naming ssh-keyscan and accept-new', () => {
+    for (const stderr of [
+      'Host key verification failed.',
+      'No ED25519 host key is known for [box]:2222 and you have requested strict checking.\nHost key verification failed.',
+    ]) {
+      const error = sshFailure(`${stderr}\n`, { user: 'deploy', host: 'box', port: 2222 }, 255);
+      expect(error.exitCode).toBe(ExitCode.Unreachable);
+      expect(error.message).toBe('ssh does not know the host key of box yet, and without a terminal nobody can confirm it: the tunnel was not opened.');
+      expect(error.hint).toContain('ssh-keyscan -p 2222 box >> ~/.ssh/known_hosts');
+      expect(error.hint).toContain('StrictHostKeyChecking=accept-new');
+    }
+    expect(sshFailure('Host key verification failed.\n', box, 255, false).message).toBe('ssh does not know the host key of box yet: the tunnel was not opened.');
+    expect(sshFailure('Host key verification failed.\n', box, 255).hint).toContain('ssh-keyscan box >>');
+  });
+
+  it('reports a changed host key as exit 1, never suggesting to accept it blindly', () => {
+    const stderr = [
+      '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+      '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @',
+      'Host key for [box]:2222 has changed and you have requested strict checking.',
+      'Host key verification failed.',
+    ].join('\n');
+    const error = sshFailure(stderr, box, 255);
+    expect(error.exitCode).toBe(ExitCode.Error);
+    expect(error.message).toContain('its host key is not the one in known_hosts');
+    expect(error.hint).toContain('ssh-keygen -R box');
+    expect(`${error.message} ${error.hint}`).not.toContain('accept-new');
+  });
+});
+
+describe('tunnelClosedMessage', () => {
+  it('names the tunnel, the host, how ssh ended and its last words', () => {
+    const target = { user: 'deploy', host: 'box', port: 2222 };
+    expect(tunnelClosedMessage(target, 'ssh://deploy@box:23373', 255, null, 'Connection to box closed by remote host.\n')).toBe(
+      'The ssh tunnel to deploy@box:2222 (ssh://deploy@box:23373) closed: ssh exited with status 255 (Connection to box closed by remote host).',
+    );
+    expect(tunnelClosedMessage({ user: undefined, host: '::1', port: undefined }, 'ssh://[::1]:23373', null, 'SIGKILL', '')).toBe(
+      'The ssh tunnel to [::1] (ssh://[::1]:23373) closed: ssh was stopped by SIGKILL.',
+    );
+  });
+});
+
+describe('sshEnvironment', () => {
+  it('keeps what ssh needs and drops every BEEPER_* variable, secrets first', () => {
+    const env = sshEnvironment({
+      PATH: '/usr/bin',
+      HOME: '/home/ops',
+      SSH_AUTH_SOCK: '/tmp/agent.sock',
+      BEEPER_RECOVERY_KEY: 'EsTc …',
+      BEEPER_ACCESS_TOKEN: 'token',
+      BEEPER_SETUP_SSH_COMMAND: 'ssh -i key',
+      beeper_recovery_key: 'lower case too',
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/ops', SSH_AUTH_SOCK: '/tmp/agent.sock' });
   });
 });
