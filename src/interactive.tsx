@@ -114,7 +114,7 @@ function stopLine(ctx: RunContext, context: SetupContext): string {
     return `Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run ${again} again to make a new one.`;
   }
   // The tunnel's own words (which tunnel, which host, how ssh ended): not "once Beeper answers" at our end of it.
-  if (context.problem?.reason === 'tunnel-closed') return `${context.problem.message} Run beeper-setup again to resume: nothing was cancelled.`;
+  if (context.problem?.reason === 'tunnel-closed') return `${context.problem.message} Run ${again} again to resume: nothing was cancelled.`;
   if (context.problem?.kind === 'unreachable') {
     return `Stopped. Run ${again} again once Beeper answers at ${ctx.baseUrl}, or point it elsewhere with --base-url.`;
   }

@@ -188,7 +188,9 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
       terminal.press('C-c');
       expect(await terminal.exitCode()).toBe(130);
       const last = terminal.text();
-      expect(last).toContain(`${tunnel} (Connection to 127.0.0.1 closed by remote host). Run beeper-setup again to resume`);
+      expect(last).toContain(`${tunnel} (Connection to 127.0.0.1 closed by remote host).`);
+      // The command as it was typed, with the same --ssh, so it works where it is run again.
+      expect(last).toMatch(/Run node dist\/cli\.js --ssh \S+ --remote-port \d+ again to resume/);
       expect(last).not.toContain('once Beeper answers');
     } finally {
       terminal.kill();
