@@ -30,7 +30,7 @@ describe('journeys', () => {
     await term.waitFor('Verify this device');
     term.press('C-c');
     expect(await term.exitCode()).toBe(130);
-    expect(term.text()).toContain('Stopped. Run beeper-setup again to continue where Beeper stands');
+    expect(term.text()).toContain(`Stopped. Run node dist/cli.js --base-url ${sim.url} again to continue where Beeper stands`);
     expect(calls(sim).filter((line) => line.startsWith('POST /v1/app/setup/response'))).toEqual([
       'POST /v1/app/setup/response 401',
       'POST /v1/app/setup/response 200',
@@ -201,7 +201,7 @@ describe('journeys', () => {
     term.type('y');
     await term.waitFor('Beeper is ready', 20_000);
     expect(await term.exitCode()).toBe(0);
-    expect(term.text()).toContain('npx beeper-setup');
+    expect(term.text()).toContain('set it up for real: node dist/cli.js');
     expect(term.screens.every((screen) => screen.split('\n').length < 30)).toBe(true);
   });
 });
