@@ -27,7 +27,8 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
     env,
     stdout: io.stdout,
     stderrIsTTY: io.tty.stderr,
-    color: !env.NO_COLOR,
+    // A dumb terminal shows escape sequences as text: the QR code is drawn without colours there.
+    color: !env.NO_COLOR && env.TERM !== 'dumb',
     heartbeatMs: io.heartbeatMs,
     clock: io.clock,
     language: resolveLanguage({ flag: options.lang, env }).code,

@@ -140,3 +140,23 @@ export async function finish(terminal: Terminal, userID = '@alice:beeper.com'): 
   expect(await terminal.exitCode()).toBe(0);
   expect(terminal.screen()).toContain(userID);
 }
+
+/** The line modes a person meets in a terminal: asked for, and implied by a dumb terminal. */
+export const PLAIN_MODES: [string, WizardOptions][] = [
+  ['--plain', { args: ['--plain'] }],
+  ['TERM=dumb', { env: { TERM: 'dumb' } }],
+];
+
+/** One answer in line mode: typed, then Enter. */
+export function answer(terminal: Terminal, text: string): void {
+  terminal.type(text);
+  terminal.press('Enter');
+}
+
+/** Line mode's sign-in: the email, then the code, each on its question's line. */
+export async function signInByLine(terminal: Terminal, code: () => string, email: string): Promise<void> {
+  await terminal.waitFor('Email address of your Beeper account');
+  answer(terminal, email);
+  await terminal.waitFor(`Enter the sign-in code emailed to ${email}:`);
+  answer(terminal, code());
+}

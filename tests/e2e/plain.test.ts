@@ -7,30 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSasEmojis } from '../../src/shared/sas.js';
-import { TIMEOUT, recoveryKeyOf, simulator, terminal, useBuiltCliInTmux, wizard, type WizardOptions } from './flows.js';
+import { PLAIN_MODES, TIMEOUT, answer, recoveryKeyOf, signInByLine, simulator, useBuiltCliInTmux, wizard, type WizardOptions } from './flows.js';
 import type { Terminal } from './terminal.js';
 
 useBuiltCliInTmux();
 
 /** A screen that shows the new key on purpose: from the moment it is shown. */
 const showsNewKey = (screen: string) => /shown only this once/.test(screen);
-
-const MODES: [string, WizardOptions][] = [
-  ['--plain', { args: ['--plain'] }],
-  ['TERM=dumb', { env: { TERM: 'dumb' } }],
-];
-
-function answer(term: Terminal, text: string): void {
-  term.type(text);
-  term.press('Enter');
-}
-
-async function signIn(term: Terminal, code: () => string, email: string): Promise<void> {
-  await term.waitFor('Email address of your Beeper account');
-  answer(term, email);
-  await term.waitFor(`Enter the sign-in code emailed to ${email}:`);
-  answer(term, code());
-}
 
 /** The new key from the screen (the line after "shown only this once"), its last two groups typed back. */
 async function keepNewKey(term: Terminal): Promise<string> {
@@ -45,11 +28,11 @@ async function keepNewKey(term: Terminal): Promise<string> {
   return key!;
 }
 
-describe.each(MODES)('plain mode in a terminal (%s): every path in one run', (_mode, options) => {
+describe.each(PLAIN_MODES)('plain mode in a terminal (%s): every path in one run', (_mode, options) => {
   it('a new account: username with its suggestions, the terms, the new key shown once and typed back', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const term = wizard(sim, { ...options, lineMode: true, allows: (screen) => showsNewKey(screen) || /emailed to .*: \d{6}$/m.test(screen) });
-    await signIn(term, () => sim.control.latestCode('carol@example.com')!, 'carol@example.com');
+    await signInByLine(term, () => sim.control.latestCode('carol@example.com')!, 'carol@example.com');
     await term.waitFor(/Choose a username for the new account \(Enter for "carol"\):/);
     expect(term.text()).toMatch(/Suggested usernames: carol, /);
     answer(term, 'Carol Smith');
@@ -70,7 +53,7 @@ describe.each(MODES)('plain mode in a terminal (%s): every path in one run', (_m
   it('a lost key: chosen from the list, agreed to, the new key kept before it is activated', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const term = wizard(sim, { ...options, lineMode: true, allows: (screen) => showsNewKey(screen) || /emailed to .*: \d{6}$/m.test(screen) });
-    await signIn(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
+    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
     await term.waitFor(/Choose 1–\d:/);
     expect(term.text()).toContain('4. I lost my recovery key: make a new one');
     answer(term, '4');
@@ -83,13 +66,13 @@ describe.each(MODES)('plain mode in a terminal (%s): every path in one run', (_m
   });
 });
 
-describe('plain mode in a terminal (--plain): the other ways to verify', () => {
-  const options: WizardOptions = { args: ['--plain'], lineMode: true, allows: (screen) => /emailed to .*: \d{6}$/m.test(screen) };
+describe.each(PLAIN_MODES)('plain mode in a terminal (%s): the other ways to verify', (_mode, mode) => {
+  const options: WizardOptions = { ...mode, lineMode: true, allows: (screen) => /emailed to .*: \d{6}$/m.test(screen) };
 
   it('the recovery key, chosen from the list and typed hidden; a typo is said once', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const term = wizard(sim, options);
-    await signIn(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
+    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
     await term.waitFor(/Choose 1–\d:/);
     answer(term, '3');
     await term.waitFor('Enter your recovery key (48 characters');
@@ -106,7 +89,7 @@ describe('plain mode in a terminal (--plain): the other ways to verify', () => {
   it('emojis: the other device asked, the seven compared, yes typed after they were shown', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const term = wizard(sim, options);
-    await signIn(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
+    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
     await term.waitFor(/Choose 1–\d:/);
     answer(term, '1');
     await term.waitFor('Meanwhile, type r to use your recovery key or b to go back to the other choices, then Enter.');
@@ -123,7 +106,7 @@ describe('plain mode in a terminal (--plain): the other ways to verify', () => {
   it('a wait offers the other ways: r while waiting for the other device goes to the recovery key', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const term = wizard(sim, options);
-    await signIn(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
+    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
     await term.waitFor(/Choose 1–\d:/);
     answer(term, '1');
     await term.waitFor('Meanwhile, type r');
@@ -136,43 +119,4 @@ describe('plain mode in a terminal (--plain): the other ways to verify', () => {
     expect(await term.exitCode()).toBe(0);
   });
 
-  it('the demo: a QR code the simulated phone scans, then yes', { timeout: TIMEOUT }, async () => {
-    const term = terminal({ args: ['--demo', '--plain'], columns: 100, rows: 60, lineMode: true });
-    await term.waitFor('Email address of your Beeper account');
-    answer(term, 'alice@example.com');
-    const mailed = await term.waitFor(/your code is (\d{6})/);
-    answer(term, /your code is (\d{6})/.exec(mailed)![1]!);
-    await term.waitFor(/Choose 1–\d:/);
-    expect(term.text()).toContain('2. Show a QR code for another device to scan');
-    answer(term, '2');
-    await term.waitFor('Scan this QR code with Beeper on your other device (Pixel 8).');
-    await term.waitFor('say the QR code was scanned and the verification succeeded? Answer yes or no:', 20_000);
-    answer(term, 'yes');
-    await term.waitFor('Ready: @alice:beeper.com', 20_000);
-    expect(await term.exitCode()).toBe(0);
-    expect(term.text()).toContain('That was the simulation; nothing was saved');
-    expect(term.text()).not.toContain('--no-save-token');
-  });
-
-  it('--debug: request lines wait while a question is open, so they never land on its line', { timeout: TIMEOUT }, async () => {
-    const sim = await simulator();
-    const term = wizard(sim, { ...options, args: ['--plain', '--debug'] });
-    await signIn(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
-    await term.waitFor(/Choose 1–\d:/);
-    answer(term, '1');
-    await term.waitFor('Meanwhile, type r');
-    sim.control.otherDevice('accept');
-    await term.waitFor(/Answer yes or no:\s*$/);
-    // The app is polled meanwhile: wait until a few polls happened after the question appeared.
-    const asked = sim.control.requests().length;
-    await expect.poll(() => sim.control.requests().length, { timeout: 10_000 }).toBeGreaterThan(asked + 2);
-    const lines = term.screen().split('\n');
-    expect(lines.at(-1)).toMatch(/Answer yes or no:\s*$/);
-    answer(term, 'yes');
-    // Let out after the answer: the last lines held, said once.
-    await term.waitFor(/Answer yes or no: yes\n(?:.*\n)*GET \/v1\/app\/setup\/verifications\/\{id\} → 200/);
-    sim.control.otherDevice('confirm-sas');
-    await term.waitFor('Ready: @alice:beeper.com', 20_000);
-    expect(await term.exitCode()).toBe(0);
-  });
 });
