@@ -51,6 +51,37 @@ describe('plain HTTP beyond this machine', () => {
   });
 });
 
+describe('a user name and password in the address', () => {
+  const withPassword = (url: string) => url.replace('http://', 'http://alice:s3cretpass@');
+
+  it.each([
+    ['--base-url', []],
+    ['BEEPER_BASE_URL', ['status']],
+    ['BEEPER_BASE_URL', ['logout']],
+    ['--base-url', ['status', '--json']],
+  ] as const)('from %s (%s) is a usage error that never prints them, before any request', async (from, command) => {
+    sim = await simulator();
+    const url = withPassword(sim.url);
+    const args = [...command, ...(from === '--base-url' ? ['--base-url', url] : []), ...(command.length ? [] : ['--email', 'a@b.c'])];
+    const env = cliEnv(join(tempDir(), 'config'), from === 'BEEPER_BASE_URL' ? { BEEPER_BASE_URL: url } : {});
+    const run = runCli(args, env);
+    run.end();
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout + result.stderr).not.toMatch(/s3cretpass|alice/);
+    expect(result.stderr).toContain(`holds a user name or password`);
+    expect(result.stderr).toContain(`${from === '--base-url' ? '--base-url ' : 'BEEPER_BASE_URL='}${sim.url}`);
+    expect(sim.control.requests()).toEqual([]);
+  });
+
+  it('is refused even when the address is not a URL at all', async () => {
+    const run = runCli(['--base-url', 'ftp://alice:s3cretpass@[bad', '--email', 'a@b.c'], cliEnv(join(tempDir(), 'config')));
+    const result = await run.result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/s3cretpass|alice/);
+  });
+});
+
 describe('a server that answers with terminal escapes', () => {
   it('reaches neither stderr nor the --json events: names, messages and emojis come out plain', async () => {
     sim = await simulator({ hostileText: true, autoOtherDevice: true });
