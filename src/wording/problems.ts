@@ -36,6 +36,14 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
           retry: true,
         };
       }
+      if (problem.reason === 'dropped' || problem.reason === 'reset') {
+        return {
+          title: 'The connection to Beeper dropped',
+          message: problem.reason === 'dropped' ? `Beeper at ${url} was answering when the connection dropped.` : `The connection to Beeper at ${url} dropped before it answered.`,
+          fix: 'Try again: a rerun resumes where Beeper stands. If it keeps happening, restart Beeper.',
+          retry: true,
+        };
+      }
       return {
         title: "Can't reach Beeper",
         message: `Nothing answered at ${url}.`,
