@@ -1,6 +1,7 @@
 /**
  * Where a new recovery key can go besides the screen: the clipboard (OSC 52,
- * written to the terminal) and a private file that is never overwritten.
+ * written to the terminal) and a private file that is never overwritten and
+ * is synced to disk, with its folder, before the key can be confirmed.
  * Plain Node code; the shell hands it to NewRecoveryKeyStep as a prop.
  */
 import { homedir } from 'node:os';
@@ -28,7 +29,8 @@ export async function saveKeyFile(path: string, key: string, home: string = home
   if (result.exists) {
     return { ...result, message: `${result.path} already exists, and beeper-setup never overwrites a file.`, suggestion: nextFreeName(path, home) };
   }
-  return { ...result, message: `Could not write ${result.path}: ${result.reason}.` };
+  // The key is only activated after it is kept: a failed save loses nothing, and leaves nothing at the path.
+  return { ...result, message: `Could not write ${result.path}: ${result.reason}. Nothing was left there, and the new key is not active yet.` };
 }
 
 /** The real thing: OSC 52 through `write` (the terminal), files under the home folder. */
