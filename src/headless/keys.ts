@@ -4,11 +4,11 @@
  * created, never overwritten: the only place a new key lands headless).
  */
 import { constants } from 'node:fs';
-import { access, lstat, open } from 'node:fs/promises';
+import { access, lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliOptions } from '../args.js';
 import { CliError, ExitCode } from '../exitCodes.js';
-import { fileProblem, writeKeyFile } from '../shared/keyFile.js';
+import { fileProblem, readSmallFile, writeKeyFile } from '../shared/keyFile.js';
 import { stripWhitespace } from '../shared/recoveryKey.js';
 import { Secret } from '../shared/secret.js';
 
@@ -33,24 +33,17 @@ export function describeKeySource(source: KeySource): string {
 /** Reads a key from a file or the environment; spaces and line breaks are ignored. */
 export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env: NodeJS.ProcessEnv): Promise<Secret> {
   if (source.kind === 'env') return new Secret(stripWhitespace(env.BEEPER_RECOVERY_KEY ?? ''));
-  let text: string;
-  try {
-    const file = await open(source.path, 'r');
-    try {
-      // A key is 59 characters; read a little more than a sane file could hold, never a whole /dev/zero.
-      const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(MAX_KEY_FILE_BYTES + 1) });
-      if (bytesRead > MAX_KEY_FILE_BYTES) {
-        throw new CliError(`${source.path} is too large to be a recovery key file (a key is 48 characters).`, ExitCode.Error);
-      }
-      text = buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await file.close();
-    }
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`Could not read the recovery key file ${source.path}: ${fileProblem(error)}.`, ExitCode.Error);
+  // A key is 59 characters; read a little more than a sane file could hold, never a whole /dev/zero.
+  const file = await readSmallFile(source.path, MAX_KEY_FILE_BYTES);
+  if (!file.ok) {
+    if (file.tooLarge) throw new CliError(`${source.path} is too large to be a recovery key file (a key is 48 characters).`, ExitCode.Error);
+    throw new CliError(
+      `Could not read the recovery key file ${source.path}: ${file.reason}.`,
+      ExitCode.Error,
+      file.notAFile ? 'beeper-setup reads a key only from a regular file, so that nothing can hang it. To pass the key through a pipe, use --recovery-key-stdin.' : undefined,
+    );
   }
-  return new Secret(stripWhitespace(text));
+  return new Secret(stripWhitespace(file.bytes.toString('utf8')));
 }
 
 /**

@@ -4,7 +4,7 @@
  * existing file (a key overwritten is a key lost), and on disk for good —
  * file and folder synced — before the caller goes on to activate the key.
  */
-import { constants, existsSync } from 'node:fs';
+import { constants, existsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileCalls, fileProblem, PlaceFileError, placeFile } from './privateFile.js';
@@ -55,5 +55,46 @@ export async function writeKeyFile(path: string, key: string, home: string = hom
     return { ok: false, path: full, exists: error.stage === 'exists', reason: error.reason };
   } finally {
     await folder.close();
+  }
+}
+
+/** What a path that is not a regular file is, in words. */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a device (a terminal, say)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+export type SmallFile = { ok: true; bytes: Buffer } | { ok: false; reason: string; tooLarge?: boolean; notAFile?: boolean };
+
+/**
+ * Reads a small file the user named (a recovery key, a QR payload). Only a regular file: the open
+ * never blocks (O_NONBLOCK: a FIFO nobody writes to, /dev/tty), and anything else is refused,
+ * so --timeout and Ctrl-C always work. At most `maxBytes` are read; more is refused, never buffered.
+ */
+export async function readSmallFile(path: string, maxBytes: number): Promise<SmallFile> {
+  let handle;
+  try {
+    handle = await fileCalls.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (error) {
+    return { ok: false, reason: fileProblem(error) };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { ok: false, notAFile: true, reason: `it is ${kindOf(stats)}, not a regular file` };
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) return { ok: true, bytes: buffer.subarray(0, length) };
+      length += bytesRead;
+      if (length > maxBytes) return { ok: false, tooLarge: true, reason: 'it is too large' };
+    }
+  } catch (error) {
+    return { ok: false, reason: fileProblem(error) };
+  } finally {
+    await handle.close();
   }
 }
