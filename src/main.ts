@@ -124,6 +124,11 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
       baseUrl = tunnel.baseUrl;
       tokenKey = tunnel.tokenKey;
     }
+    // One run per app: a second would sign this one out. `status` only reads; the demo's app is its own.
+    if (options.command !== 'status' && !options.demo) {
+      const { claimApp } = await import('./runLock.js');
+      cleanups.push(await claimApp(tokenKey, io.env, { say: print }));
+    }
     const { createRunContext } = await import('./runtime.js');
     context = await createRunContext(options, baseUrl, tokenKey, io, debugLog, stops);
     context.demo = demo;

@@ -33,7 +33,7 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
   const stopDemoFeed = ctx.demo?.onEvent((event) => full.out.say(`[demo] ${event.text}`));
   let stopWatchingSignals: (() => void) | undefined;
   try {
-    for (const note of ctx.storeNotes) full.out.say(`Fixed permissions: ${note}.`);
+    for (const note of ctx.storeNotes) full.out.say(note);
     // A key file that cannot be used should stop the run before a code is mailed, not after.
     const keySource = recoveryKeySource(options, full.env);
     if (keySource && keySource.kind !== 'stdin') {

@@ -4,7 +4,7 @@
  * session replaced under the run, a proxy's HTML 502, something that is not
  * Beeper, stop signals, and a token file others could read.
  */
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -200,5 +200,25 @@ describe('the token file', () => {
     expect(result.stderr).toMatch(/made .*tokens\.json private \(was 0644\)/);
     expect(statSync(join(config, 'beeper-setup', 'tokens.json')).mode & 0o777).toBe(0o600);
     expect(result.stderr).toContain('(mode 0600: only you can read it)');
+  });
+
+  it('the token-saved event lists the repair made while loading, and a damaged file is moved aside and said plainly', async () => {
+    sim = await simulator();
+    const dir = tempDir();
+    const config = join(dir, 'config');
+    const store = join(config, 'beeper-setup');
+    mkdirSync(store, { recursive: true });
+    writeFileSync(join(store, 'tokens.json'), '{}\n');
+    chmodSync(join(store, 'tokens.json'), 0o644);
+    writeFileSync(join(store, 'pending-sign-ins.json'), 'not json', { mode: 0o600 });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFileFor(dir, recoveryKeyOf(sim, EMAIL)), '--json'], cliEnv(config));
+    feedCodes(sim, run, EMAIL);
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(0);
+    const saved = result.events.find((event) => event.event === 'token-saved');
+    expect(saved?.repaired).toEqual([`made ${join(store, 'tokens.json')} private (was 0644)`]);
+    expect(result.stderr).toMatch(/pending-sign-ins\.json was damaged \(not the JSON beeper-setup writes\), so it was moved aside to .*pending-sign-ins\.json\.corrupt-\S+ and a new one started; nothing in it is used\./);
+    expect(result.stderr).not.toContain('is not a JSON object');
+    expect(readdirSync(store).filter((name) => name.includes('.corrupt-'))).toHaveLength(1);
   });
 });
