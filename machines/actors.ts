@@ -134,7 +134,8 @@ export const resetRecoveryKey = fromPromise<{ recoveryKey: Secret; session: Sess
   },
 );
 
-export const confirmRecoveryKey = fromPromise<Session, Authed & { recoveryKey: Secret }>(async ({ input, signal }) => {
+/** `savedTo`: the file the key was written to, for a front end that records the key's fate (runtime.ts). */
+export const confirmRecoveryKey = fromPromise<Session, Authed & { recoveryKey: Secret; savedTo?: string | undefined }>(async ({ input, signal }) => {
   const { session } = await input.api.confirmRecoveryKeyReset(input.recoveryKey.reveal(), auth(input, signal));
   return session;
 });

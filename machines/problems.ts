@@ -31,6 +31,10 @@ export type ProblemKind =
   | 'verification-keeps-ending'
   /** `verify` needs an app that is set up (ready). */
   | 'not-set-up'
+  /** The confirm of a new recovery key lost its answer, and the session shows it was not taken. */
+  | 'key-not-activated'
+  /** The confirm of a new recovery key lost its answer, and Beeper did not answer again to say. */
+  | 'key-outcome-unknown'
   /** A bug on our side. */
   | 'unexpected';
 

@@ -46,6 +46,8 @@ export interface AnswerMemory {
   registrationChecked?: boolean;
   /** A new recovery key was written to its file in this run. */
   keySaved?: boolean;
+  /** Its confirm was sent again after Beeper did not take it (the answer was lost). */
+  confirmedAgain?: boolean;
 }
 
 const needs = (message: string, hint: string) => () => new HeadlessError('input-needed', message, ExitCode.InputNeeded, hint);
@@ -154,16 +156,22 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
     }
 
     case 'save-recovery-key': {
+      // The confirm lost its answer and Beeper did not take the key: it is in its file, so confirm it again, once.
+      if (context.problem?.kind === 'key-not-activated' && memory.keySaved && !memory.confirmedAgain) {
+        memory.confirmedAgain = true;
+        io.say(`${context.problem.message} Confirming it again.`);
+        return { type: 'KEY_SAVED' };
+      }
       // Back here with a problem: activating the saved key failed.
       if (context.problem) throw io.fail(context.problem);
       const path = options.newRecoveryKeyFile;
       const key = context.newRecoveryKey;
       if (!path || !key) throw (await newKeyFileProblem(path)) ?? new Error('no new recovery key in the machine context');
-      await writeNewKey(path, key);
+      const savedTo = await writeNewKey(path, key);
       memory.keySaved = true;
       io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
       io.emit({ event: 'recovery-key-saved', path });
-      return { type: 'KEY_SAVED' };
+      return { type: 'KEY_SAVED', savedTo };
     }
 
     case 'compare-emojis':

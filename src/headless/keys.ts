@@ -78,13 +78,12 @@ export async function newKeyFileProblem(path: string | undefined): Promise<CliEr
   return undefined;
 }
 
-/** Creates the file with the key (mode 0600, never over an existing file). */
-export async function writeNewKey(path: string, key: Secret): Promise<void> {
+/** Creates the file with the key (mode 0600, never over an existing file, synced with its folder); returns its full path. */
+export async function writeNewKey(path: string, key: Secret): Promise<string> {
   const result = await writeKeyFile(path, key.reveal());
-  if (!result.ok) {
-    throw new CliError(
-      `Could not write the new recovery key to ${path}: ${result.reason}. It was not activated; your old key (if any) still works.`,
-      ExitCode.Error,
-    );
-  }
+  if (result.ok) return result.path;
+  throw new CliError(
+    `Could not write the new recovery key to ${path}: ${result.reason}. It was not activated, and nothing was left at that path; your old key (if any) still works.`,
+    ExitCode.Error,
+  );
 }

@@ -128,6 +128,16 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
         fix: 'Run beeper-setup first; then beeper-setup verify.',
         retry: false,
       };
+    // The machine's own sentences (src/wording/newKey.ts), naming the key's file.
+    case 'key-not-activated':
+      return { title: 'The new recovery key is not active yet', message: problem.message, fix: 'Confirm it again.', retry: true };
+    case 'key-outcome-unknown':
+      return {
+        title: 'Not known whether the new recovery key is active',
+        message: problem.message,
+        fix: 'Run beeper-setup again once Beeper answers: it says where things stand.',
+        retry: true,
+      };
     case 'unexpected':
     default:
       return {

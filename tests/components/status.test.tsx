@@ -91,6 +91,8 @@ const KINDS: Record<ProblemKind, { echoes: boolean }> = {
   'too-many-attempts': { echoes: true },
   'verification-keeps-ending': { echoes: true },
   'not-set-up': { echoes: true },
+  'key-not-activated': { echoes: true },
+  'key-outcome-unknown': { echoes: true },
   unexpected: { echoes: false },
 };
 
