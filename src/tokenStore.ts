@@ -186,3 +186,48 @@ export function forgetToken(key: string, env: NodeJS.ProcessEnv = process.env, r
     return true;
   }, false);
 }
+
+/**
+ * Recovery key files beeper-setup wrote, by full path, and how far their key got: `written` (never
+ * sent to be activated), `activating` (sent; no answer yet), `active`. A rerun that finds the file
+ * says what it holds (src/wording/newKey.ts). `dev`/`ino` tell the file from another at the same path.
+ */
+export interface KeyFileRecord {
+  state: 'written' | 'activating' | 'active';
+  /** When the state was last set (ISO 8601). */
+  at: string;
+  /** The app the key is for, once known. */
+  app?: string;
+  dev: string;
+  ino: string;
+}
+
+export function keyFilesFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'recovery-key-files.json');
+}
+
+const identity = async (path: string) => {
+  const stats = await lstat(path, { bigint: true });
+  return { dev: String(stats.dev), ino: String(stats.ino) };
+};
+
+/** Notes the file's state; a file no longer there is dropped from the record. */
+export function recordKeyFile(path: string, state: KeyFileRecord['state'], app?: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = keyFilesFile(env);
+  return exclusive(file, () => {}, async () => {
+    const all = await readJson(file, () => {});
+    const id = await identity(path).catch(() => undefined);
+    if (id) all[path] = { state, at: new Date().toISOString(), ...(app ? { app } : {}), ...id } satisfies KeyFileRecord;
+    else delete all[path];
+    await writeJson(file, all, () => {});
+  }, true);
+}
+
+/** What beeper-setup recorded about the file at `path`, if it is still that file. */
+export async function lookUpKeyFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<KeyFileRecord | undefined> {
+  const file = keyFilesFile(env);
+  const entry = (await exclusive(file, () => {}, () => readJson(file, () => {}), false))[path];
+  if (!isObject(entry) || !['written', 'activating', 'active'].includes(String(entry.state))) return undefined;
+  const id = await identity(path).catch(() => undefined);
+  return id && entry.dev === id.dev && entry.ino === id.ino ? (entry as unknown as KeyFileRecord) : undefined;
+}

@@ -18,6 +18,7 @@ import { codeProblemText } from '../wording/problems.js';
 import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
+import { recordKeyFile } from '../tokenStore.js';
 
 /** What an answer may do: read one line, print, emit, wait for the machine. Nothing else of the driver. */
 export interface AnswerIO {
@@ -111,7 +112,7 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
             'Pass --accept-terms if you agree. A rerun continues this sign-in at the username, without a new code.',
           );
         }
-        const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+        const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
         if (keyProblem) throw keyProblem;
       }
       if (options.username !== undefined) return { type: 'SUBMIT_USERNAME', username: options.username, source: 'preset' };
@@ -140,7 +141,7 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
 
     case 'create-recovery-key': {
       // The account's first key: only made once it has a file to go to.
-      const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+      const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
       if (keyProblem) throw keyProblem;
       io.say('This account has no recovery key yet; creating one.');
       return { type: 'CREATE_RECOVERY_KEY' };
@@ -166,8 +167,10 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
       if (context.problem) throw io.fail(context.problem);
       const path = options.newRecoveryKeyFile;
       const key = context.newRecoveryKey;
-      if (!path || !key) throw (await newKeyFileProblem(path)) ?? new Error('no new recovery key in the machine context');
+      if (!path || !key) throw (await newKeyFileProblem(path, io.env)) ?? new Error('no new recovery key in the machine context');
       const savedTo = await writeNewKey(path, key);
+      // Noted before the key is sent to be activated: a rerun that finds the file says what it holds.
+      await recordKeyFile(savedTo, 'written', undefined, io.env).catch(() => {});
       memory.keySaved = true;
       io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
       io.emit({ event: 'recovery-key-saved', path });
@@ -276,7 +279,7 @@ async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupE
 
 /** A reset is only started once the new key has somewhere to go. */
 async function forgot(io: AnswerIO): Promise<SetupEvent> {
-  const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile);
+  const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile, io.env);
   if (problem) throw problem;
   return { type: 'FORGOT_RECOVERY_KEY' };
 }

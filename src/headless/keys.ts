@@ -8,7 +8,9 @@ import { access, lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliOptions } from '../args.js';
 import { CliError, ExitCode } from '../exitCodes.js';
-import { fileProblem, readSmallFile, writeKeyFile } from '../shared/keyFile.js';
+import { expandHome, fileProblem, readSmallFile, writeKeyFile } from '../shared/keyFile.js';
+import { lookUpKeyFile } from '../tokenStore.js';
+import { existingKeyFile } from '../wording/newKey.js';
 import { stripWhitespace } from '../shared/recoveryKey.js';
 import { Secret } from '../shared/secret.js';
 
@@ -50,7 +52,7 @@ export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env:
  * Why a new key cannot be written to `path`, checked before the server is
  * asked for one (a key the server made but we could not save would be lost).
  */
-export async function newKeyFileProblem(path: string | undefined): Promise<CliError | undefined> {
+export async function newKeyFileProblem(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CliError | undefined> {
   if (!path) {
     return new CliError(
       'A new recovery key would be created, and without a terminal it can only be written to a file.',
@@ -60,11 +62,10 @@ export async function newKeyFileProblem(path: string | undefined): Promise<CliEr
   }
   try {
     await lstat(path);
-    return new CliError(
-      `${path} exists already; beeper-setup never overwrites a recovery key file.`,
-      ExitCode.Error,
-      'Move it away or choose another path with --new-recovery-key-file.',
-    );
+    // Perhaps a key an earlier run wrote: say what it holds, and whether it may be the account's.
+    const record = await lookUpKeyFile(expandHome(path), env).catch(() => undefined);
+    const text = existingKeyFile(path, record, '--new-recovery-key-file');
+    return new CliError(text.message, ExitCode.Error, text.fix);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       return new CliError(`Cannot use ${path} for the new recovery key: ${fileProblem(error)}.`, ExitCode.Error);
