@@ -47,6 +47,7 @@ export function createSetupActor(context: RunContext, overrides: Partial<SetupIn
       },
       forgetSavedToken: () => keeper.forgetSavedToken(),
       rememberPendingSignIn: (_, params) => keeper.rememberPendingSignIn(params.pending),
+      rememberKeyFileState: (_, params) => keeper.alongside(() => record(params.path, params.state)),
     },
   });
   return createActor(machine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });

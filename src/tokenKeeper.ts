@@ -100,6 +100,11 @@ export class TokenKeeper {
     this.enqueue(() => savePendingSignIn(this.options.key, record, this.options.env, this.note));
   }
 
+  /** Another write that must land before the run ends (a key file's state): queued with the others, flushed with them. */
+  alongside(write: () => Promise<unknown>): void {
+    this.enqueue(write);
+  }
+
   /** Waits for every write so far; what happened, for the closing lines. */
   async flush(): Promise<KeeperReport> {
     await this.queue;

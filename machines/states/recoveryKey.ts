@@ -206,22 +206,28 @@ export const newRecoveryKey = flow.createStateConfig({
                 // Not taken: the key is still shown (and in its file); confirming it again is safe.
                 guard: ({ context, event }) => confirmOutcome(context.keyBaseline, event.output) === 'not-active',
                 target: '#setup.newRecoveryKey.showingKey',
-                actions: assign({
-                  session: ({ event }) => event.output,
-                  notice: undefined,
-                  problem: ({ context }) => ({ kind: 'key-not-activated' as const, message: keyNotActivated(context.newKeyFile) }),
-                }),
+                actions: [
+                  { type: 'rememberKeyFileState', params: ({ context }) => ({ path: context.newKeyFile, state: 'written' as const }) },
+                  assign({
+                    session: ({ event }) => event.output,
+                    notice: undefined,
+                    problem: ({ context }) => ({ kind: 'key-not-activated' as const, message: keyNotActivated(context.newKeyFile) }),
+                  }),
+                ],
               },
               {
+                guard: ({ context, event }) => confirmOutcome(context.keyBaseline, event.output) === 'active',
                 target: '#setup.route',
                 actions: [
                   'notePollSuccess',
-                  assign({
-                    session: ({ event }) => event.output,
-                    newRecoveryKey: undefined,
-                    notice: ({ context, event }) => (confirmOutcome(context.keyBaseline, event.output) === 'active' ? 'new-key-active' : 'new-key-unknown') as Notice,
-                  }),
+                  { type: 'rememberKeyFileState', params: ({ context }) => ({ path: context.newKeyFile, state: 'active' as const }) },
+                  assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, notice: 'new-key-active' as Notice }),
                 ],
+              },
+              {
+                // Moved on, but not in a way that says whether the key was taken: the record stays "activating".
+                target: '#setup.route',
+                actions: ['notePollSuccess', assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, notice: 'new-key-unknown' as Notice })],
               },
             ],
             onError: [signInAgainIfUnauthorized, { target: 'idle', actions: 'notePollFailure' }],

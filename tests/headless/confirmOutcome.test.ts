@@ -69,13 +69,15 @@ async function resetThrough(drop: Drop, deadAfter = false, extra: string[] = [])
   const keyFile = join(dir, 'new-key.txt');
   const run = runCli(['--base-url', url, '--email', EMAIL, '--reset-recovery-key', '--new-recovery-key-file', keyFile, '--json', ...extra], cliEnv(join(dir, 'config')));
   feedCodes(sim, run, EMAIL);
-  return { result: await run.result, keyFile, sim };
+  return { result: await run.result, keyFile, sim, recorded: () => JSON.parse(readFileSync(join(dir, 'config', 'beeper-setup', 'recovery-key-files.json'), 'utf8'))[keyFile] };
 }
 
 describe('a confirm whose answer is lost', () => {
   it('after Beeper took the key: the session read again shows it is active, and the run says so, naming the file', async () => {
-    const { result, keyFile, sim } = await resetThrough('after-applied');
+    const { result, keyFile, sim, recorded } = await resetThrough('after-applied');
     expect(result.code, result.stderr).toBe(0);
+    // A rerun that finds the file will call it the account's key.
+    expect(recorded()).toMatchObject({ state: 'active', app: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/) });
     const notice = result.events.find((event) => event.event === 'notice' && event.code === 'new-key-active');
     expect(notice?.message).toContain("it is now your account's recovery key");
     expect(notice?.message).toContain(keyFile);
@@ -93,8 +95,9 @@ describe('a confirm whose answer is lost', () => {
   });
 
   it('when Beeper does not answer again: exit 5, saying honestly that it is not known, and to keep the file', async () => {
-    const { result, keyFile, sim } = await resetThrough('after-applied', true, ['--timeout', '60s']);
+    const { result, keyFile, sim, recorded } = await resetThrough('after-applied', true, ['--timeout', '60s']);
     expect(result.code).toBe(5);
+    expect(recorded()).toMatchObject({ state: 'activating' });
     const error = result.events.at(-1);
     expect(error).toMatchObject({ event: 'error', code: 'key-outcome-unknown', exitCode: 5 });
     expect(error?.message).toContain("whether the new key is now your account's key is not known");
