@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { nextFreeName, writeKeyFile } from '../src/shared/keyFile.js';
+import { nextFreeName, readSmallFile, writeKeyFile } from '../src/shared/keyFile.js';
 import { lookUpKeyFile, recordKeyFile } from '../src/tokenStore.js';
 import { existingKeyFile } from '../src/wording/newKey.js';
 import { osc52 } from './terminalCodes.js';
@@ -37,6 +37,9 @@ export async function saveKeyFile(path: string, key: string, home: string = home
     return result;
   }
   if (result.exists) {
+    // Saved there already, in this run: the file holds this very key.
+    const there = await readSmallFile(result.path, 4096);
+    if (there.ok && there.bytes.toString('utf8').replace(/\s+/g, '') === key.replace(/\s+/g, '')) return { ok: true, path: result.path };
     const record = await lookUpKeyFile(result.path, env).catch(() => undefined);
     const message = record ? existingKeyFile(result.path, record, '').message : `${result.path} already exists, and beeper-setup never overwrites a file.`;
     return { ...result, message, suggestion: nextFreeName(path, home) };
