@@ -9,8 +9,8 @@
 import { lstat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LockBusyError, withLock } from './shared/fileLock.js';
-import { ensurePrivateFolder, moveAside, PrivateFileError, readPrivateFile, writePrivateFile } from './shared/privateFile.js';
+import { LockBusyError, takeLock } from './shared/fileLock.js';
+import { ensurePrivateFolder, fileProblem, moveAside, PrivateFileError, readPrivateFile, writePrivateFile } from './shared/privateFile.js';
 
 /** Every failure of this module: a message naming the file, what is wrong and what to do. */
 export { PrivateFileError as TokenStoreError } from './shared/privateFile.js';
@@ -63,11 +63,21 @@ function exclusive<T>(file: string, report: StoreReport, task: () => Promise<T>,
     const dir = dirname(file);
     if (!create && !(await lstat(dir).then(() => true, () => false))) return task();
     await ensurePrivateFolder(dir, report);
+    let release: () => Promise<void>;
     try {
-      return await withLock(file, STORE_LOCK, task);
+      release = await takeLock(file, STORE_LOCK);
     } catch (error) {
-      if (!(error instanceof LockBusyError)) throw error;
-      throw new PrivateFileError(file, `Another beeper-setup has held ${file} for more than ${STORE_LOCK.waitMs / 1000} s. Run again once it is done.`);
+      if (error instanceof LockBusyError) {
+        throw new PrivateFileError(file, `Another beeper-setup has held ${file} for more than ${STORE_LOCK.waitMs / 1000} s. Run again once it is done.`);
+      }
+      // A folder where no lock can be made (read-only): reading needs none, and a write says why it fails.
+      if (!create) return task();
+      throw new PrivateFileError(file, `Could not lock ${file} to save it: ${fileProblem(error, true)}.`, { cause: error });
+    }
+    try {
+      return await task();
+    } finally {
+      await release();
     }
   });
 }
@@ -88,7 +98,13 @@ async function readJson(file: string, report: StoreReport): Promise<Json> {
   } catch {
     // Said below without the parser's message: it quotes the file, and the file holds secrets.
   }
-  const aside = await moveAside(file, `corrupt-${stamp()}`);
+  let aside: string;
+  try {
+    aside = await moveAside(file, `corrupt-${stamp()}`);
+  } catch (error) {
+    report(`${file} is damaged (not the JSON beeper-setup writes) and could not be moved aside (${fileProblem(error, true)}); nothing in it is used`, 'moved-aside');
+    return {};
+  }
   report(`${file} was damaged (not the JSON beeper-setup writes), so it was moved aside to ${aside} and a new one started; nothing in it is used`, 'moved-aside');
   return {};
 }

@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -180,6 +181,26 @@ describe('where the files are', () => {
   it('ignores a relative XDG_CONFIG_HOME, as the XDG spec says', () => {
     expect(tokenFile({ XDG_CONFIG_HOME: 'relative/config', HOME: home })).toBe(join(homedir(), '.config', 'beeper-setup', 'tokens.json'));
     expect(tokenFile({ XDG_CONFIG_HOME: home })).toBe(join(home, 'beeper-setup', 'tokens.json'));
+  });
+});
+
+describe('a read-only config folder (a read-only tmpfs, where root may mount one)', () => {
+  it('still reads the token: a read needs no lock', async (test) => {
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) return test.skip('skipped: mounting a tmpfs needs root on Linux');
+    mkdirSync(home, { recursive: true });
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', home], { stdio: 'pipe' });
+    } catch (error) {
+      return test.skip(`skipped: mount -t tmpfs failed: ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`);
+    }
+    try {
+      existing({ 'https://a': 'syt_1' });
+      execFileSync('mount', ['-o', 'remount,ro', home]);
+      expect(await loadToken('https://a', env)).toBe('syt_1');
+      await expect(saveToken('https://b', 'syt_2', env)).rejects.toThrow(`Could not lock ${file} to save it: the file system is read-only.`);
+    } finally {
+      execFileSync('umount', [home]);
+    }
   });
 });
 

@@ -40,13 +40,3 @@ export async function takeLock(path: string, { staleMs, waitMs }: LockOptions): 
     throw error;
   }
 }
-
-/** Runs `task` holding the lock on `path`. */
-export async function withLock<T>(path: string, options: LockOptions, task: () => Promise<T>): Promise<T> {
-  const release = await takeLock(path, options);
-  try {
-    return await task();
-  } finally {
-    await release();
-  }
-}
