@@ -49,12 +49,15 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
   const [stage, setStage] = useState<Stage>('show');
   const [status, setStatus] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | undefined>();
   const [path, setPath] = useState(storage.defaultPath);
+  // The file the key went to: the machine names it when it speaks of the key later.
+  const [savedTo, setSavedTo] = useState<string | undefined>();
   const [typed, setTyped] = useState('');
   const [mismatch, setMismatch] = useState<string | undefined>();
 
   const save = async (target: string) => {
     const result = await storage.save(target, formatRecoveryKey(recoveryKey));
     if (result.ok) {
+      setSavedTo(result.path);
       setStatus({ tone: 'success', text: `Saved to ${result.path} (only you can read it).` });
       setStage('show');
     } else {
@@ -66,7 +69,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
   const check = (text: string) => {
     const wrong = retypeProblem(text, recoveryKey);
     if (wrong) setMismatch(wrong);
-    else onEvent({ type: 'KEY_SAVED' });
+    else onEvent({ type: 'KEY_SAVED', ...(savedTo ? { savedTo } : {}) });
   };
 
   const actions: Record<Stage, KeyAction[]> = {

@@ -136,10 +136,16 @@ export const resetRecoveryKey = fromPromise<{ recoveryKey: Secret; session: Sess
   },
 );
 
-export const confirmRecoveryKey = fromPromise<Session, Authed & { recoveryKey: Secret }>(async ({ input, signal }) => {
+export type ConfirmKeyInput = Authed & { recoveryKey: Secret; savedTo?: string | undefined };
+
+/** The confirm call itself, for a front end that wraps it (src/setupActor.ts records the key file's fate around it). */
+export async function sendKeyConfirm(input: ConfirmKeyInput, signal: AbortSignal): Promise<Session> {
   const { session } = await input.api.confirmRecoveryKeyReset(input.recoveryKey.reveal(), auth(input, signal));
   return session;
-});
+}
+
+/** `savedTo`: the file the key was written to, if any. */
+export const confirmRecoveryKey = fromPromise<Session, ConfirmKeyInput>(({ input, signal }) => sendKeyConfirm(input, signal));
 
 /**
  * Accepts the incoming request when given one. Otherwise, setting this device up, asks the

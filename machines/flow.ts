@@ -200,6 +200,8 @@ export const flow = setup({
     forgetSavedToken: () => {},
     /** A mailed code (or a registration) outlives this run; `undefined` once signed in. */
     rememberPendingSignIn: (_, _params: { pending: PendingSignIn | undefined }) => {},
+    /** What became of the new key in `path` once a lost confirm answer was cleared up: taken (`active`) or not (`written`). */
+    rememberKeyFileState: (_, _params: { path: string | undefined; state: 'written' | 'active' }) => {},
   },
   delays: {
     pollDelay: ({ context }) =>

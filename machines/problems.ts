@@ -33,6 +33,10 @@ export type ProblemKind =
   | 'not-set-up'
   /** The app is signed in already and we hold no token for it; the setup API cannot sign it out. */
   | 'already-signed-in'
+  /** The confirm of a new recovery key lost its answer, and the session shows it was not taken. */
+  | 'key-not-activated'
+  /** The confirm of a new recovery key lost its answer, and Beeper did not answer again to say. */
+  | 'key-outcome-unknown'
   /** A bug on our side. */
   | 'unexpected';
 

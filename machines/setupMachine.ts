@@ -68,6 +68,8 @@ export const setupMachine = flow.createMachine({
     recoveryKeyDraft: undefined,
     existingRecoveryKey: undefined,
     newRecoveryKey: undefined,
+    newKeyFile: undefined,
+    keyBaseline: undefined,
     newKeyReason: 'lost-key',
     resetFrom: 'chooseMethod',
     verification: undefined,

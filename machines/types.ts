@@ -72,6 +72,10 @@ export type Notice =
   | 'verification-cancelled-by-us'
   | 'connection-lost'
   | 'registration-resumed'
+  /** The confirm's answer was lost; the session read again shows the new key was taken. */
+  | 'new-key-active'
+  /** The confirm's answer was lost; the session read again does not say whether the new key was taken. */
+  | 'new-key-unknown'
   | undefined;
 
 export interface Registration {
@@ -110,6 +114,10 @@ export interface SetupContext {
   existingRecoveryKey: Secret | undefined;
   /** A freshly created key: shown once, then confirmed. */
   newRecoveryKey: Secret | undefined;
+  /** Where the front end saved the new key, if in a file: messages about it name the file. */
+  newKeyFile: string | undefined;
+  /** The session as it was before the confirm: what its outcome is judged against when the answer is lost. */
+  keyBaseline: Session | undefined;
   /** Why a new key is being made: a new account needs one, a lost key is replaced. */
   newKeyReason: 'new-account' | 'lost-key';
   /** Where the reset warning was opened from: "back" returns there. */
@@ -163,7 +171,8 @@ export type SetupEvent =
   | { type: 'SUBMIT_RECOVERY_KEY'; recoveryKey: Secret; source?: AnswerSource }
   | { type: 'CREATE_RECOVERY_KEY' }
   | { type: 'CONFIRM_RESET'; existingRecoveryKey?: Secret | undefined }
-  | { type: 'KEY_SAVED' }
+  /** The new key is kept; `savedTo` names the file it was written to, if any. */
+  | { type: 'KEY_SAVED'; savedTo?: string | undefined }
   | { type: 'SHOW_EMOJI' }
   | { type: 'MATCH' }
   | { type: 'NO_MATCH' }

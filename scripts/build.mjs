@@ -48,6 +48,11 @@ const trimmed = {
     );
     bundle.onLoad({ filter: /^ink-error-overview$/, namespace: 'trimmed' }, () => ({ contents: 'export default function ErrorOverview() { return null; }', loader: 'js' }));
 
+    // proper-lockfile reads the file system through graceful-fs, which patches fs.close for the whole
+    // process to queue EMFILE retries: a few lock folders need none of it, plain node:fs does.
+    bundle.onResolve({ filter: /^graceful-fs$/ }, () => ({ path: 'graceful-fs', namespace: 'trimmed' }));
+    bundle.onLoad({ filter: /^graceful-fs$/, namespace: 'trimmed' }, () => ({ contents: 'module.exports = require("node:fs");', loader: 'js' }));
+
     // emoji-regex (14 kB) serves one older string-width; Node 20's RegExp knows the same set natively.
     bundle.onResolve({ filter: /^emoji-regex$/ }, () => ({ path: 'emoji-regex', namespace: 'trimmed' }));
     bundle.onLoad({ filter: /^emoji-regex$/, namespace: 'trimmed' }, () => ({ contents: 'export default () => /\\p{RGI_Emoji}/gv;', loader: 'js' }));

@@ -162,7 +162,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     process.stdout.write('\r\u001b[2K');
   }
   // Said once, above the wizard: what the token store put right while loading.
-  for (const note of ctx.storeNotes) process.stdout.write(`${wrapWords(printable(`Fixed permissions: ${note}.`), process.stdout.columns || 80).join('\n')}\n`);
+  for (const note of ctx.storeNotes) process.stdout.write(`${wrapWords(printable(note), process.stdout.columns || 80).join('\n')}\n`);
   const instance = render(
     <TerminalContext.Provider value={caps}>
       <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />

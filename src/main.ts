@@ -5,7 +5,7 @@
  * only with --debug. It also owns the stop signals and the cleanup that
  * follows them (tunnel closed, token flushed).
  */
-import { isClearTextBeyondLoopback, resolveBaseUrl } from './api/transport.js';
+import { hasUserInfo, isClearTextBeyondLoopback, resolveBaseUrl, withoutUserInfo } from './api/transport.js';
 import { HELP, parseCli, refuseScriptAnswers, type CliOptions } from './args.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
 import { printable } from './headless/output.js';
@@ -46,10 +46,26 @@ function hostOf(url: string): string {
 }
 
 /**
+ * A user name or password in the address would be printed in every message that names it, and
+ * Beeper's API takes none: refused before anything is sent or shown, naming only the rest of it.
+ */
+export function refuseUserInfo(url: string, options: Pick<CliOptions, 'baseUrl'>): void {
+  if (!hasUserInfo(url)) return;
+  const from = options.baseUrl ? '--base-url' : 'BEEPER_BASE_URL';
+  const bare = withoutUserInfo(url);
+  throw new CliError(
+    `The address in ${from} holds a user name or password before the host. Beeper's API takes none, and beeper-setup never sends or prints them.`,
+    ExitCode.Usage,
+    `Give the address without them: ${from === '--base-url' ? `--base-url ${bare}` : `BEEPER_BASE_URL=${bare}`}.`,
+  );
+}
+
+/**
  * A base URL that cannot work is a usage error, not an unreachable app; one that
  * would carry the token in clear text across a network needs the user's word for it.
  */
-export function checkBaseUrl(url: string, options: Pick<CliOptions, 'allowInsecureHttp'>, say: (line: string) => void): string {
+export function checkBaseUrl(url: string, options: Pick<CliOptions, 'allowInsecureHttp' | 'baseUrl'>, say: (line: string) => void): string {
+  refuseUserInfo(url, options);
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -110,6 +126,11 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
       baseUrl = opened.baseUrl;
       tokenKey = opened.tokenKey;
       tunnel = opened;
+    }
+    // One run per app: a second would sign this one out. `status` only reads; the demo's app is its own.
+    if (options.command !== 'status' && !options.demo) {
+      const { claimApp } = await import('./runLock.js');
+      cleanups.push(await claimApp(tokenKey, io.env, { say: print }));
     }
     const { createRunContext } = await import('./runtime.js');
     context = await createRunContext(options, baseUrl, tokenKey, io, debugLog, stops);
@@ -177,6 +198,8 @@ export async function main(argv: string[], { stops = new StopSignals(), io = pro
         return ExitCode.Ready;
       }
       case 'logout': {
+        // The address names the saved token and is printed: one with a password in it is refused here too.
+        if (!options.ssh) refuseUserInfo(resolveBaseUrl(options.baseUrl, io.env), options);
         const { runLogout } = await import('./headless/status.js');
         return await runLogout(options, io);
       }

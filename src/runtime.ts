@@ -9,7 +9,9 @@ import { Secret } from './shared/secret.js';
 import { processIO, type ProgramIO } from './io.js';
 import { StopSignals } from './signals.js';
 import { TokenKeeper, toPendingSignIn } from './tokenKeeper.js';
-import { loadPendingSignIn, loadToken, TokenStoreError } from './tokenStore.js';
+import { loadPendingSignIn, loadToken, TokenStoreError, type StoreReport } from './tokenStore.js';
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 import type { PendingSignIn } from '../machines/setupMachine.js';
 import type { SshTunnel } from './ssh.js';
 
@@ -29,7 +31,7 @@ export interface RunContext {
   pendingSignIn: PendingSignIn | undefined;
   /** Writes the token and pending sign-ins for this run, and says what happened. */
   keeper: TokenKeeper;
-  /** Permissions the token store put right while loading (said once, at the start). */
+  /** What the token store did while loading, as sentences to say once at the start ("Fixed permissions: …"). */
   storeNotes: string[];
   /** The program's stop signals (Ctrl-C, SIGTERM, SIGHUP). */
   stops: StopSignals;
@@ -75,8 +77,14 @@ export async function createRunContext(
   stops: StopSignals = new StopSignals(),
 ): Promise<RunContext> {
   const { env } = io;
+  // What the store did while loading, said once at the start: permissions put right, a damaged file moved aside.
+  const repaired: string[] = [];
   const storeNotes: string[] = [];
-  const note = (line: string) => void storeNotes.push(line);
+  const note: StoreReport = (line, kind) => {
+    if (kind === 'moved-aside') return void storeNotes.push(`${capitalize(line)}.`);
+    repaired.push(line);
+    storeNotes.push(`Fixed permissions: ${line}.`);
+  };
   const fromEnv = env.BEEPER_ACCESS_TOKEN?.trim();
   const saved = fromEnv ? undefined : await fromStore(() => loadToken(tokenKey, env, note));
   const pending = options.saveToken ? await fromStore(() => loadPendingSignIn(tokenKey, env, note)) : undefined;
@@ -95,7 +103,7 @@ export async function createRunContext(
     accessToken: fromEnv ? new Secret(fromEnv) : saved ? new Secret(saved) : undefined,
     tokenSource,
     pendingSignIn: toPendingSignIn(pending),
-    keeper: new TokenKeeper({ key: tokenKey, save: options.saveToken, source: tokenSource, env }),
+    keeper: new TokenKeeper({ key: tokenKey, save: options.saveToken, source: tokenSource, savedToken: saved, repairedOnLoad: [...new Set(repaired)], env }),
     storeNotes: [...new Set(storeNotes)],
     stops,
     io,

@@ -2,17 +2,29 @@
  * Keeps the access token between runs so a rerun resumes where the server
  * stands. One JSON file, mode 0600 in a 0700 folder, keyed by the address the
  * token belongs to (the base URL, or ssh://host for tunnels). The safety of the
- * files themselves (modes, links, atomic writes) is shared/privateFile.ts.
+ * files themselves (modes, links, durable writes) is shared/privateFile.ts.
+ * Several beeper-setup processes may share the files: every read-modify-write
+ * holds the file's lock (shared/fileLock.ts), so none is lost.
  */
+import { lstat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { readPrivateFile, writePrivateFile, type Report } from './shared/privateFile.js';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LockBusyError, takeLock } from './shared/fileLock.js';
+import { ensurePrivateFolder, fileProblem, moveAside, PrivateFileError, readPrivateFile, writePrivateFile } from './shared/privateFile.js';
 
 /** Every failure of this module: a message naming the file, what is wrong and what to do. */
 export { PrivateFileError as TokenStoreError } from './shared/privateFile.js';
 
+/**
+ * Told each thing the store did on the way that the caller did not ask for: permissions put right
+ * ("made … private (was 0644)"), or, with `moved-aside`, a file it could not read put aside, in words.
+ */
+export type StoreReport = (note: string, kind?: 'moved-aside') => void;
+
+/** $XDG_CONFIG_HOME/beeper-setup; a relative XDG_CONFIG_HOME is ignored, as the XDG spec says. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'beeper-setup');
+  const xdg = env.XDG_CONFIG_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.config'), 'beeper-setup');
 }
 
 export function tokenFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -36,23 +48,68 @@ function inTurn<T>(file: string, task: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/**
+ * A store file's lock: writes take milliseconds, so a lock unrefreshed for 5 s is a crashed
+ * holder's, and a run waits up to 8 s for a live one.
+ */
+const STORE_LOCK = { staleMs: 5_000, waitMs: 8_000 };
+
+/**
+ * `task` alone with the file: in turn in this process, and under its lock across processes. Without
+ * `create`, a folder that does not exist is not made: the task finds no file, and needs no lock.
+ */
+function exclusive<T>(file: string, report: StoreReport, task: () => Promise<T>, create: boolean): Promise<T> {
+  return inTurn(file, async () => {
+    const dir = dirname(file);
+    if (!create && !(await lstat(dir).then(() => true, () => false))) return task();
+    await ensurePrivateFolder(dir, report);
+    let release: () => Promise<void>;
+    try {
+      release = await takeLock(file, STORE_LOCK);
+    } catch (error) {
+      if (error instanceof LockBusyError) {
+        throw new PrivateFileError(file, `Another beeper-setup has held ${file} for more than ${STORE_LOCK.waitMs / 1000} s. Run again once it is done.`);
+      }
+      // A folder where no lock can be made (read-only): reading needs none, and a write says why it fails.
+      if (!create) return task();
+      throw new PrivateFileError(file, `Could not lock ${file} to save it: ${fileProblem(error, true)}.`, { cause: error });
+    }
+    try {
+      return await task();
+    } finally {
+      await release();
+    }
+  });
+}
+
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-async function readJson(file: string, report: Report): Promise<Json> {
+/** 2026-11-30T10-15-00Z: a time for a file name. */
+const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+
+/** The file's object. One that does not parse is moved aside, never overwritten: what it held may still matter. */
+async function readJson(file: string, report: StoreReport): Promise<Json> {
   const text = await readPrivateFile(file, report);
   if (text === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(text);
     if (isObject(parsed)) return parsed;
   } catch {
-    // Reported below without the parser's message: it quotes the file, and the file holds secrets.
+    // Said below without the parser's message: it quotes the file, and the file holds secrets.
   }
-  report(`${file} is not a JSON object; it was read as empty and the next save replaces it`);
+  let aside: string;
+  try {
+    aside = await moveAside(file, `corrupt-${stamp()}`);
+  } catch (error) {
+    report(`${file} is damaged (not the JSON beeper-setup writes) and could not be moved aside (${fileProblem(error, true)}); nothing in it is used`, 'moved-aside');
+    return {};
+  }
+  report(`${file} was damaged (not the JSON beeper-setup writes), so it was moved aside to ${aside} and a new one started; nothing in it is used`, 'moved-aside');
   return {};
 }
 
-const writeJson = (file: string, data: Json, report: Report) => writePrivateFile(file, `${JSON.stringify(data, null, 2)}\n`, report);
+const writeJson = (file: string, data: Json, report: StoreReport) => writePrivateFile(file, `${JSON.stringify(data, null, 2)}\n`, report);
 
 const tokensIn = (data: Json): Record<string, string> =>
   Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
@@ -82,9 +139,9 @@ function registrationIn(value: unknown): PendingRegistration | undefined {
   return { setupRequestID, leadToken, usernameSuggestions, copy: { title, usernamePlaceholder, terms, submit } };
 }
 
-export async function loadPendingSignIn(key: string, env: NodeJS.ProcessEnv = process.env, report: Report = () => {}): Promise<PendingSignInRecord | undefined> {
+export async function loadPendingSignIn(key: string, env: NodeJS.ProcessEnv = process.env, report: StoreReport = () => {}): Promise<PendingSignInRecord | undefined> {
   const file = pendingFile(env);
-  const entry = (await inTurn(file, () => readJson(file, report)))[key];
+  const entry = (await exclusive(file, report, () => readJson(file, report), false))[key];
   if (!isObject(entry) || typeof entry.setupRequestID !== 'string' || typeof entry.email !== 'string') return undefined;
   const record: PendingSignInRecord = { setupRequestID: entry.setupRequestID, email: entry.email };
   if (entry.registration === undefined) return record;
@@ -95,20 +152,20 @@ export async function loadPendingSignIn(key: string, env: NodeJS.ProcessEnv = pr
 }
 
 /** Records (or with `undefined`, forgets) the sign-in waiting for its code. */
-export function savePendingSignIn(key: string, pending: PendingSignInRecord | undefined, env: NodeJS.ProcessEnv = process.env, report: Report = () => {}): Promise<void> {
+export function savePendingSignIn(key: string, pending: PendingSignInRecord | undefined, env: NodeJS.ProcessEnv = process.env, report: StoreReport = () => {}): Promise<void> {
   const file = pendingFile(env);
-  return inTurn(file, async () => {
+  return exclusive(file, report, async () => {
     const all = await readJson(file, report);
     if (!pending && !(key in all)) return;
     if (pending) all[key] = pending;
     else delete all[key];
     await writeJson(file, all, report);
-  });
+  }, !!pending);
 }
 
-export function loadToken(key: string, env: NodeJS.ProcessEnv = process.env, report: Report = () => {}): Promise<string | undefined> {
+export function loadToken(key: string, env: NodeJS.ProcessEnv = process.env, report: StoreReport = () => {}): Promise<string | undefined> {
   const file = tokenFile(env);
-  return inTurn(file, async () => tokensIn(await readJson(file, report))[key]);
+  return exclusive(file, report, async () => tokensIn(await readJson(file, report))[key], false);
 }
 
 /** Where the token is and what was done to keep it private, for the caller to tell the user. */
@@ -120,25 +177,73 @@ export interface SavedToken {
   repaired: string[];
 }
 
-export function saveToken(key: string, token: string, env: NodeJS.ProcessEnv = process.env): Promise<SavedToken> {
+export function saveToken(key: string, token: string, env: NodeJS.ProcessEnv = process.env, report: StoreReport = () => {}): Promise<SavedToken> {
   const file = tokenFile(env);
-  return inTurn(file, async () => {
-    const repaired: string[] = [];
-    const note = (text: string) => void repaired.push(text);
+  const repaired: string[] = [];
+  const note: StoreReport = (text, kind) => (kind ? report(text, kind) : void repaired.push(text));
+  return exclusive(file, note, async () => {
     const tokens = tokensIn(await readJson(file, note));
     if (tokens[key] !== token) await writeJson(file, { ...tokens, [key]: token }, note);
     return { path: file, mode: 0o600, repaired };
-  });
+  }, true);
 }
 
-/** Returns whether a token was stored for the key. */
-export function forgetToken(key: string, env: NodeJS.ProcessEnv = process.env, report: Report = () => {}): Promise<boolean> {
+/**
+ * Removes the token saved for the key; with `onlyIf`, only while it is still that token (a run
+ * forgets the token it was refused, never one another run saved since). Returns whether one was removed.
+ */
+export function forgetToken(key: string, env: NodeJS.ProcessEnv = process.env, report: StoreReport = () => {}, onlyIf?: string): Promise<boolean> {
   const file = tokenFile(env);
-  return inTurn(file, async () => {
+  return exclusive(file, report, async () => {
     const tokens = tokensIn(await readJson(file, report));
-    if (!(key in tokens)) return false;
+    if (!(key in tokens) || (onlyIf !== undefined && tokens[key] !== onlyIf)) return false;
     delete tokens[key];
     await writeJson(file, tokens, report);
     return true;
-  });
+  }, false);
+}
+
+/**
+ * Recovery key files beeper-setup wrote, by full path, and how far their key got: `written` (never
+ * sent to be activated), `activating` (sent; no answer yet), `active`. A rerun that finds the file
+ * says what it holds (src/wording/newKey.ts). `dev`/`ino` tell the file from another at the same path.
+ */
+export interface KeyFileRecord {
+  state: 'written' | 'activating' | 'active';
+  /** When the state was last set (ISO 8601). */
+  at: string;
+  /** The app the key is for, once known. */
+  app?: string;
+  dev: string;
+  ino: string;
+}
+
+export function keyFilesFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'recovery-key-files.json');
+}
+
+const identity = async (path: string) => {
+  const stats = await lstat(path, { bigint: true });
+  return { dev: String(stats.dev), ino: String(stats.ino) };
+};
+
+/** Notes the file's state; a file no longer there is dropped from the record. */
+export function recordKeyFile(path: string, state: KeyFileRecord['state'], app?: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = keyFilesFile(env);
+  return exclusive(file, () => {}, async () => {
+    const all = await readJson(file, () => {});
+    const id = await identity(path).catch(() => undefined);
+    if (id) all[path] = { state, at: new Date().toISOString(), ...(app ? { app } : {}), ...id } satisfies KeyFileRecord;
+    else delete all[path];
+    await writeJson(file, all, () => {});
+  }, true);
+}
+
+/** What beeper-setup recorded about the file at `path`, if it is still that file. */
+export async function lookUpKeyFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<KeyFileRecord | undefined> {
+  const file = keyFilesFile(env);
+  const entry = (await exclusive(file, () => {}, () => readJson(file, () => {}), false))[path];
+  if (!isObject(entry) || !['written', 'activating', 'active'].includes(String(entry.state))) return undefined;
+  const id = await identity(path).catch(() => undefined);
+  return id && entry.dev === id.dev && entry.ino === id.ino ? (entry as unknown as KeyFileRecord) : undefined;
 }

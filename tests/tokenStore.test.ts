@@ -1,5 +1,6 @@
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,9 @@ import {
   TokenStoreError,
   type PendingSignInRecord,
 } from '../src/tokenStore.js';
+import { TokenKeeper } from '../src/tokenKeeper.js';
+import { Secret } from '../src/shared/secret.js';
+import { describeToken } from '../src/wording/format.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -137,6 +141,80 @@ describe('symbolic links', () => {
   });
 });
 
+describe('forgetting', () => {
+  it('removes the token only while it is still the one that was refused', async () => {
+    await saveToken('https://a', 'syt_new_from_another_run', env);
+    expect(await forgetToken('https://a', env, undefined, 'syt_refused')).toBe(false);
+    expect(stored()).toEqual({ 'https://a': 'syt_new_from_another_run' });
+    expect(await forgetToken('https://a', env, undefined, 'syt_new_from_another_run')).toBe(true);
+    expect(stored()).toEqual({});
+  });
+});
+
+describe("the run's keeper", () => {
+  it('forgets the token it was refused, never one another run saved for the same app since', async () => {
+    await saveToken('https://a', 'syt_mine', env);
+    const keeper = new TokenKeeper({ key: 'https://a', save: true, source: 'saved', savedToken: 'syt_mine', env });
+    // Meanwhile another run signed in to the same app and saved its token.
+    await saveToken('https://a', 'syt_theirs', env);
+    keeper.forgetSavedToken();
+    expect((await keeper.flush()).forgotten).toBe(false);
+    expect(stored()).toEqual({ 'https://a': 'syt_theirs' });
+  });
+
+  it('reports in `repaired` what loading put right, and says it once', async () => {
+    existing({ 'https://a': 'syt_1' }, 0o644);
+    const loadNotes: string[] = [];
+    await loadToken('https://a', env, (note) => void loadNotes.push(note));
+    const keeper = new TokenKeeper({ key: 'https://a', save: true, source: 'saved', savedToken: 'syt_1', repairedOnLoad: loadNotes, env });
+    keeper.rememberToken(new Secret('syt_2'));
+    const kept = await keeper.flush();
+    expect(kept.repaired).toEqual([`made ${file} private (was 0644)`]);
+    expect(describeToken(kept, { tokenSource: 'saved', saveToken: true })).toEqual({
+      lines: [`The access token is saved in ${file} (mode 0600: only you can read it); beeper-setup logout forgets it.`],
+      saved: { path: file, repaired: [`made ${file} private (was 0644)`] },
+    });
+  });
+});
+
+describe('where the files are', () => {
+  it('ignores a relative XDG_CONFIG_HOME, as the XDG spec says', () => {
+    expect(tokenFile({ XDG_CONFIG_HOME: 'relative/config', HOME: home })).toBe(join(homedir(), '.config', 'beeper-setup', 'tokens.json'));
+    expect(tokenFile({ XDG_CONFIG_HOME: home })).toBe(join(home, 'beeper-setup', 'tokens.json'));
+  });
+});
+
+describe('a read-only config folder (a read-only tmpfs, where root may mount one)', () => {
+  it('still reads the token: a read needs no lock', async (test) => {
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) return test.skip('skipped: mounting a tmpfs needs root on Linux');
+    mkdirSync(home, { recursive: true });
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', home], { stdio: 'pipe' });
+    } catch (error) {
+      return test.skip(`skipped: mount -t tmpfs failed: ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`);
+    }
+    try {
+      existing({ 'https://a': 'syt_1' });
+      execFileSync('mount', ['-o', 'remount,ro', home]);
+      expect(await loadToken('https://a', env)).toBe('syt_1');
+      await expect(saveToken('https://b', 'syt_2', env)).rejects.toThrow(`Could not lock ${file} to save it: the file system is read-only.`);
+    } finally {
+      execFileSync('umount', [home]);
+    }
+  });
+});
+
+describe('a lock left by a crashed process', () => {
+  it('is taken over once it has gone stale, and the save lands', async () => {
+    mkdirSync(join(dir, 'tokens.json.lock'), { recursive: true });
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'tokens.json.lock'), longAgo, longAgo);
+    await saveToken('https://a', 'syt_1', env);
+    expect(stored()).toEqual({ 'https://a': 'syt_1' });
+    expect(readdirSync(dir)).toEqual(['tokens.json']);
+  });
+});
+
 describe('one process, many writes', () => {
   it('lands every one of concurrent saves of different keys', async () => {
     const keys = Array.from({ length: 8 }, (_, i) => `https://host-${i}`);
@@ -169,12 +247,34 @@ describe('one process, many writes', () => {
 });
 
 describe('contents', () => {
-  it('reads unparseable JSON as empty and says so, without quoting the file', async () => {
+  it('moves a damaged file aside to a named backup, says so in plain words without quoting it, and starts anew', async () => {
     existing({});
-    writeFileSync(file, '{"https://a": "syt_secret"');
-    expect(await loadToken('https://a', env, report)).toBeUndefined();
-    expect(said).toEqual([`${file} is not a JSON object; it was read as empty and the next save replaces it`]);
-    expect(said.join()).not.toContain('syt_secret');
+    const damaged = '{"https://a": "syt_secret", "https://b": "syt_other"';
+    writeFileSync(file, damaged);
+    const notes: [string, string | undefined][] = [];
+    expect(await loadToken('https://a', env, (note, kind) => void notes.push([note, kind]))).toBeUndefined();
+    const backups = readdirSync(dir).filter((name) => name.startsWith('tokens.json.corrupt-'));
+    expect(backups).toEqual([expect.stringMatching(/^tokens\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)]);
+    expect(readFileSync(join(dir, backups[0]!), 'utf8')).toBe(damaged);
+    expect(notes).toEqual([
+      [`${file} was damaged (not the JSON beeper-setup writes), so it was moved aside to ${join(dir, backups[0]!)} and a new one started; nothing in it is used`, 'moved-aside'],
+    ]);
+    expect(JSON.stringify(notes)).not.toContain('syt_');
+    // The next save starts a new file; the backup stays as it was.
+    await saveToken('https://c', 'syt_3', env);
+    expect(stored()).toEqual({ 'https://c': 'syt_3' });
+    expect(readFileSync(join(dir, backups[0]!), 'utf8')).toBe(damaged);
+  });
+
+  it('never moves a damaged file over an earlier backup', async () => {
+    existing({});
+    writeFileSync(file, 'first damage');
+    await loadToken('https://a', env);
+    writeFileSync(file, 'second damage');
+    chmodSync(file, 0o600);
+    await loadToken('https://a', env);
+    const backups = readdirSync(dir).filter((name) => name.startsWith('tokens.json.corrupt-'));
+    expect(backups.map((name) => readFileSync(join(dir, name), 'utf8')).sort()).toEqual(['first damage', 'second damage']);
   });
 
   it('refuses a file larger than 1 MB', async () => {

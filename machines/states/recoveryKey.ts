@@ -3,6 +3,9 @@ import { and, assign } from 'xstate';
 import { Secret } from '../../src/shared/secret.js';
 import { authed, flow, given, normalizedKey, notARecoveryKey, problemOf, rereadIfConnectionLost, signInAgainIfUnauthorized } from '../flow.js';
 import { ask, show, wait } from '../steps.js';
+import { confirmOutcome } from '../newKeyOutcome.js';
+import type { Notice } from '../types.js';
+import { keyNotActivated, keyOutcomeUnknown } from '../../src/wording/newKey.js';
 
 export const enterRecoveryKey = flow.createStateConfig({
   ...ask('recovery-key', 'encryption'),
@@ -155,21 +158,84 @@ export const newRecoveryKey = flow.createStateConfig({
     /** Shown once; the UI decides how the user proves it is saved. */
     showingKey: {
       ...ask('save-recovery-key', 'encryption'),
-      on: { KEY_SAVED: { target: 'confirming', actions: 'clearProblem' } },
+      on: {
+        KEY_SAVED: {
+          target: 'confirming',
+          actions: [
+            'clearProblem',
+            assign({
+              newKeyFile: ({ context, event }) => event.savedTo ?? context.newKeyFile,
+              keyBaseline: ({ context }) => context.session,
+            }),
+          ],
+        },
+      },
     },
     confirming: {
       ...wait('confirming-recovery-key', 'encryption'),
       invoke: {
         src: 'confirmRecoveryKey',
-        input: ({ context }) => ({ ...authed(context), recoveryKey: context.newRecoveryKey! }),
+        input: ({ context }) => ({ ...authed(context), recoveryKey: context.newRecoveryKey!, savedTo: context.newKeyFile }),
         onDone: {
           target: '#setup.route',
           actions: assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, problem: undefined }),
         },
         onError: [
           signInAgainIfUnauthorized,
+          // No answer: Beeper may have taken the key before the connection broke. Read where things stand.
+          { guard: 'connectionLost', target: 'checkingConfirm', actions: 'noteConnectionLost' },
           { target: 'showingKey', actions: 'recordProblem' },
         ],
+      },
+    },
+    /** The confirm's answer was lost: the session, read again, says whether the new key is the account's now. */
+    checkingConfirm: {
+      ...wait('confirming-recovery-key', 'encryption', 'server'),
+      initial: 'idle',
+      after: {
+        waitTimeout: {
+          target: '#setup.failed',
+          actions: assign({ problem: ({ context }) => ({ kind: 'key-outcome-unknown' as const, message: keyOutcomeUnknown(context.newKeyFile) }) }),
+        },
+      },
+      states: {
+        idle: { after: { pollDelay: 'checking' } },
+        checking: {
+          invoke: {
+            src: 'fetchSession',
+            input: ({ context }) => authed(context),
+            onDone: [
+              {
+                // Not taken: the key is still shown (and in its file); confirming it again is safe.
+                guard: ({ context, event }) => confirmOutcome(context.keyBaseline, event.output) === 'not-active',
+                target: '#setup.newRecoveryKey.showingKey',
+                actions: [
+                  { type: 'rememberKeyFileState', params: ({ context }) => ({ path: context.newKeyFile, state: 'written' as const }) },
+                  assign({
+                    session: ({ event }) => event.output,
+                    notice: undefined,
+                    problem: ({ context }) => ({ kind: 'key-not-activated' as const, message: keyNotActivated(context.newKeyFile) }),
+                  }),
+                ],
+              },
+              {
+                guard: ({ context, event }) => confirmOutcome(context.keyBaseline, event.output) === 'active',
+                target: '#setup.route',
+                actions: [
+                  'notePollSuccess',
+                  { type: 'rememberKeyFileState', params: ({ context }) => ({ path: context.newKeyFile, state: 'active' as const }) },
+                  assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, notice: 'new-key-active' as Notice }),
+                ],
+              },
+              {
+                // Moved on, but not in a way that says whether the key was taken: the record stays "activating".
+                target: '#setup.route',
+                actions: ['notePollSuccess', assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, notice: 'new-key-unknown' as Notice })],
+              },
+            ],
+            onError: [signInAgainIfUnauthorized, { target: 'idle', actions: 'notePollFailure' }],
+          },
+        },
       },
     },
   },

@@ -363,7 +363,8 @@ export class SetupClient {
           next = await reader.read();
         } catch (error) {
           if (signal?.aborted) throw signal.reason ?? error;
-          throw new UnreachableError(call, this.baseUrl, stalled ? 'stalled' : classifyNetworkError(error));
+          // The headers came: whatever broke the body (a reset, a closed socket) broke an answer under way.
+          throw new UnreachableError(call, this.baseUrl, stalled ? 'stalled' : 'dropped');
         }
         if (signal?.aborted) throw signal.reason;
         if (stalled) throw new UnreachableError(call, this.baseUrl, 'stalled');

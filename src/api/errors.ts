@@ -18,8 +18,11 @@ export abstract class ApiError extends Error {
   }
 }
 
-/** `stalled`: the answer began but did not finish in time (a body that drips or never ends). */
-export type UnreachableReason = 'refused' | 'dns' | 'timeout' | 'stalled' | 'reset' | 'network';
+/**
+ * `stalled`: the answer began but did not finish in time (a body that drips or never ends).
+ * `dropped`: the answer began and the connection broke in its middle: the app was there.
+ */
+export type UnreachableReason = 'refused' | 'dns' | 'timeout' | 'stalled' | 'dropped' | 'reset' | 'network';
 
 /** Nothing answered: the app is not running, the address is wrong, or it stopped responding. */
 export class UnreachableError extends ApiError {
@@ -41,9 +44,12 @@ function unreachableMessage(baseUrl: string, reason: UnreachableReason): string 
     dns: `The host in ${baseUrl} could not be found.`,
     timeout: `${baseUrl} did not answer in time.`,
     stalled: `${baseUrl} began to answer but did not finish in time.`,
+    dropped: `The connection to ${baseUrl} dropped while Beeper was answering.`,
     reset: `The connection to ${baseUrl} was dropped.`,
     network: `Could not connect to ${baseUrl}.`,
   };
+  // Something answered (or was mid-answer): starting Beeper or changing the address is not the fix.
+  if (reason === 'stalled' || reason === 'dropped') return what[reason];
   return `${what[reason]} Start Beeper Desktop or Beeper Server, or point beeper-setup at it with --base-url (or BEEPER_BASE_URL).`;
 }
 

@@ -12,6 +12,25 @@ export function resolveBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.e
   return raw.replace(/\/+$/, '');
 }
 
+/** A user name or password in the address ("http://alice:pw@host"): never sent, never printed. */
+export function hasUserInfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) return true;
+  } catch {
+    // Not a URL at all: the pattern below still finds "scheme://…@".
+  }
+  return USER_INFO.test(url);
+}
+
+/** The address with any "user:password@" cut out: the only form of it that may be shown. */
+export function withoutUserInfo(url: string): string {
+  return url.replace(USER_INFO, '$1');
+}
+
+/** "scheme://" and whatever precedes an "@" before the host ends (the first "/", "?" or "#"). */
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
 /** localhost, 127.0.0.0/8 and ::1: traffic that never leaves this machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();

@@ -21,6 +21,7 @@ import { withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
+import { recordKeyFile } from '../tokenStore.js';
 
 /** What an answer may do: read one line, print, emit, wait for the machine. Nothing else of the driver. */
 export interface AnswerIO {
@@ -57,6 +58,8 @@ export interface AnswerMemory {
   keyShown?: boolean;
   /** A typed username cleaned of what Beeper refuses, offered for Enter. */
   usernameOffer?: string | undefined;
+  /** Its confirm was sent again after Beeper did not take it (the answer was lost). */
+  confirmedAgain?: boolean;
 }
 
 const needs = (message: string, hint: string) => () => new HeadlessError('input-needed', message, ExitCode.InputNeeded, hint);
@@ -121,7 +124,7 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
           );
         }
         if (!io.person) {
-          const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+          const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
           if (keyProblem) throw keyProblem;
         }
       }
@@ -173,7 +176,7 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
     case 'create-recovery-key': {
       // The account's first key: only made once it has a file to go to, or a person to show it to.
       if (!io.person) {
-        const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile);
+        const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
         if (keyProblem) throw keyProblem;
       }
       io.say('This account has no recovery key yet; creating one.');
@@ -195,18 +198,26 @@ export async function answer(step: StepMeta['step'], context: SetupContext, io: 
     }
 
     case 'save-recovery-key': {
+      // The confirm lost its answer and Beeper did not take the key: it is in its file, so confirm it again, once.
+      if (context.problem?.kind === 'key-not-activated' && memory.keySaved && !memory.confirmedAgain) {
+        memory.confirmedAgain = true;
+        io.say(`${context.problem.message} Confirming it again.`);
+        return { type: 'KEY_SAVED' };
+      }
       // Back here with a problem: activating the saved key failed.
       if (context.problem) throw io.fail(context.problem);
       const path = options.newRecoveryKeyFile;
       const key = context.newRecoveryKey;
       if (!key) throw new Error('no new recovery key in the machine context');
       if (!path && io.person) return keepShownKey(io, context, key, memory);
-      if (!path) throw (await newKeyFileProblem(path))!;
-      await writeNewKey(path, key);
+      if (!path) throw (await newKeyFileProblem(path, io.env))!;
+      const savedTo = await writeNewKey(path, key);
+      // Noted before the key is sent to be activated: a rerun that finds the file says what it holds.
+      await recordKeyFile(savedTo, 'written', undefined, io.env).catch(() => {});
       memory.keySaved = true;
       io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
       io.emit({ event: 'recovery-key-saved', path });
-      return { type: 'KEY_SAVED' };
+      return { type: 'KEY_SAVED', savedTo };
     }
 
     case 'compare-emojis':
@@ -320,7 +331,7 @@ async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupE
 /** A reset is only started once the new key has somewhere to go: a file, or a person who sees it. */
 async function forgot(io: AnswerIO): Promise<SetupEvent> {
   if (!io.person || io.options.newRecoveryKeyFile !== undefined) {
-    const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile);
+    const problem = await newKeyFileProblem(io.options.newRecoveryKeyFile, io.env);
     if (problem) throw problem;
   }
   return { type: 'FORGOT_RECOVERY_KEY' };
@@ -373,13 +384,14 @@ async function keepShownKey(io: AnswerIO, context: SetupContext, key: Secret, me
     io.say(`${context.newKeyReason === 'new-account' ? 'Your recovery key' : 'Your new recovery key'}, shown only this once. It unlocks your encrypted messages on a new device; keep it somewhere safe, like a password manager:`);
     io.reveal([formatted]);
   }
-  for (;;) {
+  let savedTo: string | undefined;
+  while (!memory.keySaved) {
     const path = (await io.ask('new-key-file', 'To also save it to a file, type the path; or press Enter once you have saved it elsewhere:', needs('The new recovery key must be kept before it is activated, and stdin has nothing more to read. It was not activated.', 'Run again: a new key is made then.'))).trim();
     if (path === '') break;
-    const saved = await saveShownKey(path, key);
+    const saved = await saveShownKey(path, key, io.env);
     io.say(saved.ok ? `Saved to ${saved.path} (mode 0600: only you can read it).` : saved.message);
     if (saved.ok) {
-      memory.keySaved = true;
+      savedTo = saved.path;
       io.emit({ event: 'recovery-key-saved', path: saved.path });
       break;
     }
@@ -387,17 +399,20 @@ async function keepShownKey(io: AnswerIO, context: SetupContext, key: Secret, me
   for (;;) {
     const typed = await io.ask('new-key-check', 'To be sure it is kept, type the last two groups of the key (8 characters) from your saved copy:', needs('The new recovery key was not typed back, and stdin has nothing more to read. It was not activated.', 'Run again: a new key is made then.'));
     const wrong = retypeProblem(typed, key.reveal());
-    if (!wrong) return { type: 'KEY_SAVED' };
+    if (!wrong) break;
     io.say(wrong);
   }
+  // Kept: a lost confirm answer can be confirmed again, as with a file.
+  memory.keySaved = true;
+  return { type: 'KEY_SAVED', ...(savedTo ? { savedTo } : {}) };
 }
 
-/** Writes a shown key to the file a person named ("~/…" works); an existing file is never overwritten. */
-async function saveShownKey(path: string, key: Secret): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
-  const full = expandHome(path);
+/** Writes a shown key to the file a person named ("~/…" works), recorded as not yet active; never over an existing file. */
+async function saveShownKey(path: string, key: Secret, env: NodeJS.ProcessEnv): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
   try {
-    await writeNewKey(full, key);
-    return { ok: true, path: full };
+    const savedTo = await writeNewKey(expandHome(path), key);
+    await recordKeyFile(savedTo, 'written', undefined, env).catch(() => {});
+    return { ok: true, path: savedTo };
   } catch (error) {
     return { ok: false, message: `${error instanceof Error ? error.message : String(error)} Type another path, or press Enter if it is saved elsewhere.` };
   }

@@ -104,6 +104,8 @@ export class Driver {
         return new HeadlessError('unreachable', text.message, ExitCode.Unreachable, text.fix);
       case 'not-beeper':
         return new HeadlessError('not-beeper', text.message, ExitCode.Unreachable, text.fix);
+      case 'key-outcome-unknown':
+        return new HeadlessError('key-outcome-unknown', text.message, ExitCode.Unreachable, text.fix);
       case 'unsupported-build':
       case 'server':
       case 'invalid-response':

@@ -4,11 +4,13 @@
  * created, never overwritten: the only place a new key lands headless).
  */
 import { constants } from 'node:fs';
-import { access, lstat, open } from 'node:fs/promises';
+import { access, lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliOptions } from '../args.js';
 import { CliError, ExitCode } from '../exitCodes.js';
-import { fileProblem, writeKeyFile } from '../shared/keyFile.js';
+import { expandHome, fileProblem, readSmallFile, writeKeyFile } from '../shared/keyFile.js';
+import { lookUpKeyFile } from '../tokenStore.js';
+import { existingKeyFile } from '../wording/newKey.js';
 import { stripWhitespace } from '../shared/recoveryKey.js';
 import { Secret } from '../shared/secret.js';
 
@@ -33,31 +35,24 @@ export function describeKeySource(source: KeySource): string {
 /** Reads a key from a file or the environment; spaces and line breaks are ignored. */
 export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env: NodeJS.ProcessEnv): Promise<Secret> {
   if (source.kind === 'env') return new Secret(stripWhitespace(env.BEEPER_RECOVERY_KEY ?? ''));
-  let text: string;
-  try {
-    const file = await open(source.path, 'r');
-    try {
-      // A key is 59 characters; read a little more than a sane file could hold, never a whole /dev/zero.
-      const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(MAX_KEY_FILE_BYTES + 1) });
-      if (bytesRead > MAX_KEY_FILE_BYTES) {
-        throw new CliError(`${source.path} is too large to be a recovery key file (a key is 48 characters).`, ExitCode.Error);
-      }
-      text = buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await file.close();
-    }
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`Could not read the recovery key file ${source.path}: ${fileProblem(error)}.`, ExitCode.Error);
+  // A key is 59 characters; read a little more than a sane file could hold, never a whole /dev/zero.
+  const file = await readSmallFile(source.path, MAX_KEY_FILE_BYTES);
+  if (!file.ok) {
+    if (file.tooLarge) throw new CliError(`${source.path} is too large to be a recovery key file (a key is 48 characters).`, ExitCode.Error);
+    throw new CliError(
+      `Could not read the recovery key file ${source.path}: ${file.reason}.`,
+      ExitCode.Error,
+      file.notAFile ? 'beeper-setup reads a key only from a regular file, so that nothing can hang it. To pass the key through a pipe, use --recovery-key-stdin.' : undefined,
+    );
   }
-  return new Secret(stripWhitespace(text));
+  return new Secret(stripWhitespace(file.bytes.toString('utf8')));
 }
 
 /**
  * Why a new key cannot be written to `path`, checked before the server is
  * asked for one (a key the server made but we could not save would be lost).
  */
-export async function newKeyFileProblem(path: string | undefined): Promise<CliError | undefined> {
+export async function newKeyFileProblem(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CliError | undefined> {
   if (!path) {
     return new CliError(
       'A new recovery key would be created, and without a terminal it can only be written to a file.',
@@ -67,11 +62,10 @@ export async function newKeyFileProblem(path: string | undefined): Promise<CliEr
   }
   try {
     await lstat(path);
-    return new CliError(
-      `${path} exists already; beeper-setup never overwrites a recovery key file.`,
-      ExitCode.Error,
-      'Move it away or choose another path with --new-recovery-key-file.',
-    );
+    // Perhaps a key an earlier run wrote: say what it holds, and whether it may be the account's.
+    const record = await lookUpKeyFile(expandHome(path), env).catch(() => undefined);
+    const text = existingKeyFile(path, record, '--new-recovery-key-file');
+    return new CliError(text.message, ExitCode.Error, text.fix);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       return new CliError(`Cannot use ${path} for the new recovery key: ${fileProblem(error)}.`, ExitCode.Error);
@@ -85,13 +79,12 @@ export async function newKeyFileProblem(path: string | undefined): Promise<CliEr
   return undefined;
 }
 
-/** Creates the file with the key (mode 0600, never over an existing file). */
-export async function writeNewKey(path: string, key: Secret): Promise<void> {
+/** Creates the file with the key (mode 0600, never over an existing file, synced with its folder); returns its full path. */
+export async function writeNewKey(path: string, key: Secret): Promise<string> {
   const result = await writeKeyFile(path, key.reveal());
-  if (!result.ok) {
-    throw new CliError(
-      `Could not write the new recovery key to ${path}: ${result.reason}. It was not activated; your old key (if any) still works.`,
-      ExitCode.Error,
-    );
-  }
+  if (result.ok) return result.path;
+  throw new CliError(
+    `Could not write the new recovery key to ${path}: ${result.reason}. It was not activated, and nothing was left at that path; your old key (if any) still works.`,
+    ExitCode.Error,
+  );
 }

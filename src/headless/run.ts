@@ -36,7 +36,7 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
   const stopDemoFeed = ctx.demo?.onEvent((event) => full.out.say(`[demo] ${event.text}`));
   let stopWatchingSignals: (() => void) | undefined;
   try {
-    for (const note of ctx.storeNotes) full.out.say(`Fixed permissions: ${note}.`);
+    for (const note of ctx.storeNotes) full.out.say(note);
     // What flags, files and the environment reveal stops the run before the first request, not after a code is mailed.
     await preflight(ctx, { lines: full.lines, canShowNewKey: full.person });
     const language = resolveLanguage({ flag: options.lang, env });

@@ -28,7 +28,7 @@ function createCommandReporter(options: CliOptions, io: Pick<ProgramIO, 'stdout'
 export async function runStatus(ctx: RunContext): Promise<number> {
   const out = createCommandReporter(ctx.options, ctx.io);
   // What the token store put right while loading: said on stderr, beside the report, not in it.
-  for (const note of ctx.storeNotes) ctx.io.stderr.write(`${printable(`Fixed permissions: ${note}.`)}\n`);
+  for (const note of ctx.storeNotes) ctx.io.stderr.write(`${printable(note)}\n`);
   try {
     return await report(ctx, out);
   } catch (error) {

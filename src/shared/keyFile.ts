@@ -1,12 +1,15 @@
 /**
  * Writing a recovery key to a file, for the wizard's "save to file" and the
- * headless --new-recovery-key-file: mode 0600, one line, and never over an
- * existing file — a key overwritten is a key lost.
+ * headless --new-recovery-key-file: mode 0600, one line, never over an
+ * existing file (a key overwritten is a key lost), and on disk for good —
+ * file and folder synced — before the caller goes on to activate the key.
  */
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { constants, existsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileCalls, fileProblem, PlaceFileError, placeFile } from './privateFile.js';
+
+export { fileProblem };
 
 /** "~/x" and relative paths, as a person types them, made absolute. */
 export function expandHome(path: string, home: string = homedir()): string {
@@ -29,26 +32,69 @@ export function nextFreeName(path: string, home: string = homedir()): string {
   return `${base}-${Date.now()}${ext}`;
 }
 
-/** Why a file could not be used, in a few words ("permission denied"). */
-export function fileProblem(error: unknown, writing = false): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  // Creating a file fails with ENOENT only when its folder is missing.
-  if (code === 'ENOENT') return writing ? 'its folder does not exist' : 'there is no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EEXIST') return 'it exists already';
-  if (code === 'EISDIR') return 'it is a folder';
-  return error instanceof Error ? error.message : String(error);
-}
-
 export type KeyFileResult = { ok: true; path: string } | { ok: false; path: string; exists: boolean; reason: string };
 
-/** Writes the key alone on one line, mode 0600; fails (never overwrites) when the file exists. */
+/**
+ * Writes the key alone on one line, mode 0600, durably (privateFile.ts's placeFile): fails, leaving
+ * nothing at the path, when the file exists or anything on the way does not work.
+ */
 export async function writeKeyFile(path: string, key: string, home: string = homedir()): Promise<KeyFileResult> {
   const full = expandHome(path, home);
+  let folder;
   try {
-    await writeFile(full, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    // The user's own folder: opened to be synced, never created or changed.
+    folder = await fileCalls.open(dirname(full), constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch (error) {
+    return { ok: false, path: full, exists: false, reason: fileProblem(error, true) };
+  }
+  try {
+    await placeFile(folder, full, `${key}\n`, 'create');
     return { ok: true, path: full };
   } catch (error) {
-    return { ok: false, path: full, exists: (error as NodeJS.ErrnoException).code === 'EEXIST', reason: fileProblem(error, true) };
+    if (!(error instanceof PlaceFileError)) throw error;
+    return { ok: false, path: full, exists: error.stage === 'exists', reason: error.reason };
+  } finally {
+    await folder.close();
+  }
+}
+
+/** What a path that is not a regular file is, in words. */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a device (a terminal, say)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+export type SmallFile = { ok: true; bytes: Buffer } | { ok: false; reason: string; tooLarge?: boolean; notAFile?: boolean };
+
+/**
+ * Reads a small file the user named (a recovery key, a QR payload). Only a regular file: the open
+ * never blocks (O_NONBLOCK: a FIFO nobody writes to, /dev/tty), and anything else is refused,
+ * so --timeout and Ctrl-C always work. At most `maxBytes` are read; more is refused, never buffered.
+ */
+export async function readSmallFile(path: string, maxBytes: number): Promise<SmallFile> {
+  let handle;
+  try {
+    handle = await fileCalls.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (error) {
+    return { ok: false, reason: fileProblem(error) };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { ok: false, notAFile: true, reason: `it is ${kindOf(stats)}, not a regular file` };
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) return { ok: true, bytes: buffer.subarray(0, length) };
+      length += bytesRead;
+      if (length > maxBytes) return { ok: false, tooLarge: true, reason: 'it is too large' };
+    }
+  } catch (error) {
+    return { ok: false, reason: fileProblem(error) };
+  } finally {
+    await handle.close();
   }
 }

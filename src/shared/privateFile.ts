@@ -1,13 +1,14 @@
 /**
  * Files only their owner may read, in a folder only its owner may enter: the
  * folder is made 0700 and the file 0600 (and a wider mode found is narrowed and
- * reported), a symbolic link is never followed, and a write lands whole or not
- * at all: a temp file with a random name, created exclusively, synced, renamed.
+ * reported), a symbolic link is never followed, and a write lands whole and
+ * durable or not at all: a temp file with a random name, created exclusively,
+ * synced, moved into place (renamed over the old file, or linked to a name that
+ * must be free), and the folder synced.
  */
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { link, lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fileProblem } from './keyFile.js';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = constants;
 /** Windows has neither the mode bits nor owners that these checks speak of. */
@@ -30,6 +31,21 @@ export class PrivateFileError extends Error {
 
 /** Told each thing done on the way that the caller did not ask for ("made … private (was 0644)"). */
 export type Report = (note: string) => void;
+
+/** Why a file could not be used, in a few words ("permission denied"). */
+export function fileProblem(error: unknown, writing = false): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  // Creating a file fails with ENOENT only when its folder is missing.
+  if (code === 'ENOENT') return writing ? 'its folder does not exist' : 'there is no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EEXIST') return 'it exists already';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EDQUOT') return 'your disk quota is used up';
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'EIO') return 'an input/output error';
+  return error instanceof Error ? error.message : String(error);
+}
 
 const errno = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code;
 const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
@@ -133,36 +149,147 @@ export async function readPrivateFile(file: string, report: Report = () => {}): 
 const randomHex = async () => (await import('node:crypto')).randomBytes(8).toString('hex');
 
 /**
- * Replaces the file with `text`, mode 0600. A symbolic link at `file` is
+ * The file-system calls the writers make, in one object so that a test can inject a fault (a full
+ * disk, an I/O error at sync or close) or watch their order; the program never changes them.
+ */
+export const fileCalls = { open, link, rename, unlink, lstat };
+
+/** Errors that say "this file system cannot do that", not "it failed": link(2) on FAT, fsync of a folder on some mounts. */
+const UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EINVAL', 'EXDEV']);
+
+/** Where `placeFile` stopped, for the message: nothing is at the path after any of these. */
+export type PlaceFailure = 'exists' | 'temp' | 'write' | 'move' | 'sync-folder';
+
+export class PlaceFileError extends Error {
+  /** The temporary file, when creating it failed. */
+  readonly temp: string | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly stage: PlaceFailure,
+    readonly reason: string,
+    options?: { cause?: unknown; temp?: string },
+  ) {
+    super(`${path}: ${reason}`, options);
+    this.temp = options?.temp;
+    this.name = 'PlaceFileError';
+  }
+}
+
+/**
+ * Puts `text` at `file`, whole and durable, mode 0600: a temp file beside it (random name, O_EXCL),
+ * written and fsynced, then moved to `file` and the folder fsynced, so that after a crash the file
+ * is there complete or not at all. `replace` renames over what is there; `create` never touches an
+ * existing file: link(2) gives the temp file its final name only if the name is free (EEXIST
+ * otherwise), which no rename in Node can promise. On any failure the temp file is removed, and with
+ * `create` nothing is left at `file`. `folder` is the open folder; `randomName` exists for tests.
+ */
+export async function placeFile(
+  folder: FileHandle,
+  file: string,
+  text: string,
+  how: 'replace' | 'create',
+  randomName: () => string | Promise<string> = randomHex,
+): Promise<void> {
+  const temp = `${file}.${await randomName()}.tmp`;
+  let handle: FileHandle;
+  try {
+    // O_EXCL: whatever already is at the temp name (a planted link, say) makes this fail and stays untouched.
+    handle = await fileCalls.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  } catch (error) {
+    throw new PlaceFileError(file, 'temp', fileProblem(error, true), { cause: error, temp });
+  }
+  let placed = false;
+  try {
+    try {
+      await handle.chmod(0o600); // the umask can only have taken bits away; now it is exactly 0600
+      await writeAll(handle, Buffer.from(text, 'utf8'));
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw new PlaceFileError(file, 'write', fileProblem(error, true), { cause: error });
+    }
+    try {
+      // A close can report a write that failed late (NFS, EIO): only a clean close counts as written.
+      await handle.close();
+    } catch (error) {
+      throw new PlaceFileError(file, 'write', fileProblem(error, true), { cause: error });
+    }
+    try {
+      if (how === 'replace') await fileCalls.rename(temp, file);
+      else await fileCalls.link(temp, file);
+      placed = true;
+    } catch (error) {
+      if (errno(error) === 'EEXIST') throw new PlaceFileError(file, 'exists', 'it exists already', { cause: error });
+      throw new PlaceFileError(file, 'move', fileProblem(error, true), { cause: error });
+    }
+    if (how === 'create') await fileCalls.unlink(temp).catch(() => {});
+    try {
+      // The new name survives a crash only once its folder is synced.
+      await folder.sync();
+    } catch (error) {
+      if (!UNSUPPORTED.has(errno(error) ?? '')) throw new PlaceFileError(file, 'sync-folder', `could not sync its folder: ${fileProblem(error, true)}`, { cause: error });
+    }
+  } catch (error) {
+    await fileCalls.unlink(temp).catch(() => {});
+    // A file we created and could not make durable is taken back: with `create`, nothing stays at the path.
+    if (placed && how === 'create') await fileCalls.unlink(file).catch(() => {});
+    throw error;
+  }
+}
+
+/** Writes every byte, however many calls it takes (a short write on a nearly full disk is not an error yet). */
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, offset);
+    if (bytesWritten === 0) throw Object.assign(new Error('no space left on the device'), { code: 'ENOSPC' });
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Replaces the file with `text`, mode 0600, durably (see placeFile). A symbolic link at `file` is
  * replaced itself, never written through. `randomName` exists for tests.
  */
 export async function writePrivateFile(file: string, text: string, report: Report = () => {}, randomName: () => string | Promise<string> = randomHex): Promise<void> {
   const folder = (await openFolder(dirname(file), true, report))!;
   try {
-    const temp = `${file}.${await randomName()}.tmp`;
-    let handle: FileHandle;
-    try {
-      // O_EXCL: whatever already is at the temp name (a planted link, say) makes this fail and stays untouched.
-      handle = await open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-    } catch (error) {
-      throw new PrivateFileError(file, `Could not create the temporary file ${temp} to save ${file}: ${fileProblem(error, true)}.`, { cause: error });
+    await placeFile(folder, file, text, 'replace', randomName);
+  } catch (error) {
+    if (error instanceof PlaceFileError && error.stage === 'temp') {
+      throw new PrivateFileError(file, `Could not create the temporary file ${error.temp} to save ${file}: ${error.reason}.`, { cause: error });
     }
-    try {
-      try {
-        await handle.chmod(0o600); // the umask can only have taken bits away; now it is exactly 0600
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw new PrivateFileError(file, `Could not save ${file}: ${fileProblem(error, true)}.`, { cause: error });
-    }
-    // Syncing the folder makes the rename itself survive a crash; not every system allows it.
-    await folder.sync().catch(() => {});
+    throw new PrivateFileError(file, `Could not save ${file}: ${error instanceof PlaceFileError ? error.reason : fileProblem(error, true)}.`, { cause: error });
   } finally {
     await folder.close();
   }
+}
+
+/** Makes the folder (0700) if it is missing and checks it as every private file's folder is checked. */
+export async function ensurePrivateFolder(dir: string, report: Report = () => {}): Promise<void> {
+  await (await openFolder(dir, true, report))!.close();
+}
+
+/**
+ * Moves `file` aside to `file.SUFFIX` (then `file.SUFFIX-2`, …), never over another file, and
+ * returns the new name. For a file beeper-setup cannot read but must not destroy.
+ */
+export async function moveAside(file: string, suffix: string): Promise<string> {
+  for (let n = 1; n < 100; n++) {
+    const aside = `${file}.${suffix}${n > 1 ? `-${n}` : ''}`;
+    try {
+      await fileCalls.link(file, aside);
+    } catch (error) {
+      if (errno(error) === 'EEXIST') continue;
+      // No hard links here: a rename checked just before is the best this file system allows.
+      if (!UNSUPPORTED.has(errno(error) ?? '')) throw error;
+      if (await fileCalls.lstat(aside).then(() => true, () => false)) continue;
+      await fileCalls.rename(file, aside);
+      return aside;
+    }
+    await fileCalls.unlink(file);
+    return aside;
+  }
+  throw new PrivateFileError(file, `Could not move ${file} aside: too many earlier copies beside it.`);
 }

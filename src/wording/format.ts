@@ -25,7 +25,7 @@ export interface TokenReport {
 }
 
 export function describeToken(
-  kept: { saved: { path: string } | undefined; repaired: string[]; failures: string[] },
+  kept: { saved: { path: string } | undefined; repaired: string[]; repairedEarlier?: string[]; notices?: string[]; failures: string[] },
   run: { tokenSource: 'env' | 'saved' | undefined; saveToken: boolean },
 ): TokenReport {
   if (run.tokenSource === 'env') return { lines: [] };
@@ -35,6 +35,9 @@ export function describeToken(
   }
   const lines: string[] = [];
   if (kept.saved) lines.push(`The access token is saved in ${kept.saved.path} (mode 0600: only you can read it); beeper-setup logout forgets it.`);
-  if (kept.repaired.length > 0) lines.push(`Also made the access-token files private: ${kept.repaired.join('; ')}.`);
+  // Repairs said when the run started are not said again; the event still lists them all.
+  const fresh = kept.repaired.filter((line) => !kept.repairedEarlier?.includes(line));
+  if (fresh.length > 0) lines.push(`Also made the access-token files private: ${fresh.join('; ')}.`);
+  for (const notice of kept.notices ?? []) lines.push(`${notice.charAt(0).toUpperCase()}${notice.slice(1)}.`);
   return { lines, ...(kept.saved ? { saved: { path: kept.saved.path, repaired: kept.repaired } } : {}) };
 }

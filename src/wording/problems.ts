@@ -41,6 +41,14 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
           retry: true,
         };
       }
+      if (problem.reason === 'dropped' || problem.reason === 'reset') {
+        return {
+          title: 'The connection to Beeper dropped',
+          message: problem.reason === 'dropped' ? `Beeper at ${url} was answering when the connection dropped.` : `The connection to Beeper at ${url} dropped before it answered.`,
+          fix: 'Try again: a rerun resumes where Beeper stands. If it keeps happening, restart Beeper.',
+          retry: true,
+        };
+      }
       return {
         title: "Can't reach Beeper",
         message: `Nothing answered at ${url}.`,
@@ -131,6 +139,16 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
         title: 'This Beeper is signed in already',
         message: `Beeper at ${where.baseUrl} is signed in already${problem.message ? ` (it says: "${firstSentence(problem.message)}")` : ''}, and beeper-setup has no access token for it.`,
         fix: "beeper-setup cannot sign an app out. To use another account, sign out in Beeper's own settings, then run beeper-setup again. To carry on with this sign-in, pass its access token in BEEPER_ACCESS_TOKEN; beeper-setup status shows where the app stands.",
+        retry: true,
+      };
+    // The machine's own sentences (src/wording/newKey.ts), naming the key's file.
+    case 'key-not-activated':
+      return { title: 'The new recovery key is not active yet', message: problem.message, fix: 'Confirm it again.', retry: true };
+    case 'key-outcome-unknown':
+      return {
+        title: 'Not known whether the new recovery key is active',
+        message: problem.message,
+        fix: 'Run beeper-setup again once Beeper answers: it says where things stand.',
         retry: true,
       };
     case 'unexpected':

@@ -3,6 +3,7 @@
  * session states, every wait, a wait that lasts too long, and the notices.
  * One module, so the two front ends never word the same moment differently.
  */
+import { keyActiveNotice, keyUnknownNotice } from './newKey.js';
 import type { Session, Verification } from '../api/types.js';
 import type { StepMeta } from '../../machines/steps.js';
 import type { Notice, SetupContext } from '../../machines/types.js';
@@ -158,7 +159,7 @@ export function verificationNotAppliedText(context: SetupContext): { title: stri
 }
 
 /** Informational lines (context.notice), or undefined for none. */
-export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' | 'signInEndedBy'>, tokenSource?: 'env' | 'saved'): string | undefined {
+export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' | 'signInEndedBy'> & Partial<Pick<SetupContext, 'newKeyFile'>>, tokenSource?: 'env' | 'saved'): string | undefined {
   switch (notice) {
     case 'code-resent':
       return 'Sent a new code. Use the newest email.';
@@ -178,6 +179,10 @@ export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' |
       return 'The connection to Beeper dropped before it answered; beeper-setup checked where things stand and carries on from there.';
     case 'registration-resumed':
       return `Continuing to create the account for ${context.email}.`;
+    case 'new-key-active':
+      return keyActiveNotice(context.newKeyFile);
+    case 'new-key-unknown':
+      return keyUnknownNotice(context.newKeyFile);
     default:
       return undefined;
   }

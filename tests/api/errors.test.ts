@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SetupClient } from '../../src/api/client.js';
 import { HttpError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
 import { encodeRecoveryKey } from '../../src/shared/recoveryKey.js';
+import { toProblem } from '../../machines/problems.js';
+import { explainProblem } from '../../src/wording/problems.js';
 import { signIn, startHarness, waitForState, type Harness } from './harness.js';
 
 let h: Harness;
@@ -117,6 +119,31 @@ describe('unreachable', () => {
     expect(error.reason).toBe('refused');
     expect(error.message).toContain(`http://127.0.0.1:${port}`);
     expect(error.message).toMatch(/--base-url/);
+  });
+
+  it('a connection reset in the middle of a body is a drop while Beeper was answering, not "could not connect"', async () => {
+    // Headers and half a body, then a TCP reset: the app was there and answering.
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{"state":"ready","e2ee":');
+        setImmediate(() => socket.resetAndDestroy());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const error = (await rejection(new SetupClient({ baseUrl: url, retry: { limit: 0 } }).getSession())) as UnreachableError;
+      expect(error).toBeInstanceOf(UnreachableError);
+      expect(error.reason).toBe('dropped');
+      expect(error.message).toBe(`The connection to ${url} dropped while Beeper was answering.`);
+      expect(error.message).not.toMatch(/Could not connect|Start Beeper/);
+      expect(explainProblem(toProblem(error), { baseUrl: url })).toMatchObject({
+        title: 'The connection to Beeper dropped',
+        message: `Beeper at ${url} was answering when the connection dropped.`,
+      });
+    } finally {
+      server.close();
+    }
   });
 
   it('a request that outlives the timeout is unreachable: timeout', async () => {

@@ -92,6 +92,8 @@ const KINDS: Record<ProblemKind, { echoes: boolean }> = {
   'verification-keeps-ending': { echoes: true },
   'not-set-up': { echoes: true },
   'already-signed-in': { echoes: true },
+  'key-not-activated': { echoes: true },
+  'key-outcome-unknown': { echoes: true },
   unexpected: { echoes: false },
 };
 

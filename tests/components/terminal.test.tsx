@@ -89,6 +89,17 @@ describe('clipboard and files', () => {
     expect(await saveKeyFile('~/beeper-recovery-key.txt', 'KEY', home)).toMatchObject({ suggestion: '~/beeper-recovery-key-3.txt' });
     expect(await saveKeyFile('~/missing/dir/key.txt', 'KEY', home)).toMatchObject({ ok: false, exists: false, message: expect.stringContaining('its folder does not exist') });
   });
+
+  it('saving the same key to the same file again is fine; a file an earlier run wrote is said for what it holds', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'beeper-setup-key-'));
+    const path = join(home, 'beeper-recovery-key.txt');
+    expect(await saveKeyFile('~/beeper-recovery-key.txt', 'KEY ONE', home)).toEqual({ ok: true, path });
+    expect(await saveKeyFile('~/beeper-recovery-key.txt', 'KEY ONE', home)).toEqual({ ok: true, path });
+    // A later run, with another key: the file is recorded as written and never activated.
+    const later = await saveKeyFile('~/beeper-recovery-key.txt', 'KEY TWO', home);
+    expect(later).toMatchObject({ ok: false, exists: true, message: expect.stringContaining("in a run that stopped before activating it: it is not your account's key and unlocks nothing") });
+    expect(await readFile(path, 'utf8')).toBe('KEY ONE\n');
+  });
 });
 
 describe('wrapping', () => {

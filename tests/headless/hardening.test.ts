@@ -4,7 +4,7 @@
  * session replaced under the run, a proxy's HTML 502, something that is not
  * Beeper, stop signals, and a token file others could read.
  */
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -48,6 +48,37 @@ describe('plain HTTP beyond this machine', () => {
     const result = await run.result;
     expect(result.stderr).toContain('Warning: http://192.0.2.2:9 is plain HTTP to another machine. The sign-in code, your recovery key and the access token travel unencrypted');
     expect([4, 5]).toContain(result.code);
+  });
+});
+
+describe('a user name and password in the address', () => {
+  const withPassword = (url: string) => url.replace('http://', 'http://alice:s3cretpass@');
+
+  it.each([
+    ['--base-url', []],
+    ['BEEPER_BASE_URL', ['status']],
+    ['BEEPER_BASE_URL', ['logout']],
+    ['--base-url', ['status', '--json']],
+  ] as const)('from %s (%s) is a usage error that never prints them, before any request', async (from, command) => {
+    sim = await simulator();
+    const url = withPassword(sim.url);
+    const args = [...command, ...(from === '--base-url' ? ['--base-url', url] : []), ...(command.length ? [] : ['--email', 'a@b.c'])];
+    const env = cliEnv(join(tempDir(), 'config'), from === 'BEEPER_BASE_URL' ? { BEEPER_BASE_URL: url } : {});
+    const run = runCli(args, env);
+    run.end();
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout + result.stderr).not.toMatch(/s3cretpass|alice/);
+    expect(result.stderr).toContain(`holds a user name or password`);
+    expect(result.stderr).toContain(`${from === '--base-url' ? '--base-url ' : 'BEEPER_BASE_URL='}${sim.url}`);
+    expect(sim.control.requests()).toEqual([]);
+  });
+
+  it('is refused even when the address is not a URL at all', async () => {
+    const run = runCli(['--base-url', 'ftp://alice:s3cretpass@[bad', '--email', 'a@b.c'], cliEnv(join(tempDir(), 'config')));
+    const result = await run.result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/s3cretpass|alice/);
   });
 });
 
@@ -169,5 +200,25 @@ describe('the token file', () => {
     expect(result.stderr).toMatch(/made .*tokens\.json private \(was 0644\)/);
     expect(statSync(join(config, 'beeper-setup', 'tokens.json')).mode & 0o777).toBe(0o600);
     expect(result.stderr).toContain('(mode 0600: only you can read it)');
+  });
+
+  it('the token-saved event lists the repair made while loading, and a damaged file is moved aside and said plainly', async () => {
+    sim = await simulator();
+    const dir = tempDir();
+    const config = join(dir, 'config');
+    const store = join(config, 'beeper-setup');
+    mkdirSync(store, { recursive: true });
+    writeFileSync(join(store, 'tokens.json'), '{}\n');
+    chmodSync(join(store, 'tokens.json'), 0o644);
+    writeFileSync(join(store, 'pending-sign-ins.json'), 'not json', { mode: 0o600 });
+    const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFileFor(dir, recoveryKeyOf(sim, EMAIL)), '--json'], cliEnv(config));
+    feedCodes(sim, run, EMAIL);
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(0);
+    const saved = result.events.find((event) => event.event === 'token-saved');
+    expect(saved?.repaired).toEqual([`made ${join(store, 'tokens.json')} private (was 0644)`]);
+    expect(result.stderr).toMatch(/pending-sign-ins\.json was damaged \(not the JSON beeper-setup writes\), so it was moved aside to .*pending-sign-ins\.json\.corrupt-\S+ and a new one started; nothing in it is used\./);
+    expect(result.stderr).not.toContain('is not a JSON object');
+    expect(readdirSync(store).filter((name) => name.includes('.corrupt-'))).toHaveLength(1);
   });
 });

@@ -245,8 +245,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { scale?
 }
 
 /** The BUILT CLI as a child process (stdin a pipe, no TTY): for the few smoke tests of the real executable. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliRun & { child: ChildProcessWithoutNullStreams } {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, options: { wrap?: string[] } = {}): CliRun & { child: ChildProcessWithoutNullStreams } {
+  // `wrap` runs the CLI under another program (strace -f -o FILE).
+  const [command, ...rest] = [...(options.wrap ?? []), process.execPath, CLI, ...args];
+  const child = spawn(command!, rest, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const out = collector();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => out.onOutput(chunk, 'stdout'));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => out.onOutput(chunk, 'stderr'));

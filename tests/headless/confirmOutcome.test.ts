@@ -1,0 +1,108 @@
+/**
+ * A confirm of the new recovery key whose answer is lost: the connection drops after Beeper took
+ * the key, or before it got the request, or Beeper is gone for good. The run reads the session again
+ * and says whether the new key is the account's, naming its file; it never leaves that unsaid.
+ * Faults come from a small proxy between the run and the simulator.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sameRecoveryKey } from '../../src/shared/recoveryKey.js';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
+
+const EMAIL = 'alice@example.com';
+const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
+let sim: RunningSimulator | undefined;
+let proxy: Server | undefined;
+afterEach(async () => {
+  proxy?.closeAllConnections();
+  proxy?.close();
+  proxy = undefined;
+  await sim?.close();
+  sim = undefined;
+});
+
+type Drop = 'after-applied' | 'before-sent';
+
+/** Relays to the simulator; the first confirm loses its connection (after or before reaching it); `deadAfter`: all after it too. */
+async function faultyProxy(target: string, drop: Drop, deadAfter = false): Promise<string> {
+  let dropped = false;
+  proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const isConfirm = req.url === CONFIRM && !dropped;
+      if ((dropped && deadAfter) || (isConfirm && drop === 'before-sent')) {
+        dropped = true;
+        return req.socket.destroy();
+      }
+      const upstream = request(new URL(req.url!, target), { method: req.method, headers: req.headers }, (answer) => {
+        if (isConfirm) {
+          // Beeper took it; its answer never arrives.
+          dropped = true;
+          answer.resume();
+          answer.on('end', () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+const confirms = (s: RunningSimulator) => s.control.requests().filter((r) => r.path === CONFIRM).length;
+const accountKey = (s: RunningSimulator) => s.control.accounts().find((a) => a.email === EMAIL)!.recoveryKey!;
+
+async function resetThrough(drop: Drop, deadAfter = false, extra: string[] = []) {
+  sim = await simulator();
+  const url = await faultyProxy(sim.url, drop, deadAfter);
+  const dir = tempDir();
+  const keyFile = join(dir, 'new-key.txt');
+  const run = runCli(['--base-url', url, '--email', EMAIL, '--reset-recovery-key', '--new-recovery-key-file', keyFile, '--json', ...extra], cliEnv(join(dir, 'config')));
+  feedCodes(sim, run, EMAIL);
+  return { result: await run.result, keyFile, sim, recorded: () => JSON.parse(readFileSync(join(dir, 'config', 'beeper-setup', 'recovery-key-files.json'), 'utf8'))[keyFile] };
+}
+
+describe('a confirm whose answer is lost', () => {
+  it('after Beeper took the key: the session read again shows it is active, and the run says so, naming the file', async () => {
+    const { result, keyFile, sim, recorded } = await resetThrough('after-applied');
+    expect(result.code, result.stderr).toBe(0);
+    // A rerun that finds the file will call it the account's key.
+    expect(recorded()).toMatchObject({ state: 'active', app: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/) });
+    const notice = result.events.find((event) => event.event === 'notice' && event.code === 'new-key-active');
+    expect(notice?.message).toContain("it is now your account's recovery key");
+    expect(notice?.message).toContain(keyFile);
+    expect(confirms(sim)).toBe(1);
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), accountKey(sim))).toBe(true);
+    expect(result.stderr).not.toContain('Nothing answered');
+  });
+
+  it('before Beeper got it: the run says the key is not active yet and confirms it again', async () => {
+    const { result, keyFile, sim } = await resetThrough('before-sent');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Beeper reports that it did not take it: the new key is not active yet, and your old key (if any) still works. It is in ${keyFile}. Confirming it again.`);
+    expect(confirms(sim)).toBe(1);
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), accountKey(sim))).toBe(true);
+  });
+
+  it('when Beeper does not answer again: exit 5, saying honestly that it is not known, and to keep the file', async () => {
+    const { result, keyFile, sim, recorded } = await resetThrough('after-applied', true, ['--timeout', '60s']);
+    expect(result.code).toBe(5);
+    expect(recorded()).toMatchObject({ state: 'activating' });
+    const error = result.events.at(-1);
+    expect(error).toMatchObject({ event: 'error', code: 'key-outcome-unknown', exitCode: 5 });
+    expect(error?.message).toContain("whether the new key is now your account's key is not known");
+    expect(error?.message).toContain(`It is in ${keyFile}: keep that file`);
+    // It was taken, and the file holds it.
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), accountKey(sim))).toBe(true);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * A key file left by an earlier run is recognised on the rerun, which says what it holds and what
+ * to do — never overwriting or deleting it: a key never sent to be activated (its confirm refused),
+ * one sent whose answer never came (the run stopped while waiting), and one that is the account's.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
+
+const EMAIL = 'alice@example.com';
+const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
+let sim: RunningSimulator | undefined;
+let proxy: Server | undefined;
+afterEach(async () => {
+  proxy?.closeAllConnections();
+  proxy?.close();
+  proxy = undefined;
+  await sim?.close();
+  sim = undefined;
+});
+
+/** Relays to the simulator, except the confirm: `hold` never answers it, `refuse` answers 400 without passing it on. */
+async function confirmProxy(target: string, mode: 'hold' | 'refuse'): Promise<{ url: string; held: Promise<void> }> {
+  let sawConfirm: () => void = () => {};
+  const held = new Promise<void>((resolve) => (sawConfirm = resolve));
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.url === CONFIRM) {
+        sawConfirm();
+        if (mode === 'refuse') {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ code: 'INVALID_RECOVERY_KEY', message: 'That is not the new recovery key.' }));
+        }
+        return;
+      }
+      const upstream = request(new URL(req.url!, target), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, held };
+}
+
+function reset(url: string, keyFile: string, config: string) {
+  return runCli(['--base-url', url, '--email', EMAIL, '--reset-recovery-key', '--new-recovery-key-file', keyFile], cliEnv(config));
+}
+
+describe('a key file from an earlier run', () => {
+  it('whose confirm was refused: the rerun says it was never activated and unlocks nothing, and leaves it', async () => {
+    sim = await simulator();
+    const { url } = await confirmProxy(sim.url, 'refuse');
+    const dir = tempDir();
+    const keyFile = join(dir, 'new-key.txt');
+    const first = reset(url, keyFile, join(dir, 'config'));
+    feedCodes(sim, first, EMAIL);
+    expect((await first.result).code).toBe(1);
+    const kept = readFileSync(keyFile, 'utf8');
+
+    const rerun = reset(sim.url, keyFile, join(dir, 'config'));
+    feedCodes(sim, rerun, EMAIL);
+    const result = await rerun.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${keyFile} holds a new recovery key that beeper-setup wrote on `);
+    expect(result.stderr).toContain("in a run that stopped before activating it: it is not your account's key and unlocks nothing.");
+    expect(result.stderr).toContain(`Delete it (rm ${keyFile}) and run again`);
+    expect(readFileSync(keyFile, 'utf8')).toBe(kept);
+  });
+
+  it('whose confirm never got an answer (the run was stopped): the rerun says it may be the account key, and to keep it', async () => {
+    sim = await simulator();
+    const { url, held } = await confirmProxy(sim.url, 'hold');
+    const dir = tempDir();
+    const keyFile = join(dir, 'new-key.txt');
+    const first = reset(url, keyFile, join(dir, 'config'));
+    feedCodes(sim, first, EMAIL);
+    await held;
+    first.signal('SIGTERM');
+    expect((await first.result).code).toBe(130);
+    const kept = readFileSync(keyFile, 'utf8');
+
+    const rerun = reset(sim.url, keyFile, join(dir, 'config'));
+    feedCodes(sim, rerun, EMAIL);
+    const result = await rerun.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${keyFile} holds a new recovery key that beeper-setup asked ${url} to activate on `);
+    expect(result.stderr).toContain("and no answer came: it may be your account's key now.");
+    expect(result.stderr).toContain(`Keep it, and choose another path with --new-recovery-key-file for a new key`);
+    expect(readFileSync(keyFile, 'utf8')).toBe(kept);
+  });
+
+  it("that is the account's key: the rerun says so and never overwrites it", async () => {
+    sim = await simulator();
+    const dir = tempDir();
+    const keyFile = join(dir, 'new-key.txt');
+    const first = reset(sim.url, keyFile, join(dir, 'config'));
+    feedCodes(sim, first, EMAIL);
+    expect((await first.result).code).toBe(0);
+    sim.control.resetApp();
+
+    const rerun = reset(sim.url, keyFile, join(dir, 'config'));
+    feedCodes(sim, rerun, EMAIL);
+    const result = await rerun.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${keyFile} holds your account's recovery key, activated by beeper-setup on `);
+  });
+});
