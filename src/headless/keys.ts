@@ -52,7 +52,7 @@ export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env:
  * Why a new key cannot be written to `path`, checked before the server is
  * asked for one (a key the server made but we could not save would be lost).
  */
-export async function newKeyFileProblem(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CliError | undefined> {
+export async function newKeyFileProblem(path: string | undefined, env: NodeJS.ProcessEnv): Promise<CliError | undefined> {
   if (!path) {
     return new CliError(
       'A new recovery key would be created, and without a terminal it can only be written to a file.',

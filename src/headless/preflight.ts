@@ -46,13 +46,13 @@ export async function preflight(ctx: RunContext, io: PreflightIO): Promise<void>
     }
   }
   if (options.newRecoveryKeyFile !== undefined) {
-    const problem = await newKeyFileProblem(options.newRecoveryKeyFile);
+    const problem = await newKeyFileProblem(options.newRecoveryKeyFile, env);
     if (problem) throw problem;
   }
 
   // Answers that will be needed and that nobody will be able to give.
   if (options.verify === 'reset' && options.newRecoveryKeyFile === undefined && !io.canShowNewKey) {
-    throw (await newKeyFileProblem(undefined))!;
+    throw (await newKeyFileProblem(undefined, env))!;
   }
   if (!io.lines.canAsk()) {
     if (options.verify === 'device' || options.qr) {
