@@ -4,7 +4,7 @@
  * executable as a child process for the few smoke tests (spawnCli).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,17 +41,22 @@ const watched: { runs: { env: NodeJS.ProcessEnv; args: string[]; output: () => s
 /**
  * After each test: nothing any run printed (stdout and stderr) holds a token, a mailed code or
  * an account's recovery key, in any grouping. Only --print-token's last line prints a token,
- * on purpose. Call once per test file.
+ * on purpose. Then every simulator the test started is closed. Call once per test file.
  */
 export function scanOutputsAfterEach(): void {
-  afterEach(() => {
+  afterEach(async () => {
     const runs = watched.runs.splice(0);
     const sims = watched.sims.splice(0);
-    const tokens = runs.flatMap((run) => Object.values(savedTokens(run.env.XDG_CONFIG_HOME ?? '')));
-    const secrets = [...new Set([...sims.flatMap((sim) => secretsOf(sim)), ...tokens])];
-    for (const run of runs) {
-      const printed = run.output().replace(/^BEEPER_ACCESS_TOKEN=.*$/m, run.args.includes('--print-token') ? '' : '$&');
-      expect(findAnySecrets(printed, secrets), `secrets printed by beeper-setup ${run.args.join(' ')}`).toEqual([]);
+    try {
+      const tokens = runs.flatMap((run) => Object.values(savedTokens(run.env.XDG_CONFIG_HOME ?? '')));
+      const secrets = [...new Set([...sims.flatMap((sim) => secretsOf(sim)), ...tokens])];
+      for (const run of runs) {
+        const printed = run.output().replace(/^BEEPER_ACCESS_TOKEN=.*$/m, run.args.includes('--print-token') ? '' : '$&');
+        expect(findAnySecrets(printed, secrets), `secrets printed by beeper-setup ${run.args.join(' ')}`).toEqual([]);
+      }
+    } finally {
+      // Closed whatever the scan finds (closing twice is harmless).
+      await Promise.all(sims.map((sim) => sim.close()));
     }
   });
 }
@@ -339,4 +344,15 @@ export async function requestAndMatch(sim: RunningSimulator, run: CliRun): Promi
   run.write('yes');
   await run.waitFor('"step":"waiting-other-confirm"');
   sim.control.otherDevice('confirm-sas');
+}
+
+/** Signs the app of `sim` in as `email` and unlocks it with the account's key file: ready, its token saved under `dir`. */
+export async function readyApp(sim: RunningSimulator, dir: string = tempDir(), email = 'alice@example.com'): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
+  const env = cliEnv(join(dir, 'config'));
+  const keyFile = join(dir, 'key.txt');
+  writeFileSync(keyFile, recoveryKeyOf(sim, email), { mode: 0o600 });
+  const setup = runCli(['--base-url', sim.url, '--email', email, '--recovery-key-file', keyFile], env);
+  feedCodes(sim, setup, email);
+  expect((await setup.result).code).toBe(0);
+  return { dir, env };
 }

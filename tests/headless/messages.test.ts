@@ -4,19 +4,11 @@
  * the server's reason without its advice when beeper-setup already acted on it;
  * advice that names only what would change the outcome.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, feedCodes, readyApp, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
-
-let sim: RunningSimulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
 
 const EMAIL = 'alice@example.com';
 const NEW_CODE_MAILED = /a new code was emailed/gi;
@@ -30,7 +22,7 @@ const wrongCodeFor = (code: string) => (code === '111111' ? '222222' : '111111')
 
 describe('messages after a mistake or mishap (headless)', () => {
   it('a wrong code: the server words it with the attempts left, and no code is said to be mailed', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const env = configEnv({ BEEPER_RECOVERY_KEY: recoveryKeyOf(sim, EMAIL) });
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--json'], env);
     const off = sim.control.on('mail', (message) => {
@@ -47,7 +39,7 @@ describe('messages after a mistake or mishap (headless)', () => {
   });
 
   it('an expired sign-in: its reason, and that beeper-setup started over and mailed a new code; then an old code is only wrong', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const env = configEnv({ BEEPER_RECOVERY_KEY: recoveryKeyOf(sim, EMAIL) });
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--json'], env);
     const codes: string[] = [];
@@ -55,7 +47,7 @@ describe('messages after a mistake or mishap (headless)', () => {
       codes.push(message.code);
       if (codes.length === 1) {
         // The sign-in expires while the person reads the email.
-        sim!.control.expireSignIns();
+        sim.control.expireSignIns();
         run.write(message.code);
       } else {
         off();
@@ -78,7 +70,7 @@ describe('messages after a mistake or mishap (headless)', () => {
   });
 
   it('a wrong --code: which flag, and that a rerun with the right --code continues the same sign-in (and it does)', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const env = cliEnv(join(dir, 'config'), { BEEPER_RECOVERY_KEY: recoveryKeyOf(sim, EMAIL) });
     // A run without a terminal mails the code, finds no stdin to read it from, and leaves the sign-in pending.
@@ -99,14 +91,8 @@ describe('messages after a mistake or mishap (headless)', () => {
   });
 
   it('verify --wait running out: no request came, and no advice about recovery keys', async () => {
-    sim = await simulator();
-    const dir = tempDir();
-    const env = cliEnv(join(dir, 'config'));
-    const keyFile = join(dir, 'key.txt');
-    writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL), { mode: 0o600 });
-    const setup = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile], env);
-    feedCodes(sim, setup, EMAIL);
-    expect((await setup.result).code).toBe(0);
+    const sim = await simulator();
+    const { env } = await readyApp(sim);
 
     const result = await runCli(['verify', '--base-url', sim.url, '--wait', '--timeout', '1s', '--json'], env, { scale: 1 }).result;
     expect(result.code).toBe(4);
@@ -116,7 +102,7 @@ describe('messages after a mistake or mishap (headless)', () => {
   });
 
   it('an all-lowercase recovery key: says the key is case-sensitive and what is wrong with this one', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const env = configEnv({ BEEPER_RECOVERY_KEY: recoveryKeyOf(sim, EMAIL).toLowerCase() });
     const result = await runCli(['--base-url', sim.url, '--email', EMAIL, '--json'], env).result;
 
@@ -128,13 +114,8 @@ describe('messages after a mistake or mishap (headless)', () => {
   });
 
   it('an app signed in by someone else: says so, where to sign out, and what beeper-setup can do meanwhile', async () => {
-    sim = await simulator();
-    const dir = tempDir();
-    const keyFile = join(dir, 'key.txt');
-    writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL), { mode: 0o600 });
-    const owner = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile], cliEnv(join(dir, 'owner')));
-    feedCodes(sim, owner, EMAIL);
-    expect((await owner.result).code).toBe(0);
+    const sim = await simulator();
+    const { dir } = await readyApp(sim);
 
     // Another config folder: this run holds no token for the signed-in app.
     const other = runCli(['--base-url', sim.url, '--email', 'bob@example.com', '--json'], cliEnv(join(dir, 'other')));

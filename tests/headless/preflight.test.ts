@@ -7,26 +7,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProgramIO } from '../../src/io.js';
 import { main } from '../../src/main.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
 import { StopSignals } from '../../src/signals.js';
 import { cliEnv, fastClock, liveLines, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
-let sim: RunningSimulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
 const EMAIL = 'alice@example.com';
 
 /** Runs with stdin at its end (a pipe closed, /dev/null) unless told otherwise, and returns what came back. */
 async function refused(args: (url: string, dir: string) => string[], options: { stdinOpen?: boolean; env?: Record<string, string> } = {}) {
-  sim = await simulator();
+  const sim = await simulator();
   const dir = tempDir();
   const run = runCli(['--base-url', sim.url, ...args(sim.url, dir), '--json'], cliEnv(join(dir, 'config'), options.env));
   if (!options.stdinOpen) run.end();
@@ -80,7 +73,7 @@ describe('pre-flight: refused before the first request', () => {
   });
 
   it('a valid run with the same kinds of flags gets past pre-flight and reaches the server', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const key = join(dir, 'key.txt');
     writeFileSync(key, recoveryKeyOf(sim, EMAIL));
@@ -98,7 +91,7 @@ describe('pre-flight: refused before the first request', () => {
 
 describe('pre-flight: the wizard refuses answer flags it would ignore', () => {
   it('exit 2 naming the flags and --plain, before any request', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     let stderr = '';
     const sink = (append: (text: string) => void) =>
       new Writable({

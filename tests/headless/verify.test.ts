@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, requestAndMatch, scanAndConfirm } from './helpers.js';
+import { cliEnv, readyApp as signedInAndReady, runCli, scanOutputsAfterEach, simulator, stepsOf, tempDir, requestAndMatch, scanAndConfirm } from './helpers.js';
 
 scanOutputsAfterEach();
 
@@ -17,19 +17,10 @@ afterEach(async () => {
   await sim?.close();
 });
 
-const EMAIL = 'alice@example.com';
-
 /** Signs this app in and unlocks it (headless, recovery key): the app is ready and trusted. */
 async function readyApp(profile: 'lenient' | 'strict' = 'lenient') {
   sim = await simulator({ profile });
-  const dir = tempDir();
-  const env = cliEnv(join(dir, 'config'));
-  const keyFile = join(dir, 'key.txt');
-  writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL), { mode: 0o600 });
-  const setup = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFile], env);
-  feedCodes(sim, setup, EMAIL);
-  expect((await setup.result).code).toBe(0);
-  return { dir, env };
+  return signedInAndReady(sim);
 }
 
 describe.each(['lenient', 'strict'] as const)('beeper-setup verify (%s simulator)', (profile) => {
