@@ -10,11 +10,13 @@ import type { Problem } from '../machines/problems.js';
 import { formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
 import { cleanLine } from '../src/shared/terminalText.js';
 import type { KeyStorage } from './keyStorage.js';
+import { stacked, textRows } from './layout.js';
 import { Say } from './Say.js';
 import { TextField } from './TextField.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 import { Screen, type KeyAction } from './Screen.js';
+import type { Whole } from './whole.js';
 
 export interface NewRecoveryKeyStepProps {
   /** The new key (revealed from its Secret by the shell, for display only). */
@@ -29,6 +31,9 @@ export interface NewRecoveryKeyStepProps {
 }
 
 type Stage = 'show' | 'save' | 'retype';
+
+/** The key in two lines of six groups, in its box: the narrowest it is drawn whole. */
+export const KEY_MIN_COLUMNS = 6 * 5 - 1 + 4;
 
 /** The last two groups of four, which the user re-types. */
 export const lastTwoGroups = (key: string) => stripWhitespace(key).slice(-8);
@@ -86,6 +91,8 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
       {
         keys: 'Enter',
         label: 'I saved it',
+        // The type-back gate hides the key: it is reached only from the key drawn whole.
+        needsWhole: true,
         run: () => {
           setStage('retype');
           setTyped('');
@@ -106,12 +113,41 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
   // Shown for reading, never sent from here: cleaned like any text from the server.
   const formatted = formatRecoveryKey(cleanLine(recoveryKey));
   const groups = formatted.split(' ');
-  const lines = width >= formatted.length + 4 ? [formatted] : [groups.slice(0, 6).join(' '), groups.slice(6).join(' ')];
+  const linesAt = (columns: number) => (columns >= formatted.length + 4 ? [formatted] : [groups.slice(0, 6).join(' '), groups.slice(6).join(' ')]);
+  const lines = linesAt(width);
+  const title = reason === 'new-account' ? 'Your recovery key' : 'Your new recovery key';
+  const explanation =
+    reason === 'new-account'
+      ? 'This key unlocks your encrypted messages on a new device if you have no other device at hand.'
+      : 'This key replaces your old one. Use it to unlock your encrypted messages on a new device.';
+  const warning = 'It is shown only this once. Keep it somewhere safe, like a password manager.';
+  // The key is on screen while it is shown or saved; the type-back gate hides it.
+  const whole: Whole | undefined =
+    stage === 'retype'
+      ? undefined
+      : {
+          what: reason === 'new-account' ? 'your recovery key' : 'your new recovery key',
+          layouts: [
+            {
+              columns: KEY_MIN_COLUMNS,
+              rowsAt: (columns) =>
+                stacked([
+                  textRows(title, columns),
+                  textRows(explanation, columns),
+                  linesAt(columns).length + 2,
+                  textRows(warning, columns - 2),
+                  ...(stage === 'save' ? [textRows(`Save to file: ${path}`, columns)] : []),
+                  ...(status ? [textRows(status.text, columns - 2)] : []),
+                  ...(problem ? [textRows(problem.message, columns - 2)] : []),
+                ]),
+            },
+          ],
+        };
 
   return (
-    <Screen actions={actions[stage]}>
+    <Screen actions={actions[stage]} whole={whole}>
       <Box flexDirection="column" gap={1}>
-        <Text bold>{reason === 'new-account' ? 'Your recovery key' : 'Your new recovery key'}</Text>
+        <Text bold>{title}</Text>
         {stage === 'retype' ? (
           <Box flexDirection="column" gap={1}>
             <Para>To be sure it is saved, type the last two groups of your key (8 characters) from your saved copy:</Para>
@@ -133,11 +169,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
           </Box>
         ) : (
           <>
-            <Para>
-              {reason === 'new-account'
-                ? 'This key unlocks your encrypted messages on a new device if you have no other device at hand.'
-                : 'This key replaces your old one. Use it to unlock your encrypted messages on a new device.'}
-            </Para>
+            <Para>{explanation}</Para>
             <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color.secret} paddingX={1} alignSelf="flex-start">
               {lines.map((line) => (
                 <Text key={line} bold>
@@ -145,7 +177,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
                 </Text>
               ))}
             </Box>
-            <Say tone="warning">It is shown only this once. Keep it somewhere safe, like a password manager.</Say>
+            <Say tone="warning">{warning}</Say>
             {stage === 'save' ? (
               <Box>
                 <Text>Save to file: </Text>

@@ -48,11 +48,8 @@ export interface StepViewProps {
   simulated?: boolean | undefined;
   /** The language emoji names are shown in. */
   language: string;
-  /** Room left for the step by the shell. */
+  /** Columns the step is drawn in (the screens that must be seen whole check their rows with the shell, whole.ts). */
   columns: number;
-  rows: number;
-  /** The whole terminal. */
-  window: { columns: number; rows: number };
 }
 
 /** What every screen function gets: the view's props, the context, and shared derivations. */
@@ -160,17 +157,9 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
   'confirming-recovery-key': ({ wait }) => wait(),
   'starting-verification': ({ wait, context }) => wait({ actions: context.mode === 'vouch' ? [] : [BACK] }),
   'waiting-other-device': ({ wait, context }) => wait({ actions: verificationWaitActions(context) }),
-  'showing-qr': ({ snapshot, context, columns, rows, window, send }) =>
+  'showing-qr': ({ snapshot, context, send }) =>
     context.verification?.qr ? (
-      <QrStep
-        data={context.verification.qr.data}
-        deviceName={deviceNameOf(context.verification)}
-        canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })}
-        columns={columns}
-        rows={rows}
-        window={window}
-        onEvent={send}
-      />
+      <QrStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })} onEvent={send} />
     ) : null,
   'starting-sas': ({ wait }) => wait(),
   'compare-emojis': (args) => <EmojiScreen {...args} waiting={false} />,

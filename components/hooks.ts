@@ -75,3 +75,19 @@ export function useCheckedValue(initial: string, check: (text: string) => string
     },
   };
 }
+
+/**
+ * After a resize the terminal has reflowed what was on screen, so Ink cannot know how many rows
+ * its last frame now covers, and erasing it leaves an earlier header above the new frame. Clear
+ * the visible screen instead (scrollback stays) and let Ink draw its frame again from the top.
+ */
+export function useRedrawOnResize(): void {
+  const { stdout, write } = useStdout();
+  useEffect(() => {
+    const onResize = () => write('\u001b[2J\u001b[H');
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, write]);
+}

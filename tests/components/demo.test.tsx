@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DemoPanel, demoPanelRows, toAscii } from '../../components/DemoPanel.js';
+import { DemoPanel, demoPanelMinRows, demoPanelRows, toAscii } from '../../components/DemoPanel.js';
+import { makeTheme } from '../../components/theme.js';
 import { startDemo } from '../../src/demo.js';
 import { SetupClient } from '../../src/api/client.js';
-import { ASCII, renderAt, unmountAll } from './render.js';
+import { ASCII, UNICODE, renderAt, unmountAll } from './render.js';
 
 afterEach(unmountAll);
 
@@ -26,6 +27,19 @@ describe('DemoPanel', () => {
     expect(one.frame().split('\n')).toHaveLength(1);
     expect(one.frame()).toMatch(/^demo · Pixel 8: compare/);
     expect(renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={0} width={58} />).frame()).toBe('');
+  });
+
+  it('never cuts a line that must be seen whole (the emailed code): at its smallest the panel is that line, wrapped', () => {
+    const code = EVENTS[0]!;
+    const rows = demoPanelMinRows(makeTheme(UNICODE), [code], 38);
+    expect(rows).toBe(2);
+    const small = renderAt(<DemoPanel notes={NOTES} events={EVENTS} whole={[code]} maxRows={rows} width={38} />, { columns: 40 });
+    expect(small.frame().split('\n')).toHaveLength(2);
+    expect(small.text()).toContain('demo · Email to alice@example.com: your code is 123456');
+    // With room for the box but not for every line, the older lines go, never the code.
+    const boxed = renderAt(<DemoPanel notes={NOTES} events={[code, ...EVENTS.slice(1)]} whole={[code]} maxRows={6} width={58} />, { columns: 60 });
+    expect(boxed.text()).toContain('your code is 123456');
+    expect(boxed.frame().split('\n').length).toBeLessThanOrEqual(6);
   });
 
   it('keeps the simulator lines readable without Unicode', () => {
