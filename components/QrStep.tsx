@@ -13,11 +13,13 @@ import { useMemo } from 'react';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import { drawQr, qrModules, qrPayloadBytes, qrSize } from '../src/shared/qr.js';
 import { stacked, textRows } from './layout.js';
+import { footerRows } from './Screen.js';
+import type { ShellFrame } from './shell.js';
 import { Para } from './Para.js';
 import { Say } from './Say.js';
 import { Screen, type KeyAction } from './Screen.js';
 import { useTheme } from './theme.js';
-import type { Whole, WholeLayout } from './whole.js';
+import { describeSizes, fitWhole, type Whole, type WholeFit, type WholeLayout } from './whole.js';
 
 export interface QrStepProps {
   /** verification.qr.data, as the server sent it. */
@@ -63,6 +65,33 @@ export function qrLayouts(size: { columns: number; rows: number }, words: Return
     { columns: size.columns, rowsAt: (width) => size.rows + textRows(words.short, width), dense: true },
   ];
 }
+
+/** Modules a side of QR codes, version 1 to 40. */
+const QR_SIDES = Array.from({ length: 40 }, (_, i) => 21 + 4 * i);
+
+/** How a code with `modules` a side fits the frame, in the QR step's layouts (the keys as the step shows them). */
+export function fitQr(frame: ShellFrame, modules: number, deviceName: string | undefined, color: boolean): WholeFit {
+  const words = qrWords(deviceName, true, color);
+  const keys = qrActions(true, () => {});
+  return fitWhole({ what: 'the QR code', layouts: qrLayouts(qrSize(modules), words) }, frame, (width, dense) => footerRows(keys, width) - (dense ? 1 : 0));
+}
+
+/**
+ * The largest QR code (modules a side) the QR step can draw whole in this frame, 0 for none: what the
+ * wizard tells the machine (QR_ROOM), which offers the code first only where it fits.
+ */
+export function largestQr(frame: ShellFrame, deviceName: string | undefined, caps: { unicode: boolean; color: boolean }): number {
+  if (!caps.unicode) return 0;
+  let largest = 0;
+  for (const modules of QR_SIDES) {
+    if (fitQr(frame, modules, deviceName, caps.color).layout === undefined) break;
+    largest = modules;
+  }
+  return largest;
+}
+
+/** "77×24 or 47×29": the windows a code of `modules` a side needs. */
+export const qrWindows = (frame: ShellFrame, modules: number, deviceName: string | undefined, color: boolean) => describeSizes(fitQr(frame, modules, deviceName, color).windows);
 
 export function QrStep({ data, deviceName, canShowEmoji, onEvent }: QrStepProps) {
   const theme = useTheme();

@@ -23,6 +23,7 @@ import { useNow, useSinceChange } from './hooks.js';
 import type { KeyStorage } from './keyStorage.js';
 import { NewKeyIntroStep } from './NewKeyIntroStep.js';
 import { NewRecoveryKeyStep } from './NewRecoveryKeyStep.js';
+import { OfferEmojiStep } from './OfferEmojiStep.js';
 import { QrStep } from './QrStep.js';
 import { ReadyStep } from './ReadyStep.js';
 import { RecoveryKeyStep } from './RecoveryKeyStep.js';
@@ -161,6 +162,8 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
     context.verification?.qr ? (
       <QrStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })} onEvent={send} />
     ) : null,
+  'offer-emoji': ({ context, send }) =>
+    context.verification?.qr ? <OfferEmojiStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} onEvent={send} /> : null,
   'starting-sas': ({ wait }) => wait(),
   'compare-emojis': (args) => <EmojiScreen {...args} waiting={false} />,
   'confirming-sas': ({ wait }) => wait(),

@@ -7,14 +7,16 @@
  */
 import { useSelector } from '@xstate/react';
 import { Text } from 'ink';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Actor } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
 import { stepOf, type StepName } from '../machines/steps.js';
+import { deviceNameOf } from '../src/wording/states.js';
 import { DemoPanel, demoPanelMinRows } from './DemoPanel.js';
 import { Header, describeTarget, headerRows, phaseOf, type HeaderProps } from './Header.js';
 import { useRedrawOnResize, useTerminalSize } from './hooks.js';
 import { KeyRouterProvider } from './keys.js';
+import { largestQr } from './QrStep.js';
 import type { KeyStorage } from './keyStorage.js';
 import { sameScreen } from './sameScreen.js';
 import { ShellContext, type PanelSlot, type ShellFrame } from './shell.js';
@@ -86,6 +88,17 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
     debugLines: debug ? debugLines.slice(-3) : [],
     panel,
   };
+
+  // The machine offers a QR code first only where it fits: tell it the largest this window draws whole.
+  const deviceName = deviceNameOf(snapshot.context.verification ?? snapshot.context.incomingVerification);
+  const panelMin = panel ? panel.minRowsAt(columns - 2) : 0;
+  const qrRoom = useMemo(
+    () => largestQr(frame, deviceName, theme.caps),
+    [columns, rows, deviceName, theme.caps.unicode, theme.caps.color, frame.debugLines.length, panelMin, target, snapshot.context.mode],
+  );
+  useEffect(() => {
+    if (!finished) actor.send({ type: 'QR_ROOM', modules: qrRoom });
+  }, [actor, qrRoom, finished]);
 
   return (
     <KeyRouterProvider onKey={(input, key) => key.ctrl && input === 'c' && actor.send({ type: 'INTERRUPT' })}>

@@ -74,6 +74,8 @@ export const setupMachine = flow.createMachine({
     sasConfirmed: false,
     sasStarted: false,
     preferEmoji: input.preferEmoji ?? false,
+    qrRoom: undefined,
+    qrChosen: false,
     leaveTo: 'chooseMethod',
     rejectCode: 'm.user',
     answerSource: 'typed',
@@ -90,7 +92,7 @@ export const setupMachine = flow.createMachine({
   }),
   initial: 'probing',
   // Ctrl-C stops watching; it never cancels anything on the server, so a rerun resumes.
-  on: { INTERRUPT: '.interrupted' },
+  on: { INTERRUPT: '.interrupted', QR_ROOM: { actions: 'noteQrRoom' } },
   // Which final state ended the run, from its done event: while the output is computed, `self`
   // still holds the snapshot from before the final transition.
   output: ({ context, event }) => ({

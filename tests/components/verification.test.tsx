@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChooseMethodStep } from '../../components/ChooseMethodStep.js';
 import { ConfirmScanStep } from '../../components/ConfirmScanStep.js';
 import { EmojiCompare, gridGlyph } from '../../components/EmojiCompare.js';
-import { QrStep } from '../../components/QrStep.js';
+import { headerRows } from '../../components/Header.js';
+import { OfferEmojiStep } from '../../components/OfferEmojiStep.js';
+import { QrStep, largestQr } from '../../components/QrStep.js';
 import { useTerminalSize } from '../../components/hooks.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
 import { drawQr } from '../../src/shared/qr.js';
@@ -298,6 +300,46 @@ describe('QrStep', () => {
     });
     expect(ui.text()).toContain('This terminal cannot draw the QR code');
     expect(ui.frame()).not.toMatch(/[█▀▄]/);
+  });
+});
+
+describe('OfferEmojiStep', () => {
+  const MATRIX_DATA = Buffer.concat([Buffer.from('MATRIX\u0002\u0002\u0000\u001c', 'latin1'), Buffer.alloc(28, 0x41), Buffer.alloc(96, 9)]).toString('base64');
+
+  it('offers emojis first where the code does not fit, names the window the code needs, and has it one key away', async () => {
+    const onEvent = events();
+    const ui = renderAt(<OfferEmojiStep data={MATRIX_DATA} deviceName="Pixel 8" onEvent={onEvent} />, { columns: 60, rows: 24, shell: true });
+    expect(ui.text()).toContain('Compare emojis with your other device (Pixel 8)');
+    expect(ui.text()).toContain('The code needs a window of at least 60×29 or 77×24; this one is 60×24.');
+    expect(hintText(ui.hints())).toBe('Enter compare emojis | q show the QR code | Esc back');
+    await ui.type('q');
+    await ui.press('enter');
+    await ui.press('escape');
+    expect(onEvent.mock.calls.map(([event]) => event.type)).toEqual(['SHOW_QR', 'SHOW_EMOJI', 'BACK']);
+  });
+});
+
+describe('the largest QR code a window draws whole (what the wizard tells the machine)', () => {
+  const frame = (columns: number, rows: number, panel = false) => ({
+    window: { columns, rows },
+    header: () => null,
+    headerRowsAt: (width: number) => headerRows({ target: 'Beeper Server 4.2.1 on 127.0.0.1:23373', phase: 2, width }),
+    debugLines: [],
+    panel: panel ? { minRowsAt: () => 1, render: () => null, rows: 1, onRows: () => {} } : undefined,
+  });
+
+  it.each([
+    [80, 24, false, 41],
+    [80, 24, true, 41],
+    [100, 30, true, 53],
+    [60, 24, false, 29],
+    [40, 15, false, 0],
+  ] as const)('%i×%i (demo panel: %s): %i modules a side', (columns, rows, panel, modules) => {
+    expect(largestQr(frame(columns, rows, panel), 'Pixel 8', { unicode: true, color: true })).toBe(modules);
+  });
+
+  it('none without Unicode, where no code can be drawn', () => {
+    expect(largestQr(frame(200, 80), 'Pixel 8', { unicode: false, color: true })).toBe(0);
   });
 });
 
