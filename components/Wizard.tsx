@@ -14,7 +14,7 @@ import { stepOf, type StepName } from '../machines/steps.js';
 import { deviceNameOf } from '../src/wording/states.js';
 import { DemoPanel, demoPanelMinRows } from './DemoPanel.js';
 import { Header, describeTarget, headerRows, phaseOf, type HeaderProps } from './Header.js';
-import { useRedrawOnResize, useTerminalSize } from './hooks.js';
+import { useFrameSize } from './hooks.js';
 import { KeyRouterProvider } from './keys.js';
 import { largestQr } from './QrStep.js';
 import type { KeyStorage } from './keyStorage.js';
@@ -46,8 +46,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
   // A new snapshot that draws the same screen (a poll that found nothing new) renders nothing.
   const snapshot: SetupSnapshot = useSelector(actor, (s) => s, sameScreen);
   const step = stepOf(snapshot);
-  const { columns, rows } = useTerminalSize();
-  useRedrawOnResize();
+  const { columns, rows } = useFrameSize();
   const theme = useTheme();
   const send = (event: SetupEvent) => actor.send(event);
   const [panelRows, setPanelRows] = useState(0);
