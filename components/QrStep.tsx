@@ -41,7 +41,7 @@ export function qrWords(deviceName: string | undefined, canShowEmoji: boolean, c
   return {
     title: `Scan this code with ${other}`,
     hint: `In Beeper there, open the verification request and scan this code. Turn the screen's brightness up if it does not scan.${alternative}${noColor}`,
-    short: `Scan this with ${other} in Beeper.`,
+    short: `Scan this code with ${other}.`,
   };
 }
 

@@ -55,11 +55,7 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
   // The demo's phone never scans by itself: play it a few seconds after the code is drawn whole, and only then.
   const showingQr = step === 'showing-qr';
   const qrDrawn = showingQr && whole?.step === 'showing-qr' && whole.whole;
-  useEffect(() => {
-    if (!demo || !qrDrawn) return;
-    const timer = setTimeout(() => void demo.scanQr().catch(() => {}), DEMO_SCAN_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [demo, qrDrawn]);
+  useDemoScan(demo, qrDrawn);
 
   return (
     <Wizard
@@ -75,6 +71,18 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
       onWhole={onWhole}
     />
   );
+}
+
+/**
+ * --demo: the simulated phone scans the QR code DEMO_SCAN_DELAY_MS after it is drawn whole, and
+ * never while it is not (a window too small, or one that shrank before the scan).
+ */
+export function useDemoScan(demo: Pick<DemoHandle, 'scanQr'> | undefined, qrDrawn: boolean): void {
+  useEffect(() => {
+    if (!demo || !qrDrawn) return;
+    const timer = setTimeout(() => void demo.scanQr().catch(() => {}), DEMO_SCAN_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [demo, qrDrawn]);
 }
 
 /**

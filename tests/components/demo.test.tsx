@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DemoPanel, demoPanelMinRows, demoPanelRows, toAscii } from '../../components/DemoPanel.js';
 import { makeTheme } from '../../components/theme.js';
 import { startDemo } from '../../src/demo.js';
+import { DEMO_SCAN_DELAY_MS, demoPanel, useDemoScan } from '../../src/interactive.js';
 import { SetupClient } from '../../src/api/client.js';
 import { ASCII, UNICODE, renderAt, unmountAll } from './render.js';
 
@@ -70,5 +71,39 @@ describe('startDemo', () => {
     } finally {
       await demo.close();
     }
+  });
+});
+
+describe('the demo phone scans only a code drawn whole', () => {
+  function Probe({ demo, drawn }: { demo: { scanQr(): Promise<void> }; drawn: boolean }) {
+    useDemoScan(demo, drawn);
+    return null;
+  }
+
+  it('never while the code is not drawn whole; DEMO_SCAN_DELAY_MS after it is; not if it is hidden again before', async () => {
+    vi.useFakeTimers();
+    try {
+      const scanQr = vi.fn(async () => {});
+      const ui = renderAt(<Probe demo={{ scanQr }} drawn={false} />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS * 4);
+      expect(scanQr).not.toHaveBeenCalled();
+      ui.rerender(<Probe demo={{ scanQr }} drawn />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS - 1);
+      // Shrunk before the scan: the code is no longer whole, and the phone waits again.
+      ui.rerender(<Probe demo={{ scanQr }} drawn={false} />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS * 4);
+      expect(scanQr).not.toHaveBeenCalled();
+      ui.rerender(<Probe demo={{ scanQr }} drawn />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS);
+      expect(scanQr).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the panel says so while the code is not drawn whole', () => {
+    const demo = { banner: ['Simulation.'], accounts: [] };
+    expect(demoPanel(demo, 'showing-qr', 'alice@example.com', [], { drawn: true }).events.at(-1)).toContain('scans this QR code in 5s');
+    expect(demoPanel(demo, 'showing-qr', 'alice@example.com', [], { drawn: false }).events.at(-1)).toContain('only once it is drawn whole');
   });
 });

@@ -243,7 +243,7 @@ describe('QrStep', () => {
     const frame = ui.frame();
     expect(drawn(frame)).toBe(true);
     expect(frame.split('\n').length).toBeLessThanOrEqual(29);
-    expect(ui.text()).toContain('Scan this with your other device (Pixel 8) in Beeper.');
+    expect(ui.text()).toContain('Scan this code with your other device (Pixel 8).');
     expect(ui.text()).not.toContain('brightness');
     expect(frame.trimEnd().split('\n').at(-1)).toContain('e compare emojis · Esc back · Ctrl-C quit');
   });
