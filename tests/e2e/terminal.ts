@@ -96,19 +96,24 @@ export class Terminal {
    * counts (not tmux's reflow of the old frame); the screens before it are not checked for width.
    */
   async waitFor(expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
     const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+    return this.waitForScreen((screen) => matches(screen) || matches(screen.replace(/\s+/g, ' ')), String(expected), timeoutMs);
+  }
+
+  /** Waits for a screen `wanted` accepts (after a resize, one that fits the new width). */
+  async waitForScreen(wanted: (screen: string) => boolean, description: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
       const drawnForSize = !this.redrawing || overWide(screen, this.columns).length === 0;
-      if (drawnForSize && (matches(screen) || matches(screen.replace(/\s+/g, ' ')))) {
+      if (drawnForSize && wanted(screen)) {
         if (this.redrawing) {
           this.redrawing = false;
           this.screenColumns[this.screenColumns.length - 1] = this.columns;
         }
         return screen;
       }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(expected)}. Screen:\n${screen}`);
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${description}. Screen:\n${screen}`);
       await pause(50);
     }
   }
