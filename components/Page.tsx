@@ -7,7 +7,7 @@
  * Rendered alone (tests), a page is just its step.
  */
 import { Box, Text, measureElement, type DOMElement } from 'ink';
-import { useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useContext, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { FIGURE_GAP, HEADER_GAP, PAGE_PADDING, SPARE_ROWS, ShellContext, columnWidth } from './shell.js';
 import { useTheme } from './theme.js';
 
@@ -25,6 +25,9 @@ export function Page({ figure, children, align = 'bottom' }: PageProps) {
   const { frame, finished } = useContext(ShellContext);
   const theme = useTheme();
   const panelBox = useRef<DOMElement>(null);
+  const stepBox = useRef<DOMElement>(null);
+  // The step's own height, for the last frame (the run over): as tall as it is, unless taller than the terminal.
+  const [stepRows, setStepRows] = useState<number | undefined>();
   const width = frame ? columnWidth(frame.window, figure?.columns) : 0;
   const panel = frame?.panel;
   const panelMin = panel ? panel.minRowsAt(width) : 0;
@@ -32,15 +35,25 @@ export function Page({ figure, children, align = 'bottom' }: PageProps) {
   useLayoutEffect(() => {
     const measured = panelBox.current ? measureElement(panelBox.current).height : 0;
     if (panel && measured !== panel.rows) panel.onRows(measured);
+    const step = stepBox.current ? measureElement(stepBox.current).height : undefined;
+    if (step !== stepRows) setStepRows(step);
   });
   if (!frame) return <>{children}</>;
 
   const frameRows = Math.max(1, frame.window.rows - SPARE_ROWS);
   const fixed = { flexShrink: 0, flexDirection: 'column' } as const;
+  const natural = stepRows === undefined ? Infinity : frame.headerRowsAt(width) + HEADER_GAP + stepRows + frame.debugLines.length;
   return (
     // While the run is on, the frame takes the terminal's height less one row: the step shrinks into
-    // what the header, the debug lines and the panel leave, so no frame is ever too tall.
-    <Box width={frame.window.columns} height={finished ? undefined : frameRows} overflowY="hidden" paddingX={PAGE_PADDING} flexDirection="row">
+    // what the header, the debug lines and the panel leave, so no frame is ever too tall. The last
+    // frame is as tall as it is (the lines printed after it follow it), within the same limit.
+    <Box
+      width={frame.window.columns}
+      height={finished && natural <= frameRows ? undefined : frameRows}
+      overflowY="hidden"
+      paddingX={PAGE_PADDING}
+      flexDirection="row"
+    >
       {figure ? (
         <Box {...fixed} width={figure.columns} marginRight={FIGURE_GAP}>
           {figure.node}
@@ -49,7 +62,9 @@ export function Page({ figure, children, align = 'bottom' }: PageProps) {
       <Box flexDirection="column" width={width} flexShrink={0}>
         <Box {...fixed}>{frame.header(width)}</Box>
         <Box flexDirection="column" marginTop={HEADER_GAP} flexShrink={1} overflowY="hidden" justifyContent={align === 'top' ? 'flex-start' : 'flex-end'}>
-          <Box {...fixed}>{children}</Box>
+          <Box {...fixed} ref={stepBox}>
+            {children}
+          </Box>
         </Box>
         {frame.debugLines.map((line, i) => (
           <Box key={`${i}-${line}`} flexShrink={0}>
