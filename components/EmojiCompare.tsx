@@ -13,10 +13,12 @@ import stringWidth from 'string-width';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { SasEmoji } from '../src/shared/sas.js';
 import { sasNames } from '../src/shared/sasNames.js';
+import { stacked, textRows, widthOf } from './layout.js';
 import { Para } from './Para.js';
 import { Busy } from './Say.js';
-import { Screen } from './Screen.js';
+import { Screen, type KeyAction } from './Screen.js';
 import { useTheme } from './theme.js';
+import type { Whole } from './whole.js';
 
 export interface EmojiCompareProps {
   emojis: SasEmoji[];
@@ -78,6 +80,10 @@ function Grid({ entries, cell, showEmoji, showEnglish }: { entries: Entry[]; cel
   );
 }
 
+/** One line of the list, as drawn. */
+const listLine = (entry: Entry, i: number, showEmoji: boolean) =>
+  `${i + 1}. ${showEmoji ? entry.glyph.padEnd(entry.glyph.length + Math.max(1, 3 - stringWidth(entry.glyph)), ' ') : ''}${entry.name}${entry.english ? ` (${entry.english})` : ''}`;
+
 /** One emoji per line, numbered: for names too long for the grid. */
 function List({ entries, showEmoji }: { entries: Entry[]; showEmoji: boolean }) {
   const theme = useTheme();
@@ -85,6 +91,7 @@ function List({ entries, showEmoji }: { entries: Entry[]; showEmoji: boolean }) 
     <Box flexDirection="column">
       {entries.map((entry, i) => (
         <Text key={i}>
+          {/* listLine says what this draws, for the row count. */}
           <Text color={theme.color.muted}>{`${i + 1}. `}</Text>
           {/* Glyphs are 1 or 2 columns wide: pad to 3 so every name starts in one column. */}
           {showEmoji ? entry.glyph.padEnd(entry.glyph.length + Math.max(1, 3 - stringWidth(entry.glyph)), ' ') : ''}
@@ -96,6 +103,11 @@ function List({ entries, showEmoji }: { entries: Entry[]; showEmoji: boolean }) 
   );
 }
 
+const NUMBERS_LABEL = 'Or compare the numbers: ';
+
+/** The narrowest the comparison is drawn at (a list line wraps below this). */
+export const EMOJI_MIN_COLUMNS = 24;
+
 export function EmojiCompare({ emojis, decimals, deviceName, waiting, language = 'en', width = 80, onEvent }: EmojiCompareProps) {
   const theme = useTheme();
   const other = deviceName ? `your other device (${deviceName})` : 'your other device';
@@ -104,29 +116,54 @@ export function EmojiCompare({ emojis, decimals, deviceName, waiting, language =
   const widest = Math.max(0, ...entries.map((entry) => stringWidth(entry.name)));
   const widestEnglish = Math.max(0, ...entries.map((entry) => (entry.english ? stringWidth(entry.english) : 0)));
   const cell = Math.max(CELL_WIDTH, widest + 2);
-  const grid = cell * 4 <= width;
+  const gridAt = (columns: number) => cell * 4 <= columns;
+  const grid = gridAt(width);
   const showEnglish = entries.some((entry) => entry.english) && widestEnglish + 2 <= cell;
-  const actions = waiting
+  // Answers about the emojis: only once all seven (and the numbers) are on screen.
+  const actions: KeyAction[] = waiting
     ? [{ keys: 'Esc', label: 'stop and choose another way', run: () => onEvent({ type: 'BACK' }) }]
     : [
-        { keys: 'y', label: 'they match', run: () => onEvent({ type: 'MATCH' }) },
-        { keys: 'n', label: "they don't match", run: () => onEvent({ type: 'NO_MATCH' }) },
+        { keys: 'y', label: 'they match', run: () => onEvent({ type: 'MATCH' }), needsWhole: true },
+        { keys: 'n', label: "they don't match", run: () => onEvent({ type: 'NO_MATCH' }), needsWhole: true },
         { keys: 'Esc', label: 'back', run: () => onEvent({ type: 'BACK' }) },
       ];
+  const heading = `Compare ${showEmoji ? 'emojis' : 'the words'}`;
+  const intro = `Check that ${other} shows the same ${showEmoji ? 'emojis' : 'pictures'} in the same order:`;
+  const numbersRows = (columns: number) => {
+    const numbers = decimals.join('  ');
+    return widthOf(`${NUMBERS_LABEL}${numbers}`) <= columns ? 1 : textRows(NUMBERS_LABEL.trimEnd(), columns) + textRows(numbers, columns);
+  };
+  // The wait line sits beside its spinner (two columns).
+  const closingRows = (columns: number) =>
+    waiting ? textRows(`You said they match. Waiting for ${other} to confirm too${theme.glyph.ellipsis}`, columns - 2) : textRows("Press y if they match, n if they don't.", columns);
+  const whole: Whole = {
+    what: showEmoji ? 'the seven emojis' : 'the seven words',
+    layouts: [
+      {
+        columns: EMOJI_MIN_COLUMNS,
+        rowsAt: (columns) => {
+          const perEntry = (showEmoji ? 1 : 0) + 1 + (showEnglish ? 1 : 0);
+          const pictures = gridAt(columns)
+            ? stacked([perEntry, perEntry], showEmoji ? 1 : 0)
+            : entries.reduce((sum, entry, i) => sum + textRows(listLine(entry, i, showEmoji), columns), 0);
+          return stacked([textRows(heading, columns), textRows(intro, columns), pictures, ...(decimals.length > 0 ? [numbersRows(columns)] : []), closingRows(columns)]);
+        },
+      },
+    ],
+  };
 
   return (
-    <Screen actions={actions}>
+    <Screen actions={actions} whole={whole}>
       <Box flexDirection="column" gap={1}>
-        <Text bold>Compare {showEmoji ? 'emojis' : 'the words'}</Text>
-        <Para>
-          Check that {other} shows the same {showEmoji ? 'emojis' : 'pictures'} in the same order:
-        </Para>
+        <Text bold>{heading}</Text>
+        <Para>{intro}</Para>
         {grid ? <Grid entries={entries} cell={cell} showEmoji={showEmoji} showEnglish={showEnglish} /> : <List entries={entries} showEmoji={showEmoji} />}
         {decimals.length > 0 ? (
-          <Text>
-            <Text color={theme.color.muted}>Or compare the numbers: </Text>
+          // The three numbers stay on one line: on the next one when the line is too narrow for both.
+          <Box flexWrap="wrap">
+            <Text color={theme.color.muted}>{NUMBERS_LABEL}</Text>
             <Text bold>{decimals.join('  ')}</Text>
-          </Text>
+          </Box>
         ) : null}
         {waiting ? (
           <Busy>

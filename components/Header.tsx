@@ -4,7 +4,7 @@ import type { AppInfo } from '../src/api/types.js';
 import { PHASES, stepOf, type Phase } from '../machines/steps.js';
 import type { SetupSnapshot } from './StepView.js';
 import { useTheme } from './theme.js';
-import { Para } from './Para.js';
+import { widthOf, wrapLines } from './layout.js';
 
 /** The header's names for the machine's phases (machines/steps.ts), in order. */
 export const PHASE_LABELS: Record<Phase, string> = {
@@ -43,28 +43,53 @@ export interface HeaderProps {
   tag?: string | undefined;
   /** The first line's words (default "Beeper setup"). */
   title?: string | undefined;
+  /** Columns it is drawn in: its lines are wrapped here, so headerRows knows its height exactly. */
+  width: number;
 }
 
-export function Header({ target, phase, tag, title = 'Beeper setup' }: HeaderProps) {
+/** The target line wraps onto at most this many rows; the rest is cut with "…". */
+const TARGET_ROWS = 2;
+
+/** The header's lines at its width: title and step counter (on one line when both fit), then the target. */
+export function headerLines({ target, phase, tag, title = 'Beeper setup', width }: HeaderProps, separator = ' · '): { title: string; counter: string | undefined; sameLine: boolean; target: string[] } {
+  const count = phase !== undefined ? `Step ${phase + 1} of ${COUNTED_PHASES.length}` : undefined;
+  const labelled = phase !== undefined ? `${count}${separator}${PHASE_LABELS[COUNTED_PHASES[phase]!]}` : undefined;
+  // The phase's name goes where even a line of its own is too narrow for it.
+  const counter = labelled && widthOf(labelled) > width ? count : labelled;
+  const sameLine = !counter || widthOf(title) + 1 + widthOf(counter) <= width;
+  const wrapped = wrapLines(`${target}${tag ? ` (${tag})` : ''}`, width).map((line, i) => (i === 0 ? line : line.replace(/^ /, '')));
+  const lines = wrapped.length > TARGET_ROWS ? [...wrapped.slice(0, TARGET_ROWS - 1), `${wrapped.slice(TARGET_ROWS - 1).join(' ')}`] : wrapped;
+  return { title, counter, sameLine, target: lines };
+}
+
+/** Rows the header takes at its width. */
+export function headerRows(props: HeaderProps): number {
+  const lines = headerLines(props);
+  return (lines.sameLine ? 1 : 2) + lines.target.length;
+}
+
+export function Header(props: HeaderProps) {
   const theme = useTheme();
+  const lines = headerLines(props, theme.glyph.separator);
+  const counter = lines.counter ? (
+    <Text color={theme.color.muted} wrap="truncate-end">
+      {lines.counter}
+    </Text>
+  ) : null;
   return (
-    <Box flexDirection="column">
-      <Box justifyContent="space-between" flexWrap="wrap">
-        <Text bold color={theme.color.accent}>
-          {title}
+    <Box flexDirection="column" width={props.width}>
+      <Box justifyContent="space-between">
+        <Text bold color={theme.color.accent} wrap="truncate-end">
+          {lines.title}
         </Text>
-        {phase !== undefined ? (
-          <Text color={theme.color.muted}>
-            Step {phase + 1} of {COUNTED_PHASES.length}
-            {theme.glyph.separator}
-            {PHASE_LABELS[COUNTED_PHASES[phase]!]}
-          </Text>
-        ) : null}
+        {lines.sameLine ? counter : null}
       </Box>
-      <Para color={theme.color.muted}>
-        {target}
-        {tag ? ` (${tag})` : ''}
-      </Para>
+      {lines.sameLine ? null : counter}
+      {lines.target.map((line, i) => (
+        <Text key={i} color={theme.color.muted} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

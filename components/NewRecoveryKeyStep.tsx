@@ -7,14 +7,16 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { SetupEvent } from '../machines/setupMachine.js';
 import type { Problem } from '../machines/problems.js';
-import { formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
+import { formatRecoveryKey, retypeProblem } from '../src/shared/recoveryKey.js';
 import { cleanLine } from '../src/shared/terminalText.js';
 import type { KeyStorage } from './keyStorage.js';
+import { stacked, textRows } from './layout.js';
 import { Say } from './Say.js';
 import { TextField } from './TextField.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 import { Screen, type KeyAction } from './Screen.js';
+import type { Whole } from './whole.js';
 
 export interface NewRecoveryKeyStepProps {
   /** The new key (revealed from its Secret by the shell, for display only). */
@@ -30,19 +32,8 @@ export interface NewRecoveryKeyStepProps {
 
 type Stage = 'show' | 'save' | 'retype';
 
-/** The last two groups of four, which the user re-types. */
-export const lastTwoGroups = (key: string) => stripWhitespace(key).slice(-8);
-
-/** Why the re-typed groups are not accepted, in words; undefined when they match. */
-export function retypeProblem(typed: string, key: string): string | undefined {
-  const compact = stripWhitespace(typed);
-  const expected = lastTwoGroups(key);
-  if (compact === '') return 'Type the last two groups of your key (8 characters) from your saved copy.';
-  if (compact === expected) return undefined;
-  if (compact.toLowerCase() === expected.toLowerCase()) return 'Almost: recovery keys are case-sensitive. Check the capital letters against your saved copy.';
-  if (compact.length !== expected.length) return `That is ${compact.length} characters; the last two groups are 8. Check your saved copy, or press Esc to see the key again.`;
-  return 'That does not match the end of your key. Check your saved copy, or press Esc to see the key again.';
-}
+/** The key in two lines of six groups, in its box: the narrowest it is drawn whole. */
+export const KEY_MIN_COLUMNS = 6 * 5 - 1 + 4;
 
 export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, width, onEvent }: NewRecoveryKeyStepProps) {
   const theme = useTheme();
@@ -67,7 +58,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
   };
 
   const check = (text: string) => {
-    const wrong = retypeProblem(text, recoveryKey);
+    const wrong = retypeProblem(text, recoveryKey, ', or press Esc to see the key again');
     if (wrong) setMismatch(wrong);
     else onEvent({ type: 'KEY_SAVED', ...(savedTo ? { savedTo } : {}) });
   };
@@ -89,6 +80,8 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
       {
         keys: 'Enter',
         label: 'I saved it',
+        // The type-back gate hides the key: it is reached only from the key drawn whole.
+        needsWhole: true,
         run: () => {
           setStage('retype');
           setTyped('');
@@ -109,12 +102,41 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
   // Shown for reading, never sent from here: cleaned like any text from the server.
   const formatted = formatRecoveryKey(cleanLine(recoveryKey));
   const groups = formatted.split(' ');
-  const lines = width >= formatted.length + 4 ? [formatted] : [groups.slice(0, 6).join(' '), groups.slice(6).join(' ')];
+  const linesAt = (columns: number) => (columns >= formatted.length + 4 ? [formatted] : [groups.slice(0, 6).join(' '), groups.slice(6).join(' ')]);
+  const lines = linesAt(width);
+  const title = reason === 'new-account' ? 'Your recovery key' : 'Your new recovery key';
+  const explanation =
+    reason === 'new-account'
+      ? 'This key unlocks your encrypted messages on a new device if you have no other device at hand.'
+      : 'This key replaces your old one. Use it to unlock your encrypted messages on a new device.';
+  const warning = 'It is shown only this once. Keep it somewhere safe, like a password manager.';
+  // The key is on screen while it is shown or saved; the type-back gate hides it.
+  const whole: Whole | undefined =
+    stage === 'retype'
+      ? undefined
+      : {
+          what: reason === 'new-account' ? 'your recovery key' : 'your new recovery key',
+          layouts: [
+            {
+              columns: KEY_MIN_COLUMNS,
+              rowsAt: (columns) =>
+                stacked([
+                  textRows(title, columns),
+                  textRows(explanation, columns),
+                  linesAt(columns).length + 2,
+                  textRows(warning, columns - 2),
+                  ...(stage === 'save' ? [textRows(`Save to file: ${path}`, columns)] : []),
+                  ...(status ? [textRows(status.text, columns - 2)] : []),
+                  ...(problem ? [textRows(problem.message, columns - 2)] : []),
+                ]),
+            },
+          ],
+        };
 
   return (
-    <Screen actions={actions[stage]}>
+    <Screen actions={actions[stage]} whole={whole}>
       <Box flexDirection="column" gap={1}>
-        <Text bold>{reason === 'new-account' ? 'Your recovery key' : 'Your new recovery key'}</Text>
+        <Text bold>{title}</Text>
         {stage === 'retype' ? (
           <Box flexDirection="column" gap={1}>
             <Para>To be sure it is saved, type the last two groups of your key (8 characters) from your saved copy:</Para>
@@ -136,11 +158,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
           </Box>
         ) : (
           <>
-            <Para>
-              {reason === 'new-account'
-                ? 'This key unlocks your encrypted messages on a new device if you have no other device at hand.'
-                : 'This key replaces your old one. Use it to unlock your encrypted messages on a new device.'}
-            </Para>
+            <Para>{explanation}</Para>
             <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color.secret} paddingX={1} alignSelf="flex-start">
               {lines.map((line) => (
                 <Text key={line} bold>
@@ -148,7 +166,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
                 </Text>
               ))}
             </Box>
-            <Say tone="warning">It is shown only this once. Keep it somewhere safe, like a password manager.</Say>
+            <Say tone="warning">{warning}</Say>
             {stage === 'save' ? (
               <Box>
                 <Text>Save to file: </Text>

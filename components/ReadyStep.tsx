@@ -1,6 +1,7 @@
 /** ready: who is signed in, which device, where, and what to do next. */
 import { Box, Text } from 'ink';
 import { commandLine, type Invocation } from '../src/invocation.js';
+import { Screen } from './Screen.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
 import { Bullet } from './Say.js';
@@ -26,36 +27,38 @@ export function ReadyStep({ userID, deviceID, homeserver, target, simulated = fa
     ['App', target],
   ];
   return (
-    <Box flexDirection="column" gap={1}>
-      <Text bold color={theme.color.success}>
-        {theme.glyph.check} Beeper is ready
-      </Text>
-      <Box flexDirection="column">
-        {rows
-          .filter((row): row is [string, string] => !!row[1])
-          .map(([label, value]) => (
-            <Box key={label}>
-              <Box width={14} flexShrink={0}>
-                <Text color={theme.color.muted}>{label}</Text>
+    <Screen>
+      <Box flexDirection="column" gap={1}>
+        <Text bold color={theme.color.success}>
+          {theme.glyph.check} Beeper is ready
+        </Text>
+        <Box flexDirection="column">
+          {rows
+            .filter((row): row is [string, string] => !!row[1])
+            .map(([label, value]) => (
+              <Box key={label}>
+                <Box width={14} flexShrink={0}>
+                  <Text color={theme.color.muted}>{label}</Text>
+                </Box>
+                <Para>{value}</Para>
               </Box>
-              <Para>{value}</Para>
-            </Box>
-          ))}
+            ))}
+        </Box>
+        <Box flexDirection="column">
+          <Text bold>Next</Text>
+          {simulated ? (
+            <>
+              <Bullet>That was the simulation; it stops now.</Bullet>
+              <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: {invocation.command}</Bullet>
+            </>
+          ) : (
+            <>
+              <Bullet>Your chats sync in the background; open Beeper to use them.</Bullet>
+              <Bullet>Check this setup any time with: {commandLine(invocation, 'status')}</Bullet>
+            </>
+          )}
+        </Box>
       </Box>
-      <Box flexDirection="column">
-        <Text bold>Next</Text>
-        {simulated ? (
-          <>
-            <Bullet>That was the simulation; it stops now.</Bullet>
-            <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: {invocation.command}</Bullet>
-          </>
-        ) : (
-          <>
-            <Bullet>Your chats sync in the background; open Beeper to use them.</Bullet>
-            <Bullet>Check this setup any time with: {commandLine(invocation, 'status')}</Bullet>
-          </>
-        )}
-      </Box>
-    </Box>
+    </Screen>
   );
 }

@@ -4,10 +4,16 @@
  * as the body, so a hint never lags its screen and never names a key the
  * screen does not handle. The shell adds "Ctrl-C quit" and its warning line.
  */
-import { Box, Text, type Key } from 'ink';
-import { createContext, useContext, type ReactNode } from 'react';
+import { Box, Text, measureElement, type DOMElement, type Key } from 'ink';
+import { useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useKeys } from './keys.js';
+import { Page } from './Page.js';
+import { Say } from './Say.js';
+import { ShellContext, stepRoom } from './shell.js';
 import { useTheme } from './theme.js';
+import { fitWhole, wholeNotice, type Whole } from './whole.js';
+
+export { ShellContext, type ShellState } from './shell.js';
 
 export interface KeyAction {
   /** What to press, as shown: "Enter", "Esc", "Ctrl-R", "y", "↑↓", "1–3". */
@@ -21,6 +27,11 @@ export interface KeyAction {
   run?: (input: string, key: Key) => void;
   /** Which presses count; derived from `keys` by default. */
   match?: (input: string, key: Key) => boolean;
+  /**
+   * The key acts on what the screen must show whole (confirms it, or moves past it): while
+   * that is not drawn whole it does nothing but say why, and its hint is not shown.
+   */
+  needsWhole?: boolean;
 }
 
 /** "Enter" → Enter, "Esc" → Escape, "Tab", "Ctrl-R" → Ctrl+r, "y" → y or Y, "↑↓" → either arrow. */
@@ -35,47 +46,90 @@ export function matchKeys(keys: string): (input: string, key: Key) => boolean {
   return () => false;
 }
 
-/** What the shell lends every screen: its warning line, and whether the run is over. */
-export interface ShellState {
-  /** Shown between the body and the keys (connection trouble while not on a wait screen). */
-  warning?: ReactNode;
-  /** The run ended: no keys work any more, so none are shown. */
-  finished: boolean;
-}
-
-export const ShellContext = createContext<ShellState>({ finished: false });
-
 /** Props of Screen. */
 export interface ScreenProps {
   /** The keys that work on this screen now, in the order shown. */
   actions?: KeyAction[];
-  children: ReactNode;
+  /** What the screen must show whole, and the room its layouts take (whole.ts). */
+  whole?: Whole | undefined;
+  /** The body; with `whole`, a function of the layout drawn (its index in whole.layouts). */
+  children: ReactNode | ((layout: number) => ReactNode);
 }
 
-export function Screen({ actions = [], children }: ScreenProps) {
-  const { warning, finished } = useContext(ShellContext);
+export function Screen({ actions = [], whole, children }: ScreenProps) {
+  const { warning, finished, frame, onWhole } = useContext(ShellContext);
+  const box = useRef<DOMElement>(null);
+  // What was drawn last did not fit after all (the arithmetic fell short): by how many rows, for this window.
+  const [overflow, setOverflow] = useState<{ size: string; rows: number } | undefined>();
+  const [refused, setRefused] = useState<string | undefined>();
+
+  const size = frame ? `${frame.window.columns}×${frame.window.rows}` : '';
+  const fit = whole && frame ? fitWhole(whole, frame, (width, dense) => (finished ? 0 : footerRows(actions, width) - (dense ? 1 : 0)), warning ? 1 : 0) : undefined;
+  const excess = overflow?.size === size ? overflow.rows : 0;
+  const layout = fit ? (excess > 0 ? undefined : fit.layout) : 0;
+  const drawn = layout !== undefined;
+  const shownActions = drawn ? actions : actions.filter((action) => !action.needsWhole);
+
+  useEffect(() => {
+    if (drawn) setRefused(undefined);
+  }, [drawn]);
+  const declares = whole !== undefined;
+  useEffect(() => {
+    if (declares) onWhole?.(drawn);
+  }, [declares, drawn, onWhole]);
+  // The arithmetic is checked against the drawn frame: a body taller than its room is not whole.
+  useLayoutEffect(() => {
+    if (!whole || !frame || layout === undefined || !box.current) return;
+    const room = stepRoom(frame, whole.layouts[layout]?.beside?.columns);
+    const over = measureElement(box.current).height - room.rows;
+    if (over > 0) setOverflow({ size, rows: over });
+  });
+
   useKeys(
     (input, key) => {
       for (const action of actions) {
         if (!action.run) continue;
         if ((action.match ?? matchKeys(action.keys))(input, key)) {
-          action.run(input, key);
+          if (action.needsWhole && !drawn) setRefused(action.keys);
+          else action.run(input, key);
           return;
         }
       }
     },
     !finished && actions.some((action) => action.run),
   );
-  return (
-    <Box flexDirection="column" flexShrink={0}>
-      {children}
-      {warning}
-      {finished ? null : (
-        <Box marginTop={1}>
-          <Footer hints={actions} />
+
+  if (whole && !drawn) {
+    const windows = fit!.windows.map((window) => ({ ...window, rows: window.rows + excess }));
+    // In a window too small even for this, its first lines (the size it needs) are the ones kept.
+    return (
+      <Page align="top">
+        <Box flexDirection="column" flexShrink={0} ref={box}>
+          <Say tone={refused ? 'error' : 'warning'}>{wholeNotice(whole, windows, frame!.window, refused)}</Say>
+          {warning}
+          {finished ? null : (
+            <Box marginTop={1}>
+              <Footer hints={shownActions} />
+            </Box>
+          )}
         </Box>
-      )}
-    </Box>
+      </Page>
+    );
+  }
+
+  const chosen = whole && layout !== undefined ? whole.layouts[layout] : undefined;
+  return (
+    <Page figure={chosen?.beside}>
+      <Box flexDirection="column" flexShrink={0} ref={box}>
+        {typeof children === 'function' ? children(layout ?? 0) : children}
+        {warning}
+        {finished ? null : (
+          <Box marginTop={chosen?.dense ? 0 : 1}>
+            <Footer hints={shownActions} />
+          </Box>
+        )}
+      </Box>
+    </Page>
   );
 }
 

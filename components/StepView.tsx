@@ -24,6 +24,7 @@ import { useNow, useSinceChange } from './hooks.js';
 import type { KeyStorage } from './keyStorage.js';
 import { NewKeyIntroStep } from './NewKeyIntroStep.js';
 import { NewRecoveryKeyStep } from './NewRecoveryKeyStep.js';
+import { OfferEmojiStep } from './OfferEmojiStep.js';
 import { QrStep } from './QrStep.js';
 import { ReadyStep } from './ReadyStep.js';
 import { RecoveryKeyStep } from './RecoveryKeyStep.js';
@@ -51,11 +52,8 @@ export interface StepViewProps {
   language: string;
   /** How beeper-setup was started here (the ready screen's commands). */
   invocation?: Invocation | undefined;
-  /** Room left for the step by the shell. */
+  /** Columns the step is drawn in (the screens that must be seen whole check their rows with the shell, whole.ts). */
   columns: number;
-  rows: number;
-  /** The whole terminal. */
-  window: { columns: number; rows: number };
 }
 
 /** What every screen function gets: the view's props, the context, and shared derivations. */
@@ -166,18 +164,12 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
   'confirming-recovery-key': ({ wait }) => wait(),
   'starting-verification': ({ wait, context }) => wait({ actions: context.mode === 'vouch' ? [] : [BACK] }),
   'waiting-other-device': ({ wait, context }) => wait({ actions: verificationWaitActions(context) }),
-  'showing-qr': ({ snapshot, context, columns, rows, window, send }) =>
+  'showing-qr': ({ snapshot, context, send }) =>
     context.verification?.qr ? (
-      <QrStep
-        data={context.verification.qr.data}
-        deviceName={deviceNameOf(context.verification)}
-        canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })}
-        columns={columns}
-        rows={rows}
-        window={window}
-        onEvent={send}
-      />
+      <QrStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })} onEvent={send} />
     ) : null,
+  'offer-emoji': ({ context, send }) =>
+    context.verification?.qr ? <OfferEmojiStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} onEvent={send} /> : null,
   'starting-sas': ({ wait }) => wait(),
   'compare-emojis': (args) => <EmojiScreen {...args} waiting={false} />,
   'confirming-sas': ({ wait }) => wait(),

@@ -1,23 +1,26 @@
 /**
- * The app shell: header, the current step (picked by StepView from the
- * machine's snapshot, with its keys under it), and the demo panel. Reads the
- * actor with useSelector and sends it the user's answers; Ctrl-C sends
- * INTERRUPT from anywhere. The one keyboard reader (keys.tsx) lives here.
+ * The app shell: the frame every step is drawn in (header, the step, --debug
+ * lines, the demo panel; Page.tsx draws it), with the current step picked by
+ * StepView from the machine's snapshot. Reads the actor with useSelector and
+ * sends it the user's answers; Ctrl-C sends INTERRUPT from anywhere. The one
+ * keyboard reader (keys.tsx) lives here.
  */
 import { useSelector } from '@xstate/react';
-import { sameScreen } from './sameScreen.js';
-import { Box, Text, measureElement, type DOMElement } from 'ink';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { Text } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Actor } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
-import { stepOf } from '../machines/steps.js';
-import { DemoPanel } from './DemoPanel.js';
-import { Header, describeTarget, phaseOf } from './Header.js';
-import { useTerminalSize } from './hooks.js';
+import { stepOf, type StepName } from '../machines/steps.js';
+import { deviceNameOf } from '../src/wording/states.js';
+import { DemoPanel, demoPanelMinRows } from './DemoPanel.js';
+import { Header, describeTarget, headerRows, phaseOf, type HeaderProps } from './Header.js';
+import { useFrameSize } from './hooks.js';
 import { KeyRouterProvider } from './keys.js';
+import { largestQr } from './QrStep.js';
 import type { KeyStorage } from './keyStorage.js';
 import type { Invocation } from '../src/invocation.js';
-import { ShellContext } from './Screen.js';
+import { sameScreen } from './sameScreen.js';
+import { ShellContext, type PanelSlot, type ShellFrame } from './shell.js';
 import { StepView, type SetupSnapshot } from './StepView.js';
 import { useTheme } from './theme.js';
 
@@ -32,112 +35,91 @@ export interface WizardProps {
   /** Where the token we started with came from (words a refused token). */
   tokenSource?: 'env' | 'saved' | undefined;
   storage: KeyStorage;
-  /** --demo: notes for this step and the simulator's latest lines. */
-  demo?: { notes: string[]; events: string[] } | undefined;
+  /** --demo: notes for this step, the simulator's latest lines, and those of them that must be seen whole. */
+  demo?: { notes: string[]; events: string[]; whole?: string[] | undefined } | undefined;
   /** The language emoji names are shown in. */
   language?: string;
+  /** Whether the step's content that must be seen whole is drawn whole now (the demo's phone scans only a drawn code). */
+  onWhole?: ((shown: { step: StepName; whole: boolean }) => void) | undefined;
   /** How beeper-setup was started here (the ready screen's commands). */
   invocation?: Invocation | undefined;
 }
 
-const HEADER_ROWS = 2;
-const GAPS = 1;
-
-export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en', invocation }: WizardProps) {
+export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en', onWhole, invocation }: WizardProps) {
   // A new snapshot that draws the same screen (a poll that found nothing new) renders nothing.
   const snapshot: SetupSnapshot = useSelector(actor, (s) => s, sameScreen);
   const step = stepOf(snapshot);
-  const { columns, rows } = useTerminalSize();
+  const { columns, rows } = useFrameSize();
   const theme = useTheme();
   const send = (event: SetupEvent) => actor.send(event);
+  const [panelRows, setPanelRows] = useState(0);
+  // Screens report with a stable callback; the step they were drawn for is read when they report.
+  const current = useRef(step.step);
+  current.current = step.step;
+  const reportWhole = useCallback((whole: boolean) => onWhole?.({ step: current.current, whole }), [onWhole]);
 
-  const width = Math.max(20, columns - 2);
   const finished = snapshot.status !== 'active';
   const target = describeTarget(snapshot.context.app, baseUrl, tokenKey);
-  const debugRows = debug ? Math.min(3, debugLines.length) : 0;
   // Wait screens have their own "retrying" line; elsewhere the shell says it, above the keys.
   const retrying = snapshot.context.pollFailures > 0 && snapshot.context.problem && step.kind !== 'wait' ? snapshot.context.problem.message : undefined;
-  const showDemo = !!demo && !finished;
-  // One spare row: output as tall as the terminal makes Ink clear and redraw the whole screen.
-  const stepRows = rows - 1 - HEADER_ROWS - GAPS - debugRows - (retrying ? 1 : 0) - (showDemo ? 1 : 0);
-  // A frame never reaches the terminal's height (Ink would then clear the whole terminal, scrollback
-  // included). With the demo panel the wizard takes rows-1 and the panel gets what the rest leaves,
-  // measured after layout and clipped meanwhile; a frame taller than that shows its last rows-1
-  // lines, as if scrolled.
-  const demoBox = useRef<DOMElement>(null);
-  const mainBox = useRef<DOMElement>(null);
-  const [measured, setMeasured] = useState({ demo: 0, main: 0 });
-  useLayoutEffect(() => {
-    const demoHeight = demoBox.current ? measureElement(demoBox.current).height : 0;
-    const main = mainBox.current ? measureElement(mainBox.current).height : 0;
-    if (demoHeight !== measured.demo || main !== measured.main) setMeasured({ demo: demoHeight, main });
-  });
-  const maxHeight = Math.max(1, rows - 1);
-  // Inside a clamped frame the main part measures at most maxHeight, so reaching it counts as too tall.
-  const tooTall = measured.main >= maxHeight;
-  const fixed = { flexShrink: 0, flexDirection: 'column' } as const;
   const warning = retrying ? (
     <Text color={theme.color.warning} wrap="truncate-end">
       {theme.glyph.warning} Connection trouble, retrying ({retrying})
     </Text>
   ) : undefined;
+  const headerProps = (width: number): HeaderProps => ({
+    target,
+    // verify is one step on an app already set up: no "step k of n" of the setup.
+    ...(snapshot.context.mode === 'vouch' ? { title: 'Beeper setup · verify another device' } : { phase: phaseOf(snapshot) }),
+    tag: demo ? 'simulated' : undefined,
+    width,
+  });
+  const panel: PanelSlot | undefined =
+    demo && !finished
+      ? {
+          minRowsAt: (width) => demoPanelMinRows(theme, demo.whole, width),
+          render: (maxRows, width) => <DemoPanel notes={demo.notes} events={demo.events} whole={demo.whole} maxRows={maxRows} width={width} />,
+          rows: panelRows,
+          onRows: setPanelRows,
+        }
+      : undefined;
+  const frame: ShellFrame = {
+    window: { columns, rows },
+    header: (width) => <Header {...headerProps(width)} />,
+    headerRowsAt: (width) => headerRows(headerProps(width)),
+    debugLines: debug ? debugLines.slice(-3) : [],
+    panel,
+  };
+
+  // The machine offers a QR code first only where it fits: tell it the largest this window draws whole.
+  const deviceName = deviceNameOf(snapshot.context.verification ?? snapshot.context.incomingVerification);
+  const panelMin = panel ? panel.minRowsAt(columns - 2) : 0;
+  const qrRoom = useMemo(
+    () => largestQr(frame, deviceName, theme.caps),
+    [columns, rows, deviceName, theme.caps.unicode, theme.caps.color, frame.debugLines.length, panelMin, target, snapshot.context.mode],
+  );
+  useEffect(() => {
+    if (!finished) actor.send({ type: 'QR_ROOM', modules: qrRoom });
+  }, [actor, qrRoom, finished]);
 
   return (
     <KeyRouterProvider onKey={(input, key) => key.ctrl && input === 'c' && actor.send({ type: 'INTERRUPT' })}>
       {step.step === 'interrupted' ? null : (
-        <Box
-          flexDirection="column"
-          width={columns}
-          height={showDemo || tooTall ? maxHeight : undefined}
-          overflowY="hidden"
-          justifyContent={tooTall ? 'flex-end' : 'flex-start'}
-        >
-          <Box flexDirection="column" paddingX={1} flexShrink={0} height={showDemo && !tooTall ? maxHeight : undefined}>
-            <Box ref={mainBox} {...fixed}>
-              <Box {...fixed}>
-                <Header
-                  target={target}
-                  // verify is one step on an app already set up: no "step k of n" of the setup.
-                  {...(snapshot.context.mode === 'vouch' ? { title: 'Beeper setup · verify another device' } : { phase: phaseOf(snapshot) })}
-                  tag={demo ? 'simulated' : undefined}
-                />
-              </Box>
-              <Box {...fixed} marginTop={1}>
-                <ShellContext.Provider value={{ warning, finished }}>
-                  <StepView
-                    snapshot={snapshot}
-                    send={send}
-                    baseUrl={baseUrl}
-                    target={target}
-                    debug={debug}
-                    tokenSource={tokenSource}
-                    storage={storage}
-                    simulated={!!demo}
-                    language={language}
-                    invocation={invocation}
-                    columns={width}
-                    rows={stepRows}
-                    window={{ columns, rows }}
-                  />
-                </ShellContext.Provider>
-              </Box>
-              {debug
-                ? debugLines.slice(-3).map((line, i) => (
-                    <Box key={`${i}-${line}`} flexShrink={0}>
-                      <Text color={theme.color.muted} wrap="truncate-end">
-                        {line}
-                      </Text>
-                    </Box>
-                  ))
-                : null}
-            </Box>
-            {showDemo && !tooTall ? (
-              <Box ref={demoBox} flexGrow={1} flexShrink={1} flexBasis={0} flexDirection="column" overflowY="hidden">
-                <DemoPanel notes={demo.notes} events={demo.events} maxRows={measured.demo} width={width} />
-              </Box>
-            ) : null}
-          </Box>
-        </Box>
+        <ShellContext.Provider value={{ warning, finished, frame, onWhole: reportWhole }}>
+          <StepView
+            snapshot={snapshot}
+            send={send}
+            baseUrl={baseUrl}
+            target={target}
+            debug={debug}
+            tokenSource={tokenSource}
+            storage={storage}
+            simulated={!!demo}
+            language={language}
+            invocation={invocation}
+            columns={Math.max(20, columns - 2)}
+          />
+        </ShellContext.Provider>
       )}
     </KeyRouterProvider>
   );

@@ -75,3 +75,38 @@ export function useCheckedValue(initial: string, check: (text: string) => string
     },
   };
 }
+
+/**
+ * The terminal's size for the wizard's frame, redrawn cleanly after a resize. The terminal has
+ * reflowed what was on screen by then, so Ink cannot know how many rows its last frame covers:
+ * erasing it left an earlier header above the new frame. And Ink's own resize handler redraws
+ * the tree it has, laid out for the old size (lines too wide, a frame too tall, which makes Ink
+ * clear the scrollback on its next frame). So here a resize clears the visible screen (the
+ * scrollback stays), gives React the new size, and only then lets Ink's handler (taken off the
+ * event, Ink 6.8 registers it when it starts) redraw the tree drawn for that size.
+ */
+export function useFrameSize(): TerminalSize {
+  const { stdout } = useStdout();
+  const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const earlier = stdout.listeners('resize') as (() => void)[];
+    for (const listener of earlier) stdout.off('resize', listener);
+    let redraw: NodeJS.Immediate | undefined;
+    const onResize = () => {
+      stdout.write('\u001b[2J\u001b[H');
+      setSize(read());
+      if (redraw) clearImmediate(redraw);
+      redraw = setImmediate(() => {
+        for (const listener of earlier) listener();
+      });
+    };
+    stdout.on('resize', onResize);
+    setSize(read());
+    return () => {
+      stdout.off('resize', onResize);
+      if (redraw) clearImmediate(redraw);
+    };
+  }, [stdout]);
+  return size;
+}

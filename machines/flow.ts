@@ -5,6 +5,7 @@
  */
 import { assign, cancel, raise, setup } from 'xstate';
 import type { Session } from '../src/api/types.js';
+import { qrModuleCount } from '../src/shared/qr.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../src/shared/recoveryKey.js';
 import type { Secret } from '../src/shared/secret.js';
 import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
@@ -59,6 +60,11 @@ export const verificationStep = (context: SetupContext): VerificationStep =>
         sasStarted: context.sasStarted,
       })
     : 'waitingForOtherDevice';
+/** The QR code on offer fits what the front end can draw whole (QR_ROOM), or the user asked for it anyway. */
+export function qrFits(context: SetupContext): boolean {
+  const qr = context.verification?.qr;
+  return context.qrChosen || context.qrRoom === undefined || !qr || qrModuleCount(qr.data) <= context.qrRoom;
+}
 export const currentRoute = (context: SetupContext, session: Session | undefined = context.session): Route =>
   routeFor(session, context.verification, context.mode);
 export const authed = (context: SetupContext) => ({ api: context.api, token: context.accessToken });
@@ -99,6 +105,8 @@ export const flow = setup({
     hasPendingSignIn: ({ context }) => !!context.setupRequestID && context.email !== '' && !context.accessToken,
     hasPendingRegistration: ({ context }) => !!context.registration && !context.accessToken,
     canStartSas: ({ context }) => !!context.verification?.availableActions.includes('sas.start'),
+    /** The QR code is due, but too big for what the front end can draw whole: offer emojis first (when the server takes sas.start). */
+    offerEmojiFirst: ({ context }) => verificationStep(context) === 'showingQr' && !qrFits(context) && !!context.verification?.availableActions.includes('sas.start'),
     mayChooseMethod: ({ context }) => context.session?.state === 'needs-verification',
     isUnauthorized: ({ event }) => problemOf(event).kind === 'unauthorized',
     /** The sign-in request died (too many wrong codes, expired, unknown, or its lead token refused). */
@@ -163,6 +171,7 @@ export const flow = setup({
     }),
     notePollSuccess: assign({ pollFailures: 0, problem: undefined }),
     markStalled: assign({ stalled: true }),
+    noteQrRoom: assign({ qrRoom: ({ context, event }) => (event.type === 'QR_ROOM' ? event.modules : context.qrRoom) }),
     noteConnectionLost: assign({ notice: 'connection-lost' as Notice, problem: ({ event }) => problemOf(event) }),
     /**
      * A code was mailed: the resend cooldown starts over as a delayed event rather than an

@@ -78,6 +78,8 @@ export const setupMachine = flow.createMachine({
     sasConfirmed: false,
     sasStarted: false,
     preferEmoji: input.preferEmoji ?? false,
+    qrRoom: undefined,
+    qrChosen: false,
     leaveTo: 'chooseMethod',
     rejectCode: 'm.user',
     answerSource: 'typed',
@@ -99,6 +101,7 @@ export const setupMachine = flow.createMachine({
   on: {
     INTERRUPT: '.interrupted',
     CONNECTION_CLOSED: { target: '.failed', actions: assign({ problem: ({ event }) => event.problem }) },
+    QR_ROOM: { actions: 'noteQrRoom' },
   },
   // Which final state ended the run, from its done event: while the output is computed, `self`
   // still holds the snapshot from before the final transition.

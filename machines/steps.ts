@@ -42,6 +42,7 @@ export const STEP_NAMES = [
   'starting-verification',
   'waiting-other-device',
   'showing-qr',
+  'offer-emoji',
   'starting-sas',
   'compare-emojis',
   'confirming-sas',

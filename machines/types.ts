@@ -131,6 +131,14 @@ export interface SetupContext {
   /** sas/start was sent for this verification: wait for the other device rather than send it again. */
   sasStarted: boolean;
   preferEmoji: boolean;
+  /**
+   * The largest QR code (modules a side) the front end can draw whole right now, as it reports
+   * (QR_ROOM); undefined: any size (headless draws it whatever its size). A code that does not fit
+   * is not offered first: emojis are, with the code one key away (SHOW_QR).
+   */
+  qrRoom: number | undefined;
+  /** The user asked for the QR code (SHOW_QR) though it did not fit: show it (the wizard says how big the window must be). */
+  qrChosen: boolean;
   /** Where to go once a verification the user walked away from is cancelled. */
   leaveTo: 'chooseMethod' | 'enterRecoveryKey';
   /** The cancel code sent when the user rejects: m.mismatched_sas or m.user. */
@@ -174,6 +182,10 @@ export type SetupEvent =
   /** The new key is kept; `savedTo` names the file it was written to, if any. */
   | { type: 'KEY_SAVED'; savedTo?: string | undefined }
   | { type: 'SHOW_EMOJI' }
+  /** The QR code after all, from the offer of emojis made because it did not fit. */
+  | { type: 'SHOW_QR' }
+  /** From the front end, at start and whenever its window changes: the largest QR code it can draw whole. */
+  | { type: 'QR_ROOM'; modules: number }
   | { type: 'MATCH' }
   | { type: 'NO_MATCH' }
   | { type: 'SCAN_CONFIRMED' }

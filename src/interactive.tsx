@@ -5,7 +5,7 @@
  */
 import { useSelector } from '@xstate/react';
 import { render, useStdout } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toPromise, type Actor } from 'xstate';
 import type { SetupContext, SetupMachine, SetupOutput } from '../machines/setupMachine.js';
 import { stepOf, type StepName } from '../machines/steps.js';
@@ -24,10 +24,9 @@ import { exitCodeForSignal } from './signals.js';
 import { wrapWords } from './wording/wrap.js';
 import { letYoungGenerationGrow } from './youngGeneration.js';
 
-/** How long the demo's phone "takes" to scan the QR code on screen. */
-export const DEMO_SCAN_DELAY_MS = 5000;
 const DEMO_EVENT_LINES = 3;
-const SCAN_NOTE = `The simulated phone scans this QR code in ${DEMO_SCAN_DELAY_MS / 1000}s (or press e to compare emojis).`;
+const scanNote = (delayMs: number) => `The simulated phone scans this QR code in ${delayMs / 1000}s (or press e to compare emojis).`;
+const NO_SCAN_NOTE = 'The simulated phone scans the QR code only once it is drawn whole: make the window bigger, or press e to compare emojis.';
 const DEBUG_LINES = 3;
 
 interface RootProps {
@@ -49,13 +48,13 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
 
   const step = useSelector(actor, (snapshot) => stepOf(snapshot).step);
   const email = useSelector(actor, (snapshot) => snapshot.context.email);
-  // The demo's phone never scans by itself: play it a few seconds after the code appears.
+  // Whether the screen's content that must be seen whole is drawn whole now, and on which step.
+  const [whole, setWhole] = useState<{ step: StepName; whole: boolean } | undefined>();
+  const onWhole = useCallback((shown: { step: StepName; whole: boolean }) => setWhole((previous) => (previous?.step === shown.step && previous.whole === shown.whole ? previous : shown)), []);
+  // The demo's phone never scans by itself: play it a few seconds after the code is drawn whole, and only then.
   const showingQr = step === 'showing-qr';
-  useEffect(() => {
-    if (!demo || !showingQr) return;
-    const timer = setTimeout(() => void demo.scanQr().catch(() => {}), DEMO_SCAN_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [demo, showingQr]);
+  const qrDrawn = showingQr && whole?.step === 'showing-qr' && whole.whole;
+  useDemoScan(demo, qrDrawn);
 
   return (
     <Wizard
@@ -68,37 +67,54 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
       storage={storage}
       language={language}
       invocation={context.invocation}
-      demo={demo ? demoPanel(demo, step, email, events, showingQr) : undefined}
+      demo={demo ? demoPanel(demo, step, email, events, showingQr ? { drawn: qrDrawn } : undefined) : undefined}
+      onWhole={onWhole}
     />
   );
 }
 
 /**
+ * --demo: the simulated phone scans the QR code its scan delay after it is drawn whole, and
+ * never while it is not (a window too small, or one that shrank before the scan).
+ */
+export function useDemoScan(demo: Pick<DemoHandle, 'scanQr' | 'scanDelayMs'> | undefined, qrDrawn: boolean): void {
+  useEffect(() => {
+    if (!demo || !qrDrawn) return;
+    const timer = setTimeout(() => void demo.scanQr().catch(() => {}), demo.scanDelayMs);
+    return () => clearTimeout(timer);
+  }, [demo, qrDrawn]);
+}
+
+/**
  * The demo panel's lines, what the current step needs first: the code at the code step,
- * the account's recovery key where a key is asked for, everything at the start.
+ * the account's recovery key where a key is asked for, everything at the start. `whole`
+ * names the lines the step cannot do without (the code, the key): the shell keeps room
+ * for them and never cuts them. `qr`: on the QR step, whether the code is drawn whole.
  */
 export function demoPanel(
-  demo: Pick<DemoHandle, 'banner' | 'accounts'>,
+  demo: Pick<DemoHandle, 'banner' | 'accounts' | 'scanDelayMs'>,
   step: StepName,
   email: string,
   events: { kind: 'mail' | 'other-device'; text: string }[],
-  showingQr: boolean,
-): { notes: string[]; events: string[] } {
+  qr?: { drawn: boolean },
+): { notes: string[]; events: string[]; whole?: string[] } {
   const keyLine = (account: { email: string; recoveryKey: string | undefined }) => `${account.email.split('@')[0]}'s recovery key: ${account.recoveryKey}`;
   const lastMail = events.filter((event) => event.kind === 'mail').at(-1)?.text;
   const recent = events.map((event) => event.text).slice(-DEMO_EVENT_LINES);
-  const withScan = showingQr ? [...recent, SCAN_NOTE] : recent;
+  const withScan = qr ? [...recent, qr.drawn ? scanNote(demo.scanDelayMs) : NO_SCAN_NOTE] : recent;
   switch (step) {
     case 'email':
       return { notes: demo.banner, events: withScan };
     case 'code':
-      // The code first: the panel may shrink to this one line.
-      return { notes: [demo.banner[0]!], events: lastMail ? [...recent.filter((line) => line !== lastMail), lastMail] : recent };
+      // The code last, and kept whole: the panel may shrink to it.
+      return lastMail
+        ? { notes: [demo.banner[0]!], events: [...recent.filter((line) => line !== lastMail), lastMail], whole: [lastMail] }
+        : { notes: [demo.banner[0]!], events: recent };
     case 'recovery-key':
     case 'reset-warning': {
       const mine = demo.accounts.find((account) => account.email === email.toLowerCase() && account.recoveryKey);
       const keys = mine ? [keyLine(mine)] : demo.accounts.filter((account) => account.recoveryKey).map(keyLine);
-      return { notes: [demo.banner[0]!], events: [...recent.slice(-1), ...keys] };
+      return { notes: [demo.banner[0]!], events: [...recent.slice(-1), ...keys], whole: keys };
     }
     default:
       return { notes: [demo.banner[0]!], events: withScan };

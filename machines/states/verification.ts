@@ -123,7 +123,7 @@ export const deviceVerification = flow.createStateConfig({
     },
     beginning: {
       ...wait('starting-verification', 'encryption'),
-      entry: assign({ verification: undefined, sasConfirmed: false, sasStarted: false }),
+      entry: assign({ verification: undefined, sasConfirmed: false, sasStarted: false, qrChosen: false }),
       invoke: {
         src: 'beginVerification',
         input: ({ context }) => ({ ...authed(context), incomingID: context.incomingVerification?.id, mode: context.mode, userID: context.vouch.userID }),
@@ -145,6 +145,8 @@ export const deviceVerification = flow.createStateConfig({
         // vouch with a payload scanned elsewhere: submit it as soon as the verification can take it.
         { guard: 'scannedQrFits', target: 'submittingQr' },
         { guard: { type: 'stepIs', params: { step: 'startingSas' } }, target: 'startingSas' },
+        // A QR code the window cannot show whole is not offered first: emojis are, the code a key away.
+        { guard: 'offerEmojiFirst', target: 'tracking.step.offeringEmoji' },
         { guard: { type: 'stepIs', params: { step: 'showingQr' } }, target: 'tracking.step.showingQr' },
         { guard: { type: 'stepIs', params: { step: 'comparingEmojis' } }, target: 'tracking.step.comparingEmojis' },
         { guard: { type: 'stepIs', params: { step: 'waitingForOtherConfirm' } }, target: 'tracking.step.waitingForOtherConfirm' },
@@ -188,6 +190,17 @@ export const deviceVerification = flow.createStateConfig({
               on: {
                 SHOW_EMOJI: { guard: 'canStartSas', target: '#setup.deviceVerification.startingSas', actions: assign({ preferEmoji: true }) },
                 SUBMIT_QR: { guard: 'isVouching', target: '#setup.deviceVerification.submittingQr', actions: assign({ vouch: ({ context, event }) => ({ ...context.vouch, scannedQr: event.data }) }) },
+                // A window that shrank or grew: offer what fits now.
+                QR_ROOM: { target: '#setup.deviceVerification.route', actions: 'noteQrRoom' },
+              },
+            },
+            /** The QR code is on offer but too big for the window: emojis first, the code one key away. */
+            offeringEmoji: {
+              ...ask('offer-emoji', 'encryption'),
+              on: {
+                SHOW_EMOJI: { guard: 'canStartSas', target: '#setup.deviceVerification.startingSas', actions: assign({ preferEmoji: true }) },
+                SHOW_QR: { target: '#setup.deviceVerification.route', actions: assign({ qrChosen: true }) },
+                QR_ROOM: { target: '#setup.deviceVerification.route', actions: 'noteQrRoom' },
               },
             },
             comparingEmojis: {

@@ -101,6 +101,14 @@ export function qrSize(moduleCount: number, quietZone = DEFAULT_QUIET_ZONE): { c
   return { columns: side, rows: Math.ceil(side / 2) };
 }
 
+let lastCount: { data: string; modules: number } | undefined;
+
+/** Modules a side of the code for `verification.qr.data` (remembered for the last payload: the flow asks every poll). */
+export function qrModuleCount(data: string): number {
+  if (lastCount?.data !== data) lastCount = { data, modules: qrModules(qrPayloadBytes(data)).length };
+  return lastCount.modules;
+}
+
 /** `verification.qr.data` to terminal lines: payload rule, encoder and drawing in one call. */
 export function drawQr(data: string, options: RenderQrOptions): string[] {
   return renderQr(qrModules(qrPayloadBytes(data)), options);

@@ -117,13 +117,16 @@ export function sameRecoveryKey(a: string, b: string): boolean {
 /** The last two groups of four: what a person types back to prove the new key was kept. */
 export const lastTwoGroups = (key: string) => stripWhitespace(key).slice(-8);
 
-/** Why the typed-back groups are not accepted, in words; undefined when they match. */
-export function retypeProblem(typed: string, key: string): string | undefined {
+/**
+ * Why the typed-back groups are not accepted, in words; undefined when they match. `seeAgain`
+ * is how the front end shows the key again ("or press Esc to see the key again"), where it can.
+ */
+export function retypeProblem(typed: string, key: string, seeAgain = ''): string | undefined {
   const compact = stripWhitespace(typed);
   const expected = lastTwoGroups(key);
   if (compact === '') return 'Type the last two groups of your key (8 characters) from your saved copy.';
   if (compact === expected) return undefined;
   if (compact.toLowerCase() === expected.toLowerCase()) return 'Almost: recovery keys are case-sensitive. Check the capital letters against your saved copy.';
-  if (compact.length !== expected.length) return `That is ${compact.length} characters; the last two groups are 8. Check your saved copy.`;
-  return 'That does not match the end of your key. Check your saved copy.';
+  if (compact.length !== expected.length) return `That is ${compact.length} characters; the last two groups are 8. Check your saved copy${seeAgain}.`;
+  return `That does not match the end of your key. Check your saved copy${seeAgain}.`;
 }

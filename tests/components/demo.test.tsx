@@ -1,8 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DemoPanel, demoPanelRows, toAscii } from '../../components/DemoPanel.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DemoPanel, demoPanelMinRows, demoPanelRows, toAscii } from '../../components/DemoPanel.js';
+import { makeTheme } from '../../components/theme.js';
 import { startDemo } from '../../src/demo.js';
+import { demoPanel, useDemoScan } from '../../src/interactive.js';
+
+/** The demo phone's scan delay, as src/demo.ts sets it. */
+const DEMO_SCAN_DELAY_MS = 5000;
 import { SetupClient } from '../../src/api/client.js';
-import { ASCII, renderAt, unmountAll } from './render.js';
+import { ASCII, UNICODE, renderAt, unmountAll } from './render.js';
 
 afterEach(unmountAll);
 
@@ -26,6 +31,19 @@ describe('DemoPanel', () => {
     expect(one.frame().split('\n')).toHaveLength(1);
     expect(one.frame()).toMatch(/^demo · Pixel 8: compare/);
     expect(renderAt(<DemoPanel notes={NOTES} events={EVENTS} maxRows={0} width={58} />).frame()).toBe('');
+  });
+
+  it('never cuts a line that must be seen whole (the emailed code): at its smallest the panel is that line, wrapped', () => {
+    const code = EVENTS[0]!;
+    const rows = demoPanelMinRows(makeTheme(UNICODE), [code], 38);
+    expect(rows).toBe(2);
+    const small = renderAt(<DemoPanel notes={NOTES} events={EVENTS} whole={[code]} maxRows={rows} width={38} />, { columns: 40 });
+    expect(small.frame().split('\n')).toHaveLength(2);
+    expect(small.text()).toContain('demo · Email to alice@example.com: your code is 123456');
+    // With room for the box but not for every line, the older lines go, never the code.
+    const boxed = renderAt(<DemoPanel notes={NOTES} events={[code, ...EVENTS.slice(1)]} whole={[code]} maxRows={6} width={58} />, { columns: 60 });
+    expect(boxed.text()).toContain('your code is 123456');
+    expect(boxed.frame().split('\n').length).toBeLessThanOrEqual(6);
   });
 
   it('keeps the simulator lines readable without Unicode', () => {
@@ -56,5 +74,40 @@ describe('startDemo', () => {
     } finally {
       await demo.close();
     }
+  });
+});
+
+describe('the demo phone scans only a code drawn whole', () => {
+  function Probe({ demo, drawn }: { demo: { scanQr(): Promise<void>; scanDelayMs: number }; drawn: boolean }) {
+    useDemoScan(demo, drawn);
+    return null;
+  }
+
+  it('never while the code is not drawn whole; its scan delay after it is; not if it is hidden again before', async () => {
+    vi.useFakeTimers();
+    try {
+      const scanQr = vi.fn(async () => {});
+      const phone = { scanQr, scanDelayMs: DEMO_SCAN_DELAY_MS };
+      const ui = renderAt(<Probe demo={phone} drawn={false} />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS * 4);
+      expect(scanQr).not.toHaveBeenCalled();
+      ui.rerender(<Probe demo={phone} drawn />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS - 1);
+      // Shrunk before the scan: the code is no longer whole, and the phone waits again.
+      ui.rerender(<Probe demo={phone} drawn={false} />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS * 4);
+      expect(scanQr).not.toHaveBeenCalled();
+      ui.rerender(<Probe demo={phone} drawn />);
+      await vi.advanceTimersByTimeAsync(DEMO_SCAN_DELAY_MS);
+      expect(scanQr).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the panel says so while the code is not drawn whole', () => {
+    const demo = { banner: ['Simulation.'], accounts: [], scanDelayMs: DEMO_SCAN_DELAY_MS };
+    expect(demoPanel(demo, 'showing-qr', 'alice@example.com', [], { drawn: true }).events.at(-1)).toContain('scans this QR code in 5s');
+    expect(demoPanel(demo, 'showing-qr', 'alice@example.com', [], { drawn: false }).events.at(-1)).toContain('only once it is drawn whole');
   });
 });

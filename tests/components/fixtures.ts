@@ -92,6 +92,12 @@ export const STEP_FIXTURES: Record<StepName, () => SetupSnapshot> = {
       session: needsVerification,
       verification: verification({ state: 'ready', qr: { data: QR }, availableActions: ['sas.start', 'cancel'] }),
     }),
+  'offer-emoji': () =>
+    snapshotAt(tracking('offeringEmoji'), {
+      session: needsVerification,
+      qrRoom: 0,
+      verification: verification({ state: 'ready', qr: { data: QR }, availableActions: ['sas.start', 'cancel'] }),
+    }),
   'starting-sas': () => snapshotAt({ deviceVerification: 'startingSas' }),
   'compare-emojis': () =>
     snapshotAt(tracking('comparingEmojis'), {

@@ -337,8 +337,6 @@ describe('hints change in the same frame as the body', () => {
           storage={storage}
           language="en"
           columns={98}
-          rows={34}
-          window={{ columns: 100, rows: 40 }}
         />
         <CommitProbe onCommit={onCommit} />
       </>

@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { QrStep } from '../../components/QrStep.js';
+import { qrCode } from '../e2e/terminal.js';
 import { DARK_ON_LIGHT, LIGHT_ON_DARK, decodeDrawing } from '../shared/qr/rasterise.js';
 import { renderAt } from './render.js';
 
@@ -27,9 +28,23 @@ describe('the QR step scans as drawn', () => {
     { form: 'base64', data: PAYLOAD.toString('base64') },
     { form: 'raw', data: PAYLOAD.toString('latin1') },
   ])('$form payload: decodes to its bytes on both terminal themes', ({ data }) => {
-    const ui = renderAt(<QrStep data={data} canShowEmoji columns={98} rows={46} window={{ columns: 100, rows: 50 }} onEvent={() => {}} />, { rows: 50 });
+    const ui = renderAt(<QrStep data={data} canShowEmoji onEvent={() => {}} />, { rows: 50 });
     const lines = qrLines(ui.rawFrame());
     expect(lines.length).toBeGreaterThan(15);
     for (const theme of [LIGHT_ON_DARK, DARK_ON_LIGHT]) expect(decodeDrawing(lines, theme), theme.name).toEqual([...PAYLOAD]);
+  });
+
+  /** As long as the simulator's payload: a version 6 code, 45×23 drawn. */
+  const LONG = Buffer.concat([Buffer.from('MATRIX\u0002\u0002\u0000\u001c', 'latin1'), bytes('txn', 28), bytes('key 1', 32), bytes('key 2', 32), bytes('secret', 32)]);
+
+  it.each([
+    { form: 'base64', data: LONG.toString('base64') },
+    { form: 'raw', data: LONG.toString('latin1') },
+  ])('at 80×24, beside the header and its words, the $form payload decodes to its bytes on both themes, the terminal around it', ({ data }) => {
+    const ui = renderAt(<QrStep data={data} deviceName="Pixel 8" canShowEmoji onEvent={() => {}} />, { columns: 80, rows: 24, shell: true });
+    const lines = qrCode(ui.rawFrame());
+    expect(lines).toHaveLength(23);
+    expect(ui.frame()).toContain('Beeper setup');
+    for (const theme of [LIGHT_ON_DARK, DARK_ON_LIGHT]) expect(decodeDrawing(lines, theme, { marginGrey: theme.defaultBg }), theme.name).toEqual([...LONG]);
   });
 });

@@ -3,6 +3,7 @@ import type { KeyStorage, SaveResult } from '../../components/keyStorage.js';
 import { NewRecoveryKeyStep } from '../../components/NewRecoveryKeyStep.js';
 import { RecoveryKeyStep } from '../../components/RecoveryKeyStep.js';
 import { ResetWarningStep } from '../../components/ResetWarningStep.js';
+import { useTerminalSize } from '../../components/hooks.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
 import { ASCII, hintText, renderAt, unmountAll, widestLine } from './render.js';
 
@@ -249,5 +250,58 @@ describe('NewRecoveryKeyStep', () => {
       />,
     );
     expect(ui.frame()).toContain('Could not store the key.');
+  });
+
+  describe('must be seen whole before the type-back gate', () => {
+    /** The step as the wizard draws it: in the shell's frame, as wide as the window less its padding. */
+    function InWindow({ onEvent }: { onEvent: (event: SetupEvent) => void }) {
+      const { columns } = useTerminalSize();
+      return <NewRecoveryKeyStep recoveryKey={COMPACT} reason="lost-key" storage={fakeStorage()} width={columns - 2} onEvent={onEvent} />;
+    }
+    const groups = KEY.split(' ');
+    const wholeKeyOn = (frame: string) => groups.every((group) => frame.includes(group));
+
+    it.each([
+      [40, 10],
+      [60, 8],
+    ])('at %i×%i: no group is shown, Enter does not open the gate and says why; at the size it names the key is whole and Enter works', async (columns, rows) => {
+      const onEvent = events();
+      const ui = renderAt(<InWindow onEvent={onEvent} />, { columns, rows, shell: true });
+      expect(groups.some((group) => ui.frame().includes(group))).toBe(false);
+      const need = /To see your new recovery key whole, the window must be at least (\d+)×(\d+); this one is (\d+)×(\d+)\./.exec(ui.text());
+      expect(need, ui.text()).not.toBeNull();
+      await ui.press('enter');
+      expect(ui.text()).toContain(`Enter does nothing until your new recovery key can be seen whole: the window must be at least ${need![1]}×${need![2]}`);
+      expect(ui.text()).not.toContain('type the last two groups');
+      // Typing the visible end of the key changes nothing either.
+      await ui.type('nRwKpUY1');
+      await ui.press('enter');
+      expect(onEvent).not.toHaveBeenCalled();
+
+      const [needColumns, needRows] = [Number(need![1]), Number(need![2])];
+      await ui.resize(needColumns, needRows - 1);
+      expect(wholeKeyOn(ui.frame())).toBe(false);
+      await ui.resize(needColumns, needRows);
+      expect(wholeKeyOn(ui.frame()), ui.frame()).toBe(true);
+      expect(ui.frame().trimEnd().split('\n').length).toBeLessThanOrEqual(needRows - 1);
+      expect(hintText(ui.hints())).toContain('Enter I saved it');
+      // A shrink after drawing hides it again, and Enter is refused again.
+      await ui.resize(columns, rows);
+      expect(wholeKeyOn(ui.frame())).toBe(false);
+      await ui.press('enter');
+      expect(ui.text()).not.toContain('type the last two groups');
+      await ui.resize(needColumns, needRows);
+      await ui.press('enter');
+      expect(ui.text()).toContain('type the last two groups of your key');
+      await ui.type('nRwKpUY1');
+      await ui.press('enter');
+      expect(onEvent).toHaveBeenCalledWith({ type: 'KEY_SAVED' });
+    });
+
+    it('at 100×30 the key is drawn whole at once', () => {
+      const ui = renderAt(<InWindow onEvent={events()} />, { columns: 100, rows: 30, shell: true });
+      expect(ui.frame()).toContain(KEY);
+      expect(ui.text()).not.toContain('needs a window');
+    });
   });
 });

@@ -9,8 +9,11 @@ import { EventEmitter } from 'node:events';
 import { render as inkRender, type Instance } from 'ink';
 import type { ReactElement } from 'react';
 import stringWidth from 'string-width';
+import { Header, headerRows } from '../../components/Header.js';
+import { useTerminalSize } from '../../components/hooks.js';
 import { KeyRouterProvider } from '../../components/keys.js';
 import { ShellContext } from '../../components/Screen.js';
+import type { ShellFrame } from '../../components/shell.js';
 import { TerminalContext, type TerminalCaps } from '../../components/theme.js';
 
 class FakeStdout extends EventEmitter {
@@ -133,13 +136,46 @@ export function hintsOf(frame: string): Hint[] {
     });
 }
 
-export function renderAt(tree: ReactElement, options: { columns?: number; rows?: number; caps?: TerminalCaps; finished?: boolean } = {}): Rendered {
+/** The header the wizard draws on a verification step, for screens rendered in the shell's frame. */
+const TEST_HEADER = { target: 'Beeper Server 4.2.1 on 127.0.0.1:23373', phase: 2 };
+
+/** The shell's frame at the fake terminal's size (following resizes): header, no debug lines, an optional panel. */
+function TestShell({ finished, onWhole, children }: { finished: boolean; onWhole?: ((whole: boolean) => void) | undefined; children: ReactElement }) {
+  const { columns, rows } = useTerminalSize();
+  const frame: ShellFrame = {
+    window: { columns, rows },
+    header: (width) => <Header {...TEST_HEADER} width={width} />,
+    headerRowsAt: (width) => headerRows({ ...TEST_HEADER, width }),
+    debugLines: [],
+  };
+  return <ShellContext.Provider value={{ finished, frame, onWhole }}>{children}</ShellContext.Provider>;
+}
+
+export interface RenderOptions {
+  columns?: number;
+  rows?: number;
+  caps?: TerminalCaps;
+  finished?: boolean;
+  /** Draw the screen in the shell's frame (header, room, the rule for what must be seen whole); else it has no limit. */
+  shell?: boolean;
+  /** With `shell`: told whether content that must be seen whole is drawn whole. */
+  onWhole?: (whole: boolean) => void;
+}
+
+export function renderAt(tree: ReactElement, options: RenderOptions = {}): Rendered {
   const stdout = new FakeStdout(options.columns ?? 100, options.rows ?? 30);
   const stdin = new FakeStdin();
+  const finished = options.finished ?? false;
   const wrap = (node: ReactElement) => (
     <TerminalContext.Provider value={options.caps ?? UNICODE}>
       <KeyRouterProvider>
-        <ShellContext.Provider value={{ finished: options.finished ?? false }}>{node}</ShellContext.Provider>
+        {options.shell ? (
+          <TestShell finished={finished} onWhole={options.onWhole}>
+            {node}
+          </TestShell>
+        ) : (
+          <ShellContext.Provider value={{ finished }}>{node}</ShellContext.Provider>
+        )}
       </KeyRouterProvider>
     </TerminalContext.Provider>
   );

@@ -29,8 +29,6 @@ function show(step: StepName, columns = 100, rows = 40) {
       storage={storage}
       language="en"
       columns={columns - 2}
-      rows={rows - 6}
-      window={{ columns, rows }}
     />,
     { columns, rows, finished: snapshot.status !== 'active' },
   );

@@ -32,8 +32,6 @@ const show = (
       storage={storage}
       language={options.language ?? 'en'}
       columns={columns - 2}
-      rows={rows - 6}
-      window={{ columns, rows }}
     />,
     { columns, rows },
   );
@@ -249,7 +247,7 @@ describe('Wizard shell', () => {
     actor.stop();
   });
 
-  it('never writes as many lines as the terminal has: a tall step keeps its bottom in view', async () => {
+  it('never writes as many lines as the terminal has: a tall step keeps its bottom in view, and the header its place', async () => {
     for (const demo of [undefined, { notes: ['Simulation.'], events: [] }]) {
       const actor = signedOutActor();
       actor.start();
@@ -258,13 +256,34 @@ describe('Wizard shell', () => {
       await ui.type('x');
       await ui.press('enter');
       await ui.waitFor('An email address needs an @');
-      const lines = ui.frame().split('\n');
+      const lines = ui.frame().trimEnd().split('\n');
       expect(lines.length).toBeLessThanOrEqual(11);
       expect(ui.frame()).toContain('An email address needs an @');
-      expect(lines.at(-1)).toContain('Enter send code · Ctrl-C quit');
+      expect(lines.filter((line) => /^\s*Beeper setup/.test(line))).toHaveLength(1);
+      expect(lines[0]).toMatch(/^\s*Beeper setup/);
+      // The keys end the step; the demo panel, when there is one, keeps its line under them.
+      expect(lines.at(demo ? -2 : -1)).toContain('Enter send code · Ctrl-C quit');
+      if (demo) expect(lines.at(-1)).toContain('demo · Simulation.');
       await ui.resize(60, 30);
       expect(ui.frame()).toContain('Beeper setup');
       if (demo) expect(ui.frame()).toContain('Simulation.');
+      actor.stop();
+    }
+  });
+
+  it('keeps the demo\'s emailed code whole under the step, however small the window (40×15, 40×10)', async () => {
+    const code = 'Email to alice@example.com: your code is 123456';
+    for (const rows of [15, 10]) {
+      const actor = signedOutActor();
+      actor.start();
+      const ui = renderAt(
+        <Wizard actor={actor} baseUrl="http://x:1" tokenKey="http://x:1" debug={false} storage={storage} demo={{ notes: ['Simulation.'], events: [code], whole: [code] }} />,
+        { columns: 40, rows },
+      );
+      await ui.waitFor('Enter send code');
+      expect(ui.text()).toContain(code);
+      expect(ui.frame().trimEnd().split('\n').length).toBeLessThanOrEqual(rows - 1);
+      expect(ui.frame().split('\n').filter((line) => /^\s*Beeper setup/.test(line))).toHaveLength(1);
       actor.stop();
     }
   });

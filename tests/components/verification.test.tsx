@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChooseMethodStep } from '../../components/ChooseMethodStep.js';
 import { ConfirmScanStep } from '../../components/ConfirmScanStep.js';
 import { EmojiCompare, gridGlyph } from '../../components/EmojiCompare.js';
-import { QrStep } from '../../components/QrStep.js';
+import { headerRows } from '../../components/Header.js';
+import { OfferEmojiStep } from '../../components/OfferEmojiStep.js';
+import { QrStep, largestQr } from '../../components/QrStep.js';
+import { useTerminalSize } from '../../components/hooks.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
 import { drawQr } from '../../src/shared/qr.js';
 import { SAS_EMOJI_TABLE, parseSasEmojis } from '../../src/shared/sas.js';
@@ -130,72 +133,213 @@ describe('EmojiCompare', () => {
   });
 });
 
+describe('EmojiCompare must be seen whole', () => {
+  /** The comparison as the wizard draws it: in the shell's frame, as wide as the window less its padding. */
+  function InWindow({ onEvent, waiting = false, language = 'en' }: { onEvent: (event: SetupEvent) => void; waiting?: boolean; language?: string }) {
+    const { columns } = useTerminalSize();
+    return <EmojiCompare emojis={SAS} decimals={DECIMALS} deviceName="Pixel 8" waiting={waiting} language={language} width={columns - 2} onEvent={onEvent} />;
+  }
+  const allShown = (frame: string) => SAS.every((entry) => frame.includes(entry.name)) && frame.includes('1234  5678  9012') && frame.includes('Compare emojis');
+
+  it('at 40×15 shows none of them, y and n do nothing and say why; at the size it names all seven are on screen and y works', async () => {
+    const onEvent = events();
+    const ui = renderAt(<InWindow onEvent={onEvent} />, { columns: 40, rows: 15, shell: true });
+    expect(SAS.some((entry) => ui.frame().includes(entry.name))).toBe(false);
+    const need = /To see the seven emojis whole, the window must be at least (\d+)×(\d+); this one is 40×15\./.exec(ui.text());
+    expect(need, ui.text()).not.toBeNull();
+    expect(hintText(ui.hints())).toBe('Esc back');
+    await ui.type('y');
+    await ui.type('n');
+    expect(onEvent).not.toHaveBeenCalled();
+    expect(ui.text()).toContain('n does nothing until the seven emojis can be seen whole');
+    await ui.resize(Number(need![1]), Number(need![2]) - 1);
+    expect(allShown(ui.frame())).toBe(false);
+    await ui.resize(Number(need![1]), Number(need![2]));
+    expect(allShown(ui.frame()), ui.frame()).toBe(true);
+    await ui.type('y');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'MATCH' });
+  });
+
+  it.each([
+    [100, 30, 'en'],
+    [60, 30, 'de'],
+    [40, 40, 'en'],
+  ] as const)('at %i×%i (%s) all seven, their names and the numbers fit, or the notice stands in', (columns, rows, language) => {
+    const ui = renderAt(<InWindow onEvent={events()} language={language} />, { columns, rows, shell: true });
+    const frame = ui.frame();
+    const notice = frame.includes('To see the seven emojis whole');
+    if (!notice) expect(SAS.every((entry) => frame.includes(entry.emoji.replace(/\uFE0F/g, '')))).toBe(true);
+    expect(notice || frame.includes('1234  5678  9012')).toBe(true);
+    expect(frame.trimEnd().split('\n').length).toBeLessThanOrEqual(rows - 1);
+    expect(widestLine(frame)).toBeLessThanOrEqual(columns);
+    if (columns === 100) expect(notice).toBe(false);
+  });
+
+  it('after "they match" the emojis stay whole or are replaced, and Esc still works', async () => {
+    const onEvent = events();
+    const ui = renderAt(<InWindow onEvent={onEvent} waiting />, { columns: 40, rows: 15, shell: true });
+    expect(ui.text()).toContain('To see the seven emojis whole');
+    await ui.press('escape');
+    expect(onEvent).toHaveBeenCalledWith({ type: 'BACK' });
+  });
+});
+
 describe('QrStep', () => {
   const lines = drawQr(QR_DATA, { color: true });
   const plain = lines.map(stripAnsi);
-  /** The step as the shell lays it out: 2 columns of padding, 6 rows of header, gaps and spare. */
-  const qrAt = (columns: number, rows: number, onEvent = events()) =>
-    renderAt(<QrStep data={QR_DATA} canShowEmoji columns={columns - 2} rows={rows - 6} window={{ columns, rows }} onEvent={onEvent} />, { columns, rows });
-  const drawn = (frame: string) => plain.every((line) => frame.includes(line));
+  /** A payload as long as the simulator's (134 bytes: a version 6 code, 45×23 drawn). */
+  const MATRIX_DATA = Buffer.concat([Buffer.from('MATRIX\u0002\u0002\u0000\u001c', 'latin1'), Buffer.alloc(28, 0x41), Buffer.alloc(96, 9)]).toString('base64');
+  const matrixLines = drawQr(MATRIX_DATA, { color: true }).map(stripAnsi);
+  /** The step in the shell's frame, at a terminal size. */
+  const qrAt = (columns: number, rows: number, onEvent = events(), data = MATRIX_DATA) =>
+    renderAt(<QrStep data={data} deviceName="Pixel 8" canShowEmoji onEvent={onEvent} />, { columns, rows, shell: true });
+  const drawn = (frame: string, code = matrixLines) => code.every((line) => frame.includes(line));
+  const headers = (frame: string) => frame.split('\n').filter((line) => /Beeper setup/.test(line)).length;
 
   it('draws the whole code when it fits, dark on light in explicit colours', () => {
-    const ui = renderAt(
-      <QrStep data={QR_DATA} deviceName="Pixel 8" canShowEmoji columns={98} rows={26} window={{ columns: 100, rows: 30 }} onEvent={events()} />,
-    );
-    expect(drawn(ui.frame())).toBe(true);
+    const ui = renderAt(<QrStep data={QR_DATA} deviceName="Pixel 8" canShowEmoji onEvent={events()} />);
+    expect(drawn(ui.frame(), plain)).toBe(true);
     // Black (30/40) and bright white (97/107), never the terminal's own default colours.
     expect(ui.rawFrame()).toContain('\u001B[107m');
     expect(ui.rawFrame()).toContain('\u001B[40m');
     expect(ui.frame()).toContain('Scan this code with your other device (Pixel 8)');
     expect(ui.frame()).not.toContain('Colours are off');
-    expect(hintText(ui.hints())).toBe('e compare emojis instead | Esc back');
+    expect(hintText(ui.hints())).toBe('e compare emojis | Esc back');
   });
 
   it('without colour draws plain blocks and says what they assume', () => {
-    const ui = renderAt(
-      <QrStep data={QR_DATA} canShowEmoji columns={98} rows={30} window={{ columns: 100, rows: 34 }} onEvent={events()} />,
-      { caps: NO_COLOR, rows: 34 },
-    );
+    const ui = renderAt(<QrStep data={QR_DATA} canShowEmoji onEvent={events()} />, { caps: NO_COLOR, rows: 34 });
     for (const line of drawQr(QR_DATA, { color: false })) expect(ui.frame()).toContain(line);
     expect(ui.text()).toContain('Colours are off: the code assumes light text on a dark background.');
   });
 
-  it('never cuts the code: says how big the window must be and offers emojis', async () => {
+  it('with room (100×40): header, title, code, instructions and keys, one under the other', () => {
+    const ui = qrAt(100, 40);
+    expect(drawn(ui.frame())).toBe(true);
+    expect(headers(ui.frame())).toBe(1);
+    expect(ui.text()).toContain('Scan this code with your other device (Pixel 8)');
+    expect(ui.text()).toContain("Turn the screen's brightness up");
+    expect(ui.frame().split('\n').length).toBeLessThanOrEqual(39);
+  });
+
+  it('at 80×24 the code stands beside the header, its words and its keys', () => {
+    const ui = qrAt(80, 24);
+    const frame = ui.frame();
+    expect(drawn(frame)).toBe(true);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(23);
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(headers(frame)).toBe(1);
+    // The header, the words and the keys stand right of the code, on its rows.
+    const lines = frame.split('\n');
+    expect(lines[0]!.startsWith(` ${matrixLines[0]!}`)).toBe(true);
+    expect(lines[0]).toContain('Beeper setup');
+    const words = lines.map((line) => line.slice(matrixLines[0]!.length + 1).trim()).join(' ');
+    expect(words).toContain('Scan this code with your other device (Pixel 8)');
+    expect(words).toContain('e compare emojis · Esc back · Ctrl-C quit');
+  });
+
+  it('short and narrow (60×30): the code, one line of instruction, one of keys', () => {
+    const ui = qrAt(60, 30);
+    const frame = ui.frame();
+    expect(drawn(frame)).toBe(true);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(29);
+    expect(ui.text()).toContain('Scan this code with your other device (Pixel 8).');
+    expect(ui.text()).not.toContain('brightness');
+    expect(frame.trimEnd().split('\n').at(-1)).toContain('e compare emojis · Esc back · Ctrl-C quit');
+  });
+
+  it('never cuts the code: names the windows it needs, draws it at exactly those, and offers emojis', async () => {
     const onEvent = events();
     const ui = qrAt(60, 20, onEvent);
     expect(drawn(ui.frame())).toBe(false);
-    expect(ui.frame()).not.toContain(plain[3]!);
-    const need = /needs a window of at least (\d+) columns and (\d+) rows; this one is 60×20/.exec(ui.text());
+    expect(ui.frame()).not.toContain(matrixLines[3]!);
+    const need = /To see the QR code whole, the window must be at least (\d+)×(\d+) or (\d+)×(\d+); this one is 60×20\./.exec(ui.text());
     expect(need, ui.text()).not.toBeNull();
-    const [needColumns, needRows] = [Number(need![1]), Number(need![2])];
-    expect(ui.text()).toContain('Press e to compare emojis instead.');
+    expect(ui.text()).toContain('Or press e to compare emojis instead.');
     await ui.type('e');
     expect(onEvent).toHaveBeenCalledWith({ type: 'SHOW_EMOJI' });
 
-    // The window it names is the real limit: at exactly that size the code is drawn, a row or a column less and it is not.
-    expect(drawn(qrAt(needColumns, needRows).frame())).toBe(true);
-    expect(drawn(qrAt(needColumns, needRows - 1).frame())).toBe(false);
-    // …and asks for the same size again there, not for more than it said before.
-    expect(qrAt(needColumns, needRows - 1).text()).toContain(`at least ${needColumns} columns and ${needRows} rows`);
-    expect(drawn(qrAt(needColumns - 1, 60).frame())).toBe(false);
-    // Any wider window needs no more rows than it named.
-    expect(drawn(qrAt(60, needRows).frame())).toBe(true);
+    const sizes = [
+      [Number(need![1]), Number(need![2])],
+      [Number(need![3]), Number(need![4])],
+    ] as const;
+    expect(sizes).toContainEqual([77, 24]);
+    for (const [columns, rows] of sizes) {
+      // The window it names is the real limit: at exactly that size the code is drawn, a row less and it is not.
+      expect(drawn(qrAt(columns, rows).frame()), `${columns}×${rows}`).toBe(true);
+      expect(drawn(qrAt(columns, rows - 1).frame()), `${columns}×${rows - 1}`).toBe(false);
+    }
+    // The narrowest window is the code's width and the page's padding.
+    expect(drawn(qrAt(47, 60).frame())).toBe(true);
+    expect(drawn(qrAt(46, 60).frame())).toBe(false);
+  });
+
+  it('growing the window draws it, shrinking it brings the notice back; each time the shell hears whether it is whole', async () => {
+    const reports: boolean[] = [];
+    const ui = renderAt(<QrStep data={MATRIX_DATA} canShowEmoji onEvent={events()} />, { columns: 60, rows: 20, shell: true, onWhole: (whole) => reports.push(whole) });
+    expect(drawn(ui.frame())).toBe(false);
+    await ui.resize(80, 24);
+    expect(drawn(ui.frame())).toBe(true);
+    await ui.resize(70, 24);
+    expect(drawn(ui.frame())).toBe(false);
+    expect(ui.text()).toContain('this one is 70×24');
+    expect(reports).toEqual([false, true, false]);
   });
 
   it('offers emojis only when the machine allows it', async () => {
     const onEvent = events();
-    const ui = renderAt(<QrStep data={QR_DATA} canShowEmoji={false} columns={98} rows={26} window={{ columns: 100, rows: 30 }} onEvent={onEvent} />);
+    const ui = renderAt(<QrStep data={QR_DATA} canShowEmoji={false} onEvent={onEvent} />);
     await ui.type('e');
     expect(onEvent).not.toHaveBeenCalled();
     expect(hintText(ui.hints())).toBe('Esc back');
   });
 
   it('falls back to words where the terminal cannot draw it', () => {
-    const ui = renderAt(<QrStep data={QR_DATA} canShowEmoji columns={98} rows={26} window={{ columns: 100, rows: 30 }} onEvent={events()} />, {
+    const ui = renderAt(<QrStep data={QR_DATA} canShowEmoji onEvent={events()} />, {
       caps: ASCII,
     });
     expect(ui.text()).toContain('This terminal cannot draw the QR code');
     expect(ui.frame()).not.toMatch(/[█▀▄]/);
+  });
+});
+
+describe('OfferEmojiStep', () => {
+  const MATRIX_DATA = Buffer.concat([Buffer.from('MATRIX\u0002\u0002\u0000\u001c', 'latin1'), Buffer.alloc(28, 0x41), Buffer.alloc(96, 9)]).toString('base64');
+
+  it('offers emojis first where the code does not fit, names the window the code needs, and has it one key away', async () => {
+    const onEvent = events();
+    const ui = renderAt(<OfferEmojiStep data={MATRIX_DATA} deviceName="Pixel 8" onEvent={onEvent} />, { columns: 60, rows: 24, shell: true });
+    expect(ui.text()).toContain('Compare emojis with your other device (Pixel 8)');
+    expect(ui.text()).toContain('The code needs a window of at least 60×29 or 77×24; this one is 60×24.');
+    expect(hintText(ui.hints())).toBe('Enter compare emojis | q show the QR code | Esc back');
+    await ui.type('q');
+    await ui.press('enter');
+    await ui.press('escape');
+    expect(onEvent.mock.calls.map(([event]) => event.type)).toEqual(['SHOW_QR', 'SHOW_EMOJI', 'BACK']);
+  });
+});
+
+describe('the largest QR code a window draws whole (what the wizard tells the machine)', () => {
+  const frame = (columns: number, rows: number, panel = false) => ({
+    window: { columns, rows },
+    header: () => null,
+    headerRowsAt: (width: number) => headerRows({ target: 'Beeper Server 4.2.1 on 127.0.0.1:23373', phase: 2, width }),
+    debugLines: [],
+    panel: panel ? { minRowsAt: () => 1, render: () => null, rows: 1, onRows: () => {} } : undefined,
+  });
+
+  it.each([
+    [80, 24, false, 41],
+    [80, 24, true, 41],
+    [100, 30, true, 53],
+    [60, 24, false, 29],
+    [40, 15, false, 0],
+  ] as const)('%i×%i (demo panel: %s): %i modules a side', (columns, rows, panel, modules) => {
+    expect(largestQr(frame(columns, rows, panel), 'Pixel 8', { unicode: true, color: true })).toBe(modules);
+  });
+
+  it('none without Unicode, where no code can be drawn', () => {
+    expect(largestQr(frame(200, 80), 'Pixel 8', { unicode: false, color: true })).toBe(0);
   });
 });
 

@@ -38,7 +38,7 @@ export function useBuiltCliInTmux(): void {
   afterEach(async () => {
     for (const run of running.runs.splice(0)) {
       const { terminal } = run;
-      const wide = run.lineMode ? [] : terminal.screens.flatMap((screen) => overWide(screen, terminal.columns));
+      const wide = run.lineMode ? [] : terminal.screens.flatMap((screen, i) => (terminal.screenColumns[i] === undefined ? [] : overWide(screen, terminal.screenColumns[i]!)));
       // One wizard, one frame: a second header means an earlier frame was left on screen.
       const torn = run.lineMode ? [] : terminal.screens.filter((screen) => screen.split('\n').filter((line) => /^\s*Beeper setup(\s|$)/.test(line)).length > 1);
       terminal.kill();

@@ -27,8 +27,15 @@ export interface TerminalOptions {
 
 export class Terminal {
   readonly screens: string[] = [];
-  readonly columns: number;
-  readonly rows: number;
+  /**
+   * The terminal's width when each of `screens` was captured; undefined for a screen caught
+   * after a resize, before the CLI redrew (tmux's reflow of the old frame, which `-J` joins back).
+   */
+  readonly screenColumns: (number | undefined)[] = [];
+  /** Resized, and no screen drawn for the new size was waited for yet. */
+  private redrawing = false;
+  columns: number;
+  rows: number;
   private readonly socket: string;
   private readonly exitFile: string;
 
@@ -67,13 +74,16 @@ export class Terminal {
   /** The visible screen; lines the terminal wrapped are joined back (-J), trailing blank lines dropped. */
   screen(): string {
     const text = this.tmux('capture-pane', '-p', '-J').replace(/\s+$/, '');
-    if (this.screens.at(-1) !== text) this.screens.push(text);
+    if (this.screens.at(-1) !== text) {
+      this.screens.push(text);
+      this.screenColumns.push(this.redrawing ? undefined : this.columns);
+    }
     return text;
   }
 
-  /** The screen with its colours (capture-pane -e), line by line as the terminal holds it. */
+  /** The screen with its colours (capture-pane -e), line by line as the terminal holds it, trailing spaces kept (-N): a QR code's last row is all light spaces. */
   colorScreen(): string {
-    return this.tmux('capture-pane', '-p', '-e');
+    return this.tmux('capture-pane', '-p', '-e', '-N');
   }
 
   /** The screen with whitespace collapsed, for phrases that may wrap. */
@@ -81,13 +91,29 @@ export class Terminal {
     return this.screen().replace(/\s+/g, ' ');
   }
 
+  /**
+   * Waits for a screen showing `expected`. After a resize, only a screen that fits the new width
+   * counts (not tmux's reflow of the old frame); the screens before it are not checked for width.
+   */
   async waitFor(expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
     const matches = (text: string) => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
+    return this.waitForScreen((screen) => matches(screen) || matches(screen.replace(/\s+/g, ' ')), String(expected), timeoutMs);
+  }
+
+  /** Waits for a screen `wanted` accepts (after a resize, one that fits the new width). */
+  async waitForScreen(wanted: (screen: string) => boolean, description: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
-      if (matches(screen) || matches(screen.replace(/\s+/g, ' '))) return screen;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(expected)}. Screen:\n${screen}`);
+      const drawnForSize = !this.redrawing || overWide(screen, this.columns).length === 0;
+      if (drawnForSize && wanted(screen)) {
+        if (this.redrawing) {
+          this.redrawing = false;
+          this.screenColumns[this.screenColumns.length - 1] = this.columns;
+        }
+        return screen;
+      }
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${description}. Screen:\n${screen}`);
       await pause(50);
     }
   }
@@ -101,6 +127,14 @@ export class Terminal {
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expected} to go. Screen:\n${screen}`);
       await pause(50);
     }
+  }
+
+  /** Resizes the window, as dragging its corner does (SIGWINCH for the CLI). */
+  resize(columns: number, rows: number): void {
+    this.tmux('resize-window', '-t', '0', '-x', String(columns), '-y', String(rows));
+    this.columns = columns;
+    this.rows = rows;
+    this.redrawing = true;
   }
 
   /** Literal text, as if typed or pasted. The wizard reads every key (components/keys.tsx): no pause is needed. */
@@ -156,4 +190,43 @@ export function qrRows(colorScreen: string): string[] {
     // A row of the code: half blocks and spaces only, and explicit light/dark background colours.
     return /^\s*[▀▄█ ]{20,}\s*$/.test(plain) && /[▀▄]/.test(plain) && /\u001b\[(?:[0-9;]*;)?(?:107|40)m/.test(line);
   });
+}
+
+/**
+ * The QR code on a colour capture, wherever it stands on its rows (alone, or left of the header
+ * and words): on each row, the run of cells in the code's explicit colours (black or bright
+ * white background), rebuilt as lines the rasteriser (tests/shared/qr/rasterise.ts) reads.
+ */
+export function qrCode(colorScreen: string): string[] {
+  const rows: string[] = [];
+  for (const line of colorScreen.split('\n')) {
+    let fg: number | undefined;
+    let bg: number | undefined;
+    let run = '';
+    let cells = 0;
+    let best = { text: '', cells: 0 };
+    for (const match of line.matchAll(/\u001b\[([0-9;]*)m|[^\u001b]/gu)) {
+      if (match[1] !== undefined) {
+        for (const code of (match[1] || '0').split(';').map(Number)) {
+          if (code === 0) [fg, bg] = [undefined, undefined];
+          else if (code === 39 || code === 30 || code === 97) fg = code === 39 ? undefined : code;
+          else if (code === 49 || code === 40 || code === 107) bg = code === 49 ? undefined : code;
+        }
+        continue;
+      }
+      const glyph = match[0];
+      // A space shows only its background; a half block needs its foreground too.
+      if ((bg === 40 || bg === 107) && (glyph === ' ' || ((fg === 30 || fg === 97) && /^[▀▄]$/.test(glyph)))) {
+        run += `\u001b[${fg ?? 30};${bg}m${glyph}`;
+        cells += 1;
+        continue;
+      }
+      if (cells > best.cells) best = { text: run, cells };
+      run = '';
+      cells = 0;
+    }
+    if (cells > best.cells) best = { text: run, cells };
+    if (best.cells >= 20) rows.push(`${best.text}\u001b[0m`);
+  }
+  return rows;
 }

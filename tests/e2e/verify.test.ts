@@ -35,14 +35,17 @@ async function readyApp(profile: Profile): Promise<{ sim: RunningSimulator; home
   return { sim, home };
 }
 
-/** The new device asks; Enter accepts; e switches from its QR code to the emojis. */
+/**
+ * The new device asks; Enter accepts; e switches from its QR code to the emojis (or, where the
+ * window is too small for the code, Enter takes the emojis offered first).
+ */
 async function acceptAndCompare(sim: RunningSimulator, terminal: Terminal): Promise<void> {
   sim.control.otherDevice('request');
   await terminal.waitFor('MacBook Air asks to be verified by this device');
   terminal.press('Enter');
-  await terminal.waitFor('Scan this code with your other device (MacBook Air)');
-  terminal.press('e');
-  await terminal.waitFor('Compare emojis');
+  const offered = await terminal.waitFor(/Scan this code with your other device|Compare emojis with your other device \(MacBook Air\)/);
+  terminal.press(/Compare emojis with/.test(offered.replace(/\s+/g, ' ')) ? 'Enter' : 'e');
+  await terminal.waitFor('Press y if they match');
 }
 
 const verifyIn = (sim: RunningSimulator, home: string, rows = 24) =>

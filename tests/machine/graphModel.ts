@@ -12,6 +12,7 @@ import { Secret } from '../../src/shared/secret.js';
 import type { ActorName } from './helpers.js';
 import { APP, NEW_KEY, RECOVERY_KEY, TYPO_KEY, httpError, incomingRequest, session, unreachable, verification } from './helpers.js';
 import { isLiveVerification, routeFor, verificationStepFor } from '../../machines/routing.js';
+import { qrFits } from '../../machines/flow.js';
 import type { SetupContext, SetupEvent } from '../../machines/setupMachine.js';
 
 export const USER_EVENTS: SetupEvent[] = [
@@ -38,6 +39,9 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'CONFIRM_RESET', existingRecoveryKey: new Secret(TYPO_KEY) },
   { type: 'KEY_SAVED' },
   { type: 'SHOW_EMOJI' },
+  { type: 'SHOW_QR' },
+  { type: 'QR_ROOM', modules: 0 },
+  { type: 'QR_ROOM', modules: 177 },
   { type: 'MATCH' },
   { type: 'NO_MATCH' },
   { type: 'SCAN_CONFIRMED' },
@@ -174,6 +178,8 @@ export function serializeForGraph(snapshot: { value: unknown; status: string; co
     verifying && c.verification ? `${c.verification.state}:${verificationStepFor(c.verification, flags)}` : routeMatters ? (c.verification?.state ?? 'none') : '-',
     ['chooseMethod', 'vouching', 'deviceVerification'].includes(top) && !!c.incomingVerification,
     verifying && c.preferEmoji,
+    // Whether the QR code on offer fits the front end's window decides between showing it and offering emojis first.
+    verifying && qrFits(c),
     verifying && c.leaveTo,
     top === 'newRecoveryKey' && c.resetFrom,
     top === 'signIn' && c.resendReady,

@@ -106,9 +106,10 @@ describe('reachability', () => {
   const defined = getStateNodes(setupMachine.root).filter((node) => node !== setupMachine.root);
   let result: Walk;
 
+  // Seconds alone; on a loaded machine (the suite runs files in parallel) several times that.
   beforeAll(() => {
     result = walk();
-  });
+  }, 60_000);
 
   it('the walk is big enough to mean something', () => {
     expect(defined.length).toBeGreaterThan(60);

@@ -62,6 +62,45 @@ describe('verify with another device', () => {
     expect(flow.state()).toBe('ready');
   });
 
+  it('a QR code bigger than the front end can draw is not offered first: emojis are, the code a key away', async () => {
+    const flow = await atWaitingForOtherDevice();
+    // The wizard's window draws codes of at most 21 modules a side; 'qr-payload' needs 21, a long one more.
+    await flow.send({ type: 'QR_ROOM', modules: 21 });
+    flow.server.verification = verification('ready', { qr: { data: 'x'.repeat(100) } });
+    await flow.advance(1000);
+    expect(step(flow)).toBe('offeringEmoji');
+    expect(flow.server.count('startSas')).toBe(0);
+    // The window grows: the code fits now, and is shown.
+    await flow.send({ type: 'QR_ROOM', modules: 177 });
+    expect(step(flow)).toBe('showingQr');
+    // …and shrinks again: emojis first once more.
+    await flow.send({ type: 'QR_ROOM', modules: 21 });
+    expect(step(flow)).toBe('offeringEmoji');
+    // Asked for, the code is shown though it does not fit (the wizard names the window it needs), and stays through polls.
+    await flow.send({ type: 'SHOW_QR' });
+    expect(step(flow)).toBe('showingQr');
+    await flow.advance(3000);
+    expect(step(flow)).toBe('showingQr');
+  });
+
+  it('from the offer, Enter starts the emoji comparison; without sas.start the code is shown anyway', async () => {
+    const flow = await atWaitingForOtherDevice();
+    await flow.send({ type: 'QR_ROOM', modules: 0 });
+    flow.server.verification = verification('ready');
+    await flow.advance(1000);
+    expect(step(flow)).toBe('offeringEmoji');
+    flow.server.moves('startSas', verification('sas_ready'));
+    await flow.send({ type: 'SHOW_EMOJI' });
+    expect(step(flow)).toBe('comparingEmojis');
+    expect(flow.server.count('startSas')).toBe(1);
+
+    const qrOnly = await atWaitingForOtherDevice();
+    await qrOnly.send({ type: 'QR_ROOM', modules: 0 });
+    qrOnly.server.verification = verification('ready', { availableActions: ['cancel'] });
+    await qrOnly.advance(1000);
+    expect(step(qrOnly)).toBe('showingQr');
+  });
+
   it('SHOW_EMOJI is ignored when the server does not offer sas.start', async () => {
     const flow = await atWaitingForOtherDevice();
     flow.server.verification = verification('ready', { availableActions: ['cancel'] });

@@ -1,7 +1,8 @@
 /** Server text made safe for a terminal, and secrets redacted in any grouping. */
 import { describe, expect, it } from 'vitest';
 import { redact, rememberSecret, scrub } from '../../src/shared/redact.js';
-import { cleanLine, cleanText, hasControls, safeJson } from '../../src/shared/terminalText.js';
+import { SAS_EMOJI_TABLE } from '../../src/shared/sas.js';
+import { MAX_MARKS_PER_BASE, cleanLine, cleanText, hasControls, safeJson } from '../../src/shared/terminalText.js';
 
 const PAYLOAD = 'x\u001b]52;c;aGFja2Vk\u0007\u001b]0;PWNED\u0007\u001b[2J\u009b31m';
 
@@ -26,6 +27,43 @@ describe('cleanLine', () => {
   it('keeps ordinary text, emoji with variation selectors included', () => {
     expect(cleanLine('Beeper Server 4.2.1 ✈️ Flugzeug')).toBe('Beeper Server 4.2.1 ✈️ Flugzeug');
     expect(hasControls(cleanLine(PAYLOAD))).toBe(false);
+  });
+});
+
+describe('invisible and stacked characters', () => {
+  /** Zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen, two tag characters, a Hangul filler. */
+  const INVISIBLES = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u{e0041}', '\u{e007f}', '\u3164'];
+
+  it('drops format and other invisible characters, in lines and in paragraphs', () => {
+    const name = `P${INVISIBLES.join('')}ixel 8`;
+    expect(cleanLine(name)).toBe('Pixel 8');
+    expect(cleanText(`Terms\n${name}`)).toBe('Terms\nPixel 8');
+    for (const char of INVISIBLES) expect(cleanLine(`a${char}b`), `U+${char.codePointAt(0)!.toString(16)}`).toBe('ab');
+    expect(hasControls('a\u200bb')).toBe(true);
+    expect(hasControls(cleanLine('a\u200bb'))).toBe(false);
+  });
+
+  it(`keeps at most ${MAX_MARKS_PER_BASE} combining marks on a base character`, () => {
+    expect(cleanLine(`e${'\u0301'.repeat(60)}x`)).toBe(`e${'\u0301'.repeat(MAX_MARKS_PER_BASE)}x`);
+    // Vietnamese, decomposed: two marks on one letter survive.
+    expect(cleanLine('Vie\u0323\u0302t')).toBe('Vie\u0323\u0302t');
+  });
+
+  it('every SAS emoji survives as it is, U+FE0F included', () => {
+    for (const entry of SAS_EMOJI_TABLE) expect(cleanLine(`${entry.emoji} ${entry.name}`), entry.name).toBe(`${entry.emoji} ${entry.name}`);
+    expect(cleanLine('1\ufe0f\u20e3 keycap')).toBe('1\ufe0f\u20e3 keycap');
+  });
+
+  it('cuts long text between graphemes, never inside an emoji with its modifier', () => {
+    const cut = cleanLine('👍🏽'.repeat(20), 10);
+    expect(cut).toBe(`${'👍🏽'.repeat(4)}…`);
+    expect([...cut].length).toBeLessThanOrEqual(10);
+  });
+
+  it('--json escapes any invisible character that reaches it, so the stream shows it', () => {
+    const line = safeJson({ name: 'a\u200bb\u{e0041}' });
+    expect(line).toBe('{"name":"a\\u200bb\\udb40\\udc41"}');
+    expect(JSON.parse(line)).toEqual({ name: 'a\u200bb\u{e0041}' });
   });
 });
 
