@@ -25,18 +25,23 @@ const POLL_MS = 50;
 
 /** Takes the lock on `path` (which need not exist; its folder must); resolves to its release. */
 export async function takeLock(path: string, { staleMs, waitMs }: LockOptions): Promise<() => Promise<void>> {
-  try {
-    const release = await lock(path, {
-      realpath: false,
-      stale: staleMs,
-      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / POLL_MS), factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS } : 0,
-      // Held past `staleMs` without a refresh (a machine asleep, a frozen event loop): another process may
-      // have taken it over by now. Nothing can be undone at that point; the write in hand finishes.
-      onCompromised: () => {},
-    });
-    return () => release().catch(() => {});
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new LockBusyError(path);
-    throw error;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const release = await lock(path, {
+        realpath: false,
+        stale: staleMs,
+        // Retried here, and only while someone holds it: a read-only or missing folder fails at once.
+        retries: 0,
+        // Held past `staleMs` without a refresh (a machine asleep, a frozen event loop): another process may
+        // have taken it over by now. Nothing can be undone at that point; the write in hand finishes.
+        onCompromised: () => {},
+      });
+      return () => release().catch(() => {});
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if (Date.now() >= deadline) throw new LockBusyError(path);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
   }
 }

@@ -1,11 +1,17 @@
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import chalk from 'chalk';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-// Colours only show when chalk thinks the terminal has them; the NO_COLOR test must be able to fail.
-vi.hoisted(() => {
-  process.env.FORCE_COLOR = '1';
+// Colours only show when Ink's chalk thinks the terminal has them; the NO_COLOR test must be able to fail.
+// Set on chalk itself (not FORCE_COLOR), so it holds whichever file loaded chalk first in this worker.
+const chalkLevel = chalk.level;
+beforeAll(() => {
+  chalk.level = 1;
+});
+afterAll(() => {
+  chalk.level = chalkLevel;
 });
 
 const { EmailStep } = await import('../../components/EmailStep.js');
