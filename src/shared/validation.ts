@@ -52,10 +52,11 @@ export function cleanUsernameInput(text: string): { kept: string; note?: string 
   const lowered = text.toLowerCase();
   const refused = [...new Set([...lowered].filter((char) => !/[a-z0-9._-]/.test(char)))];
   const kept = [...lowered].filter((char) => /[a-z0-9._-]/.test(char)).join('');
+  const lowercased = lowered !== text ? 'Usernames are lowercase: capitals were typed as small letters.' : undefined;
   if (refused.length > 0) {
     const named = refused.map((char) => (/\s/.test(char) ? 'spaces' : `"${char}"`)).join(', ');
-    return { kept, note: `Left out ${named}: a username has only lowercase letters, digits, dots, dashes and underscores.` };
+    const left = `Left out ${named}: a username has only lowercase letters, digits, dots, dashes and underscores.`;
+    return { kept, note: lowercased ? `${left} ${lowercased}` : left };
   }
-  if (lowered !== text) return { kept, note: 'Usernames are lowercase: capitals were typed as small letters.' };
-  return { kept };
+  return lowercased ? { kept, note: lowercased } : { kept };
 }
