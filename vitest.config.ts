@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     globalSetup: ['tests/globalSetup.ts'],
+    setupFiles: ['tests/setup.ts'],
     // Two cores here and on CI, but the terminal tests mostly wait on screens and polls: eight
     // files at once keep both cores busy (measured on 2 cores: 92 s with eight, 123 s with six, 153 s with four).
     fileParallelism: true,

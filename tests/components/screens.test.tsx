@@ -9,6 +9,7 @@ import type { KeyStorage } from '../../components/keyStorage.js';
 import { StepView } from '../../components/StepView.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
 import { STEP_NAMES, stepOf, type StepName } from '../../machines/steps.js';
+import { waitText } from '../../src/wording/states.js';
 import { STEP_FIXTURES } from './fixtures.js';
 import { KEYS, renderAt, unmountAll, widestLine, type Hint } from './render.js';
 
@@ -55,8 +56,11 @@ describe('every screen handles each key it shows', () => {
   it.each(STEP_NAMES.map((name) => [name]))('%s', async (name) => {
     const first = show(name);
     const hints = first.ui.hints();
+    const frame = first.ui.text();
     first.ui.unmount();
     if (first.snapshot.status !== 'active') expect(hints, 'a finished run shows no keys').toEqual([]);
+    // A screen with no keys of its own is a wait: it says what it waits for (Ctrl-C is the shell's key).
+    else if (hints.length === 0) expect(frame).toContain(waitText(name, first.snapshot.context, { baseUrl: 'http://127.0.0.1:23373' }).title);
     // Pressed one at a time, each on a fresh screen, so one key's effect never hides another's.
     for (const hint of hints) {
       const { ui, send } = show(name);

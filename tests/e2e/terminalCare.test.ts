@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { checkRecoveryKey } from '../../src/shared/recoveryKey.js';
 import { SAS_EMOJI_TABLE } from '../../src/shared/sas.js';
 import { HOSTILE_TEXT } from '../../src/simulator/index.js';
 import { TIMEOUT, calls, chooseDevice, savedTokens, signIn, simulator, terminal, useBuiltCliInTmux, wizard, type WizardOptions } from './flows.js';
@@ -108,7 +109,10 @@ describe('the terminal is cared for', () => {
     term.type('2');
     await term.waitFor('Verify with your recovery key');
     // The panel's border and wrapping aside, the whole key is there (once the panel has measured its room).
-    await term.waitFor(/bob's recovery key: (?:\w{4}[│\s]+){11}\w{4}/);
+    const screen = await term.waitFor(/bob's recovery key: (?:\w{4}[│\s]+){11}\w{4}/);
+    const shown = /bob's recovery key: ((?:\w{4} ){11}\w{4})/.exec(screen.replace(/[│\s]+/g, ' '))![1]!;
+    // Whole: the key as shown is a valid recovery key, check digit and all.
+    expect(checkRecoveryKey(shown).ok).toBe(true);
   });
 
   /** Signed in and waiting for the other device: where a stop must cancel nothing and keep the token. */

@@ -2,7 +2,7 @@
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { scanOutputsAfterEach, cliEnv, feedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from './helpers.js';
 
@@ -138,6 +138,6 @@ async function signInDirectly(sim: RunningSimulator): Promise<string> {
   await post('/email', { setupRequestID, email: EMAIL });
   const answer = await post('/response', { setupRequestID, response: sim.control.latestCode(EMAIL) });
   // Past initializing (30 ms here) before the other device may ask.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await vi.waitFor(() => expect(sim.control.session().state).not.toBe('initializing'), { interval: 10 });
   return answer.matrix.accessToken as string;
 }
