@@ -3,8 +3,7 @@
  * The machine stores a Problem in context instead of the thrown object so a
  * snapshot stays printable and never carries a stack or a request.
  */
-import { InsecureTransportError } from '../src/api/client.js';
-import { HttpError, InvalidResponseError, UnreachableError, type UnreachableReason } from '../src/api/errors.js';
+import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError, type UnreachableReason } from '../src/api/errors.js';
 
 export type ProblemKind =
   /** Nothing answered at the base URL. */

@@ -13,7 +13,7 @@ import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
 import { STATUS_CODES } from 'node:http';
 import { redact, scrub } from '../shared/redact.js';
 import { cleanLine } from '../shared/terminalText.js';
-import { HttpError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
+import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
 import * as schemas from './schemas.js';
 import { nodeFetch } from './nodeFetch.js';
 import { isClearTextBeyondLoopback, resolveBaseUrl } from './transport.js';
@@ -93,14 +93,6 @@ const ONCE_TIMEOUT_FACTOR = 2;
 
 
 export const encodeId = (id: string) => encodeURIComponent(id);
-
-/** Sending a secret in clear text beyond loopback, without --allow-insecure-http. */
-export class InsecureTransportError extends Error {
-  override readonly name = 'InsecureTransportError';
-  constructor(readonly call: string) {
-    super(`${call} would send a secret over plain HTTP beyond this machine; refused.`);
-  }
-}
 
 export class SetupClient {
   readonly baseUrl: string;
@@ -386,7 +378,6 @@ export class SetupClient {
   private async toHttpError(call: string, response: Response, secrets: (string | undefined)[], signal?: AbortSignal): Promise<HttpError> {
     // The reason phrase is the server's too: cleaned like its message, and the standard one when nothing is left.
     const fallback = cleanLine(response.statusText, 120) || STATUS_CODES[response.status] || 'Unknown status';
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     let code: string | undefined;
     let message = fallback;
     let details: HttpError['details'];
@@ -402,7 +393,7 @@ export class SetupClient {
       if (signal?.aborted) throw signal.reason ?? error;
       // HTML from a proxy, an empty body, a crash, a body too large or too slow: the status text is all we can say.
     }
-    return new HttpError(call, response.status, code, scrub(redact(message, secrets)), details, retryAfterMs);
+    return new HttpError(call, response.status, code, scrub(redact(message, secrets)), details);
   }
 }
 
@@ -436,14 +427,6 @@ function pickDetails(raw: unknown): HttpError['details'] {
       });
   }
   return details;
-}
-
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** llhttp's parse errors (HPE_INVALID_STATUS, HPE_INVALID_HEADER_TOKEN …), as node:http reports them. */

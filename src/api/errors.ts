@@ -72,8 +72,6 @@ export class HttpError extends ApiError {
     /** The server's `message` when its body had one, else the status text. */
     readonly serverMessage: string,
     readonly details: { issues?: ServerIssue[]; attemptsLeft?: number } | undefined,
-    /** Milliseconds the server asked us to wait (429 / 503 with Retry-After). */
-    readonly retryAfterMs: number | undefined,
   ) {
     super(call, `${call} failed with ${status}: ${serverMessage}`);
   }
@@ -91,5 +89,13 @@ export class InvalidResponseError extends ApiError {
     readonly problem: string,
   ) {
     super(call, `${call} returned an unexpected response: ${field} ${problem}.`);
+  }
+}
+
+/** Sending a token or secret in clear text beyond this machine, without --allow-insecure-http: refused before sending. */
+export class InsecureTransportError extends Error {
+  override readonly name = 'InsecureTransportError';
+  constructor(readonly call: string) {
+    super(`${call} would send a secret over plain HTTP beyond this machine; refused.`);
   }
 }

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InsecureTransportError, SetupClient } from '../../src/api/client.js';
-import { HttpError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
+import { SetupClient } from '../../src/api/client.js';
+import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
 import { hasControls } from '../../src/shared/terminalText.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
