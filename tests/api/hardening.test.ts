@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SetupClient } from '../../src/api/client.js';
 import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
 import { hasControls } from '../../src/shared/terminalText.js';
+import { toProblem } from '../../machines/problems.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 const servers: { close(): void; closeAllConnections(): void }[] = [];
@@ -53,7 +54,7 @@ describe('answers that never end', () => {
     const error = (await failure(new SetupClient({ baseUrl: url, timeoutMs: 300, retry: { limit: 0 } }).getSession())) as UnreachableError;
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.reason).toBe('stalled');
-    expect(error.message).toMatch(/did not finish in time/);
+    expect(toProblem(error).message).toMatch(/did not finish in time/);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
