@@ -3,8 +3,8 @@
  * The machine stores a Problem in context instead of the thrown object so a
  * snapshot stays printable and never carries a stack or a request.
  */
-import { InsecureTransportError } from '../src/api/client.js';
-import { HttpError, InvalidResponseError, UnreachableError, type UnreachableReason } from '../src/api/errors.js';
+import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError, type UnreachableReason } from '../src/api/errors.js';
+import { explainUnreachable } from '../src/wording/unreachable.js';
 
 export type ProblemKind =
   /** Nothing answered at the base URL. */
@@ -63,7 +63,8 @@ export type PresetAnswer = 'email' | 'code' | 'username' | 'recovery-key';
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof UnreachableError) {
-    return { kind: 'unreachable', message: error.message, call: error.call, baseUrl: error.baseUrl, reason: error.reason };
+    const { message } = explainUnreachable(error.baseUrl, error.reason);
+    return { kind: 'unreachable', message, call: error.call, baseUrl: error.baseUrl, reason: error.reason };
   }
   if (error instanceof HttpError) {
     const base = { message: error.serverMessage, call: error.call, status: error.status, ...(error.code ? { code: error.code } : {}) };

@@ -13,7 +13,7 @@ import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
 import { STATUS_CODES } from 'node:http';
 import { redact, scrub } from '../shared/redact.js';
 import { cleanLine } from '../shared/terminalText.js';
-import { HttpError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
+import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
 import * as schemas from './schemas.js';
 import { nodeFetch } from './nodeFetch.js';
 import { isClearTextBeyondLoopback, resolveBaseUrl } from './transport.js';
@@ -69,6 +69,21 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const SETUP = 'v1/app/setup';
 
+/**
+ * Which Authorization header a call carries:
+ * - `none`: no header (`GET /v1/info`).
+ * - `public-client`: the sign-in calls, which need no token: the public client's fixed bearer, never the token.
+ * - `token`: the access token when one is held, else no header (`GET /v1/app/setup` answers before sign-in
+ *   without one, as Beeper's CLI asks it: the public client's bearer is no token and does not stand in for one).
+ */
+type Auth = 'none' | 'public-client' | 'token';
+
+/**
+ * What Beeper's own CLI sends on start, email, response and register (beeper/cli, `setupLoginClient`), so a
+ * server that wants a bearer on every route accepts us too. A public value, not a secret.
+ */
+const PUBLIC_CLIENT_AUTHORIZATION = 'Bearer setup-login-public-client';
+
 interface Request<T> {
   method: 'GET' | 'POST';
   /** Path template used in messages and logs, e.g. "/v1/app/setup/verifications/{id}". */
@@ -76,7 +91,7 @@ interface Request<T> {
   /** Real path relative to the base URL, ids already encoded. */
   path: string;
   body?: unknown;
-  auth: boolean;
+  auth: Auth;
   /** Absent for calls that return nothing. */
   shape?: Guard<T>;
   /** Values to scrub from anything the server says back (codes, keys, tokens). */
@@ -91,16 +106,16 @@ interface Request<T> {
 /** How much longer a `once` call may take than an ordinary one. */
 const ONCE_TIMEOUT_FACTOR = 2;
 
-
 export const encodeId = (id: string) => encodeURIComponent(id);
 
-/** Sending a secret in clear text beyond loopback, without --allow-insecure-http. */
-export class InsecureTransportError extends Error {
-  override readonly name = 'InsecureTransportError';
-  constructor(readonly call: string) {
-    super(`${call} would send a secret over plain HTTP beyond this machine; refused.`);
-  }
-}
+/** A setup route without ids: its template and its path, e.g. "/email" → "/v1/app/setup/email". */
+const setupRoute = (suffix = '') => ({ template: `/${SETUP}${suffix}`, path: `${SETUP}${suffix}` });
+
+/** A route of one verification: the template says {id}, the path carries the id encoded. */
+const verificationRoute = (id: string, action = '') => {
+  const suffix = action ? `/${action}` : '';
+  return { template: `/${SETUP}/verifications/{id}${suffix}`, path: `${SETUP}/verifications/${encodeId(id)}${suffix}` };
+};
 
 export class SetupClient {
   readonly baseUrl: string;
@@ -143,54 +158,88 @@ export class SetupClient {
 
   // ── Which app answers ────────────────────────────────────────────────
   info(options?: CallOptions): Promise<AppInfo> {
-    return this.call({ method: 'GET', template: '/v1/info', path: 'v1/info', auth: false, shape: schemas.appInfo }, options);
+    return this.call({ method: 'GET', template: '/v1/info', path: 'v1/info', auth: 'none', shape: schemas.appInfo }, options);
   }
 
   getSession(options?: CallOptions): Promise<Session> {
     // Public before sign-in; send the token whenever we have one.
-    return this.call({ method: 'GET', template: `/${SETUP}`, path: SETUP, auth: true, shape: schemas.session }, options);
+    return this.call({ method: 'GET', ...setupRoute(), auth: 'token', shape: schemas.session }, options);
   }
 
   // ── Sign-in and account creation ─────────────────────────────────────
   start(options?: CallOptions): Promise<StartResponse> {
-    return this.post('/start', undefined, schemas.startResponse, false, options);
+    return this.call({ method: 'POST', ...setupRoute('/start'), auth: 'public-client', shape: schemas.startResponse }, options);
   }
 
   sendEmail(input: { setupRequestID: string; email: string }, options?: CallOptions): Promise<void> {
-    return this.post('/email', { setupRequestID: input.setupRequestID, email: input.email }, undefined, false, options);
+    const body = { setupRequestID: input.setupRequestID, email: input.email };
+    return this.call({ method: 'POST', ...setupRoute('/email'), body, auth: 'public-client' }, options);
   }
 
   submitCode(input: { setupRequestID: string; code: string }, options?: CallOptions): Promise<CodeResponse> {
     const body = { setupRequestID: input.setupRequestID, response: input.code };
-    return this.post('/response', body, schemas.codeResponse, false, options, [input.code], true);
+    return this.call(
+      { method: 'POST', ...setupRoute('/response'), body, auth: 'public-client', shape: schemas.codeResponse, secrets: [input.code], once: true },
+      options,
+    );
   }
 
   register(input: { setupRequestID: string; leadToken: string; username: string; acceptTerms: true }, options?: CallOptions): Promise<SignInSuccess> {
     const body = { acceptTerms: input.acceptTerms, leadToken: input.leadToken, setupRequestID: input.setupRequestID, username: input.username };
-    return this.post('/register', body, schemas.signInSuccess, false, options, [input.leadToken], true);
+    return this.call(
+      { method: 'POST', ...setupRoute('/register'), body, auth: 'public-client', shape: schemas.signInSuccess, secrets: [input.leadToken], once: true },
+      options,
+    );
   }
 
   // ── Recovery key ─────────────────────────────────────────────────────
   verifyRecoveryKey(recoveryKey: string, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.post('/verification/recovery-key', { recoveryKey }, schemas.sessionEnvelope, true, options, [recoveryKey]);
+    return this.call(
+      {
+        method: 'POST',
+        ...setupRoute('/verification/recovery-key'),
+        body: { recoveryKey },
+        auth: 'token',
+        shape: schemas.sessionEnvelope,
+        secrets: [recoveryKey],
+      },
+      options,
+    );
   }
 
   /** `existingRecoveryKey` is optional in the contract: absent (not empty) when the user has none. */
   resetRecoveryKey(existingRecoveryKey: string | undefined, options?: CallOptions): Promise<ResetRecoveryKeyResponse> {
-    const body = existingRecoveryKey ? { existingRecoveryKey } : {};
-    return this.post('/verification/recovery-key/reset', body, schemas.resetRecoveryKeyResponse, true, options, [existingRecoveryKey], true);
+    return this.call(
+      {
+        method: 'POST',
+        ...setupRoute('/verification/recovery-key/reset'),
+        body: existingRecoveryKey ? { existingRecoveryKey } : {},
+        auth: 'token',
+        shape: schemas.resetRecoveryKeyResponse,
+        secrets: [existingRecoveryKey],
+        once: true,
+      },
+      options,
+    );
   }
 
   confirmRecoveryKeyReset(recoveryKey: string, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.post('/verification/recovery-key/reset/confirm', { recoveryKey }, schemas.sessionEnvelope, true, options, [recoveryKey]);
+    return this.call(
+      {
+        method: 'POST',
+        ...setupRoute('/verification/recovery-key/reset/confirm'),
+        body: { recoveryKey },
+        auth: 'token',
+        shape: schemas.sessionEnvelope,
+        secrets: [recoveryKey],
+      },
+      options,
+    );
   }
 
   // ── Device verification ──────────────────────────────────────────────
   listVerifications(options?: CallOptions): Promise<VerificationList> {
-    return this.call(
-      { method: 'GET', template: `/${SETUP}/verifications`, path: `${SETUP}/verifications`, auth: true, shape: schemas.verificationList },
-      options,
-    );
+    return this.call({ method: 'GET', ...setupRoute('/verifications'), auth: 'token', shape: schemas.verificationList }, options);
   }
 
   /**
@@ -203,20 +252,11 @@ export class SetupClient {
       ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
       ...(input.userID !== undefined ? { userID: input.userID } : {}),
     };
-    return this.post('/verifications', body, schemas.sessionEnvelope, true, options);
+    return this.call({ method: 'POST', ...setupRoute('/verifications'), body, auth: 'token', shape: schemas.sessionEnvelope }, options);
   }
 
   getVerification(id: string, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.call(
-      {
-        method: 'GET',
-        template: `/${SETUP}/verifications/{id}`,
-        path: `${SETUP}/verifications/${encodeId(id)}`,
-        auth: true,
-        shape: schemas.sessionEnvelope,
-      },
-      options,
-    );
+    return this.call({ method: 'GET', ...verificationRoute(id), auth: 'token', shape: schemas.sessionEnvelope }, options);
   }
 
   acceptVerification(id: string, options?: CallOptions): Promise<SessionEnvelope> {
@@ -241,7 +281,10 @@ export class SetupClient {
   }
 
   scanQr(data: string, options?: CallOptions): Promise<SessionEnvelope> {
-    return this.post('/verifications/qr/scan', { data }, schemas.sessionEnvelope, true, options, [data]);
+    return this.call(
+      { method: 'POST', ...setupRoute('/verifications/qr/scan'), body: { data }, auth: 'token', shape: schemas.sessionEnvelope, secrets: [data] },
+      options,
+    );
   }
 
   confirmQrScanned(id: string, options?: CallOptions): Promise<SessionEnvelope> {
@@ -253,30 +296,14 @@ export class SetupClient {
     return this.call(
       {
         method: 'POST',
-        template: `/${SETUP}/verifications/{id}/${action}`,
-        path: `${SETUP}/verifications/${encodeId(id)}/${action}`,
+        ...verificationRoute(id, action),
         // Bodyless in the contract: nothing is sent (no body, no Content-Type), as Beeper's CLI does.
         ...(body !== undefined ? { body } : {}),
-        auth: true,
+        auth: 'token',
         shape: schemas.sessionEnvelope,
       },
       options,
     );
-  }
-
-  private post<T>(
-    suffix: string,
-    body: unknown,
-    shape: Guard<T> | undefined,
-    auth: boolean,
-    options?: CallOptions,
-    secrets?: (string | undefined)[],
-    once = false,
-  ): Promise<T> {
-    const request: Request<T> = { method: 'POST', template: `/${SETUP}${suffix}`, path: `${SETUP}${suffix}`, body, auth, once };
-    if (shape) request.shape = shape;
-    if (secrets) request.secrets = secrets;
-    return this.call(request, options);
   }
 
   private retryOptions(method: Request<unknown>['method'], limit: number): KyOptions['retry'] {
@@ -299,13 +326,14 @@ export class SetupClient {
     const call = `${request.method} ${request.template}`;
     const token = options.accessToken ?? this.defaultToken;
     const secrets = [...(request.secrets ?? []), token];
-    const carriesSecret = (request.auth && !!token) || (request.secrets ?? []).some(Boolean);
+    const carriesSecret = (request.auth === 'token' && !!token) || (request.secrets ?? []).some(Boolean);
     if (this.clearText && carriesSecret) throw new InsecureTransportError(call);
+    const authorization = { none: undefined, 'public-client': PUBLIC_CLIENT_AUTHORIZATION, token: token && `Bearer ${token}` }[request.auth];
     let response: Response;
     try {
       response = await this.http(request.path, {
         method: request.method,
-        headers: request.auth && token ? { authorization: `Bearer ${token}` } : {},
+        headers: authorization ? { authorization } : {},
         ...(request.body !== undefined ? { json: request.body } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         retry: this.retryOptions(request.method, options.retries ?? this.retry.limit),
@@ -386,7 +414,6 @@ export class SetupClient {
   private async toHttpError(call: string, response: Response, secrets: (string | undefined)[], signal?: AbortSignal): Promise<HttpError> {
     // The reason phrase is the server's too: cleaned like its message, and the standard one when nothing is left.
     const fallback = cleanLine(response.statusText, 120) || STATUS_CODES[response.status] || 'Unknown status';
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     let code: string | undefined;
     let message = fallback;
     let details: HttpError['details'];
@@ -402,7 +429,7 @@ export class SetupClient {
       if (signal?.aborted) throw signal.reason ?? error;
       // HTML from a proxy, an empty body, a crash, a body too large or too slow: the status text is all we can say.
     }
-    return new HttpError(call, response.status, code, scrub(redact(message, secrets)), details, retryAfterMs);
+    return new HttpError(call, response.status, code, scrub(redact(message, secrets)), details);
   }
 }
 
@@ -436,14 +463,6 @@ function pickDetails(raw: unknown): HttpError['details'] {
       });
   }
   return details;
-}
-
-export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** llhttp's parse errors (HPE_INVALID_STATUS, HPE_INVALID_HEADER_TOKEN …), as node:http reports them. */

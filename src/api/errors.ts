@@ -2,7 +2,8 @@
  * Typed failures of the setup API client. Every one names the call (e.g.
  * "POST /v1/app/setup/email") and never holds a request body, header or
  * anything else a secret could hide in: messages are built only from the
- * method, the path template, the status and the server's own `message`.
+ * method, the path template, the status, the address and the server's own
+ * `message`. They are for logs and bug reports; src/wording words failures for people.
  */
 
 export type ApiErrorKind = 'unreachable' | 'http' | 'invalid-response';
@@ -24,7 +25,10 @@ export abstract class ApiError extends Error {
  */
 export type UnreachableReason = 'refused' | 'dns' | 'timeout' | 'stalled' | 'dropped' | 'reset' | 'network';
 
-/** Nothing answered: the app is not running, the address is wrong, or it stopped responding. */
+/**
+ * Nothing answered: the app is not running, the address is wrong, or it stopped responding.
+ * It carries what happened, not words for a person: src/wording/unreachable.ts says it.
+ */
 export class UnreachableError extends ApiError {
   readonly kind = 'unreachable' as const;
   override readonly name = 'UnreachableError';
@@ -34,23 +38,8 @@ export class UnreachableError extends ApiError {
     readonly baseUrl: string,
     readonly reason: UnreachableReason,
   ) {
-    super(call, unreachableMessage(baseUrl, reason));
+    super(call, `${call} to ${baseUrl} failed: ${reason}.`);
   }
-}
-
-function unreachableMessage(baseUrl: string, reason: UnreachableReason): string {
-  const what: Record<UnreachableReason, string> = {
-    refused: `Nothing is listening at ${baseUrl}.`,
-    dns: `The host in ${baseUrl} could not be found.`,
-    timeout: `${baseUrl} did not answer in time.`,
-    stalled: `${baseUrl} began to answer but did not finish in time.`,
-    dropped: `The connection to ${baseUrl} dropped while Beeper was answering.`,
-    reset: `The connection to ${baseUrl} was dropped.`,
-    network: `Could not connect to ${baseUrl}.`,
-  };
-  // Something answered (or was mid-answer): starting Beeper or changing the address is not the fix.
-  if (reason === 'stalled' || reason === 'dropped') return what[reason];
-  return `${what[reason]} Start Beeper Desktop or Beeper Server, or point beeper-setup at it with --base-url (or BEEPER_BASE_URL).`;
 }
 
 export interface ServerIssue {
@@ -72,8 +61,6 @@ export class HttpError extends ApiError {
     /** The server's `message` when its body had one, else the status text. */
     readonly serverMessage: string,
     readonly details: { issues?: ServerIssue[]; attemptsLeft?: number } | undefined,
-    /** Milliseconds the server asked us to wait (429 / 503 with Retry-After). */
-    readonly retryAfterMs: number | undefined,
   ) {
     super(call, `${call} failed with ${status}: ${serverMessage}`);
   }
@@ -91,5 +78,13 @@ export class InvalidResponseError extends ApiError {
     readonly problem: string,
   ) {
     super(call, `${call} returned an unexpected response: ${field} ${problem}.`);
+  }
+}
+
+/** Sending a token or secret in clear text beyond this machine, without --allow-insecure-http: refused before sending. */
+export class InsecureTransportError extends Error {
+  override readonly name = 'InsecureTransportError';
+  constructor(readonly call: string) {
+    super(`${call} would send a secret over plain HTTP beyond this machine; refused.`);
   }
 }

@@ -13,6 +13,7 @@ import type { RunContext } from '../runtime.js';
 import { sshTokenKey } from '../sshTarget.js';
 import { forgetToken, TokenStoreError } from '../tokenStore.js';
 import { describeSessionState, deviceNameOf } from '../wording/states.js';
+import { explainNotBeeper, explainUnreachable } from '../wording/unreachable.js';
 import { createReporter, HeadlessError, printable, type Reporter } from './output.js';
 
 /**
@@ -51,7 +52,10 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
   ]);
   if ('error' in result) {
     const { error } = result;
-    if (error instanceof UnreachableError) throw new HeadlessError('unreachable', error.message, ExitCode.Unreachable);
+    if (error instanceof UnreachableError) {
+      const words = explainUnreachable(error.baseUrl, error.reason);
+      throw new HeadlessError('unreachable', words.message, ExitCode.Unreachable, words.fix);
+    }
     if (error instanceof HttpError && error.status === 401) {
       // Signed in, but we hold no token for it (or a stale one): the state is not ours to see.
       const token = !ctx.accessToken ? 'missing' : 'refused';
@@ -65,7 +69,8 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
       return ExitCode.NotReady;
     }
     if (error instanceof HttpError && !info) {
-      throw new HeadlessError('not-beeper', `Something answers at ${ctx.baseUrl}, but it is not Beeper's API.`, ExitCode.Unreachable, 'Check --base-url (or BEEPER_BASE_URL).');
+      const words = explainNotBeeper(ctx.baseUrl);
+      throw new HeadlessError('not-beeper', words.message, ExitCode.Unreachable, words.fix);
     }
     if (error instanceof HttpError && error.status === 404) {
       throw new HeadlessError('unsupported-build', `The app at ${ctx.baseUrl} has no terminal setup.`, ExitCode.Error, 'Update Beeper Desktop or Beeper Server.');

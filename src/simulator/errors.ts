@@ -24,8 +24,6 @@ export class SimError extends Error {
 
 export const unauthorized = () => new SimError(401, 'UNAUTHORIZED', 'Missing or invalid access token.');
 
-export const notFound = (message = 'Not found.') => new SimError(404, 'NOT_FOUND', message);
-
 export const invalidState = (message: string) => new SimError(409, 'INVALID_STATE', message);
 
 export function validationError(issues: Issue[]): SimError {

@@ -8,6 +8,7 @@
  */
 import type { Problem } from '../../machines/problems.js';
 import { firstSentence } from './states.js';
+import { explainNotBeeper, explainUnreachable } from './unreachable.js';
 
 export interface Explanation {
   title: string;
@@ -33,36 +34,10 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
         // The message names the tunnel, the host and how ssh ended (src/ssh.ts); retrying here would find no tunnel.
         return { title: 'The ssh tunnel closed', message: problem.message, fix: 'Nothing was cancelled on the server: run the same command again to resume.', retry: false };
       }
-      if (problem.reason === 'stalled' || problem.reason === 'timeout') {
-        return {
-          title: 'Beeper stopped answering',
-          message: problem.reason === 'stalled' ? `Beeper at ${url} began to answer but did not finish in time.` : `Beeper at ${url} did not answer in time.`,
-          fix: 'Wait a moment and try again. If it keeps happening, restart Beeper.',
-          retry: true,
-        };
-      }
-      if (problem.reason === 'dropped' || problem.reason === 'reset') {
-        return {
-          title: 'The connection to Beeper dropped',
-          message: problem.reason === 'dropped' ? `Beeper at ${url} was answering when the connection dropped.` : `The connection to Beeper at ${url} dropped before it answered.`,
-          fix: 'Try again: a rerun resumes where Beeper stands. If it keeps happening, restart Beeper.',
-          retry: true,
-        };
-      }
-      return {
-        title: "Can't reach Beeper",
-        message: `Nothing answered at ${url}.`,
-        fix: 'Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:23373 (or set BEEPER_BASE_URL).',
-        retry: true,
-      };
+      return { ...explainUnreachable(url, problem.reason), retry: true };
     }
     case 'not-beeper':
-      return {
-        title: "That doesn't look like Beeper",
-        message: `Something answers at ${where.baseUrl}, but not Beeper's API.`,
-        fix: 'Check the address: Beeper listens on http://localhost:23373 by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).',
-        retry: true,
-      };
+      return { ...explainNotBeeper(where.baseUrl), retry: true };
     case 'unsupported-build':
       return {
         title: 'This Beeper build has no terminal setup',

@@ -117,8 +117,11 @@ describe('unreachable', () => {
     const error = (await rejection(client.getSession())) as UnreachableError;
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.reason).toBe('refused');
-    expect(error.message).toContain(`http://127.0.0.1:${port}`);
-    expect(error.message).toMatch(/--base-url/);
+    // The error carries the facts; the words are src/wording/unreachable.ts's, for the machine and `status` alike.
+    const words = explainProblem(toProblem(error), { baseUrl: 'http://elsewhere:1' });
+    expect(toProblem(error).message).toContain(`http://127.0.0.1:${port}`);
+    expect(words.message).toContain(`http://127.0.0.1:${port}`);
+    expect(words.fix).toMatch(/--base-url/);
   });
 
   it('a connection reset in the middle of a body is a drop while Beeper was answering, not "could not connect"', async () => {
@@ -135,8 +138,10 @@ describe('unreachable', () => {
       const error = (await rejection(new SetupClient({ baseUrl: url, retry: { limit: 0 } }).getSession())) as UnreachableError;
       expect(error).toBeInstanceOf(UnreachableError);
       expect(error.reason).toBe('dropped');
-      expect(error.message).toBe(`The connection to ${url} dropped while Beeper was answering.`);
-      expect(error.message).not.toMatch(/Could not connect|Start Beeper/);
+      // One sentence for the machine's Problem, the wizard and `status` (it was worded twice, differently).
+      expect(toProblem(error).message).toBe(`Beeper at ${url} was answering when the connection dropped.`);
+      expect(toProblem(error).message).not.toMatch(/Could not connect|Start Beeper/);
+      expect(explainProblem(toProblem(error), { baseUrl: url }).fix).not.toMatch(/Could not connect|Start Beeper/);
       expect(explainProblem(toProblem(error), { baseUrl: url })).toMatchObject({
         title: 'The connection to Beeper dropped',
         message: `Beeper at ${url} was answering when the connection dropped.`,

@@ -6,9 +6,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InsecureTransportError, SetupClient } from '../../src/api/client.js';
-import { HttpError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
+import { SetupClient } from '../../src/api/client.js';
+import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError } from '../../src/api/errors.js';
 import { hasControls } from '../../src/shared/terminalText.js';
+import { toProblem } from '../../machines/problems.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 const servers: { close(): void; closeAllConnections(): void }[] = [];
@@ -53,7 +54,7 @@ describe('answers that never end', () => {
     const error = (await failure(new SetupClient({ baseUrl: url, timeoutMs: 300, retry: { limit: 0 } }).getSession())) as UnreachableError;
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.reason).toBe('stalled');
-    expect(error.message).toMatch(/did not finish in time/);
+    expect(toProblem(error).message).toMatch(/did not finish in time/);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -158,5 +159,46 @@ describe('requests carry only what the contract requires', () => {
     await failure(client.acceptVerification('id'));
     await failure(client.startSas('id'));
     expect(bodies).toEqual(['{}', '{"userID":"@a:b.c"}', '{}', '{}', '', '']);
+  });
+});
+
+describe('the Authorization header of each call', () => {
+  const PUBLIC = 'Bearer setup-login-public-client';
+
+  it("the sign-in calls carry the public client's bearer, as Beeper's own CLI does; the token goes only where it belongs; the log shows no header", async () => {
+    const seen: string[] = [];
+    const url = await serve((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '(none)'}`);
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const log: string[] = [];
+    const calls = async (client: SetupClient) => {
+      await failure(client.info());
+      await failure(client.start());
+      await failure(client.sendEmail({ setupRequestID: 'r', email: 'a@example.com' }));
+      await failure(client.submitCode({ setupRequestID: 'r', code: '123456' }));
+      await failure(client.register({ setupRequestID: 'r', leadToken: 'lead', username: 'u', acceptTerms: true }));
+      await failure(client.getSession());
+      await failure(client.verifyRecoveryKey('key'));
+    };
+    await calls(new SetupClient({ baseUrl: url, retry: { limit: 0 }, onLog: (line) => log.push(line) }));
+    await calls(new SetupClient({ baseUrl: url, accessToken: 'syt_token_1234', retry: { limit: 0 }, onLog: (line) => log.push(line) }));
+
+    const signIn = (authorization: string) => ['start', 'email', 'response', 'register'].map((call) => `POST /v1/app/setup/${call} ${authorization}`);
+    expect(seen).toEqual([
+      // No token held.
+      'GET /v1/info (none)',
+      ...signIn(PUBLIC),
+      'GET /v1/app/setup (none)',
+      'POST /v1/app/setup/verification/recovery-key (none)',
+      // A token held: the sign-in calls still carry the public client's bearer, never the token.
+      'GET /v1/info (none)',
+      ...signIn(PUBLIC),
+      'GET /v1/app/setup Bearer syt_token_1234',
+      'POST /v1/app/setup/verification/recovery-key Bearer syt_token_1234',
+    ]);
+    expect(log).toHaveLength(14);
+    expect(log.join('\n')).not.toMatch(/bearer|authorization|setup-login-public-client|syt_token/i);
   });
 });

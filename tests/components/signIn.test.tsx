@@ -208,7 +208,7 @@ describe('the resend countdown in the wizard', () => {
         start: async () => ({ setupRequestID: 'req', signInMethods: ['email'] }),
         sendEmail: async () => {},
         submitCode: async () => {
-          throw new HttpError('POST /v1/app/setup/response', 401, 'INVALID_CODE', 'That code is not right.', { attemptsLeft: 4 }, undefined);
+          throw new HttpError('POST /v1/app/setup/response', 401, 'INVALID_CODE', 'That code is not right.', { attemptsLeft: 4 });
         },
       };
       const actor = createActor(setupMachine, { input: { api: api as never, email: 'a@b.co' } });

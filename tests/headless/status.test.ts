@@ -105,7 +105,8 @@ describe('status, --print-token and logout', () => {
     const result = await finished(['status', '--json', '--base-url', `http://127.0.0.1:${port}`], cliEnv(join(tempDir(), 'config')));
 
     expect(result.code).toBe(5);
-    expect(result.events).toEqual([{ event: 'error', code: 'unreachable', message: expect.stringContaining('Nothing is listening'), exitCode: 5 }]);
+    expect(result.events).toEqual([{ event: 'error', code: 'unreachable', message: `Nothing answered at http://127.0.0.1:${port}.`, exitCode: 5 }]);
+    expect(result.stderr).toContain('--base-url');
   });
 
   it('logout forgets the saved token and says whether one was stored', async () => {

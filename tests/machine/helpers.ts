@@ -72,7 +72,7 @@ export const incomingRequest = () =>
   verification('requested', { id: 'incoming-1', direction: 'incoming', availableActions: ['accept', 'cancel'] });
 
 export const httpError = (status: number, code?: string, message = 'Refused by the server.', details?: HttpError['details']) =>
-  new HttpError('POST /v1/app/setup/test', status, code, message, details, undefined);
+  new HttpError('POST /v1/app/setup/test', status, code, message, details);
 export const unreachable = () => new UnreachableError('GET /v1/app/setup', 'http://localhost:23373', 'refused');
 
 // ── Fake backend ────────────────────────────────────────────────────────

@@ -97,6 +97,47 @@ describe('auth', () => {
     expect((await get(sim, SETUP, 'nope')).status).toBe(401);
     expect((await get(sim, SETUP, token)).status).toBe(200);
   });
+
+  // Beeper's own CLI sends this bearer on the sign-in calls before it holds a token; so does beeper-setup.
+  const PUBLIC_CLIENT = 'setup-login-public-client';
+  const bearers = [
+    ['no Authorization', undefined],
+    ["the public client's bearer", PUBLIC_CLIENT],
+  ] as const;
+
+  describe.each(['lenient', 'strict'] as const)('%s', (profile) => {
+    it.each(bearers)('takes the sign-in calls with %s, start to register', async (_name, bearer) => {
+      const sim = await start({ profile });
+      const started = await post(sim, `${SETUP}/start`, {}, bearer);
+      expect(started.status).toBe(200);
+      const { setupRequestID } = started.body;
+      expect((await post(sim, `${SETUP}/email`, { setupRequestID, email: 'dana@example.com' }, bearer)).status).toBe(204);
+      const response = await post(sim, `${SETUP}/response`, { setupRequestID, response: sim.control.latestCode('dana@example.com') }, bearer);
+      expect(response.body.registrationRequired).toBe(true);
+      const registered = await post(
+        sim,
+        `${SETUP}/register`,
+        { acceptTerms: true, leadToken: response.body.leadToken, setupRequestID: response.body.setupRequestID, username: 'dana' },
+        bearer,
+      );
+      expect(registered.status).toBe(200);
+      expect(registered.body.matrix.accessToken).not.toBe(PUBLIC_CLIENT);
+    });
+
+    it("treats the public client's bearer as no token: GET /v1/app/setup means what it means without one", async () => {
+      const sim = await start({ profile });
+      expect((await get(sim, SETUP, PUBLIC_CLIENT)).body.state).toBe('needs-login');
+      expect((await get(sim, SETUP)).body.state).toBe('needs-login');
+      const token = await signIn(sim);
+      expect((await get(sim, SETUP, PUBLIC_CLIENT)).status).toBe(401);
+      expect((await get(sim, SETUP)).status).toBe(401);
+      expect((await get(sim, SETUP, token)).status).toBe(200);
+      for (const [method, path] of protectedCalls) {
+        const answer = method === 'GET' ? await get(sim, path, PUBLIC_CLIENT) : await post(sim, path, {}, PUBLIC_CLIENT);
+        expect(answer.status, path).toBe(401);
+      }
+    });
+  });
 });
 
 describe('recovery key', () => {
