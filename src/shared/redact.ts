@@ -41,6 +41,14 @@ export function rememberSecret(value: string): void {
   if (value.replace(/\s+/g, '').length >= MIN_LENGTH) known.add(value);
 }
 
+/**
+ * Forgets every remembered secret. A run is one process and never needs it; the test suite runs
+ * many files in one process, and one file's fake secrets must not redact another file's output.
+ */
+export function forgetSecrets(): void {
+  known.clear();
+}
+
 /** `redact` with every secret this process has seen. */
 export function scrub(text: string): string {
   return known.size === 0 ? text : redact(text, known);
