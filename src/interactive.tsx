@@ -13,7 +13,7 @@ import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
 import { CliError, ExitCode } from './exitCodes.js';
-import { printable } from './headless/output.js';
+import { printable } from './shared/terminalText.js';
 import { Secret } from './shared/secret.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';

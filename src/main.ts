@@ -8,7 +8,7 @@
 import { hasUserInfo, isClearTextBeyondLoopback, resolveBaseUrl, withoutUserInfo } from './api/transport.js';
 import { HELP, parseCli, refuseScriptAnswers, type CliOptions } from './args.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
-import { printable } from './headless/output.js';
+import { printable } from './shared/terminalText.js';
 import { processIO, type ProgramIO } from './io.js';
 import { DebugLog } from './debugLog.js';
 import type { RunContext } from './runtime.js';

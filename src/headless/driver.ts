@@ -19,10 +19,11 @@ import { explainProblem, withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, describeSessionState, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import { describeKeySource, recoveryKeySource } from './keys.js';
-import type { LineSource } from './lines.js';
+import type { LineSource } from '../lines.js';
 import { commandLine } from '../invocation.js';
 import { exitCodeForSignal } from '../signals.js';
-import { HeadlessError, printable, type PromptFor, type Reporter } from './output.js';
+import { printable } from '../shared/terminalText.js';
+import { HeadlessError, type PromptFor, type Reporter } from './output.js';
 
 /** Thrown into a pending prompt when the machine moved on or the user interrupted. */
 export const ABORTED = Symbol('aborted');

@@ -13,7 +13,8 @@ import type { RunContext } from '../runtime.js';
 import { sshTokenKey } from '../sshTarget.js';
 import { forgetToken, TokenStoreError } from '../tokenStore.js';
 import { describeSessionState, deviceNameOf } from '../wording/states.js';
-import { createReporter, HeadlessError, printable, type Reporter } from './output.js';
+import { printable } from '../shared/terminalText.js';
+import { createReporter, HeadlessError, type Reporter } from './output.js';
 
 /**
  * The report of `status` and `logout` is their output: stdout, so `beeper-setup status | grep ready`
