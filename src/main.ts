@@ -6,7 +6,8 @@
  * follows them (tunnel closed, token flushed).
  */
 import { hasUserInfo, isClearTextBeyondLoopback, resolveBaseUrl, withoutUserInfo } from './api/transport.js';
-import { HELP, parseCli, refuseScriptAnswers, type CliOptions } from './args.js';
+import { parseCli, refuseScriptAnswers, type CliOptions } from './args.js';
+import { HELP } from './help.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
 import { printable } from './shared/terminalText.js';
 import { processIO, type ProgramIO } from './io.js';
