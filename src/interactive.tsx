@@ -7,7 +7,8 @@ import { useSelector } from '@xstate/react';
 import { render, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toPromise, type Actor } from 'xstate';
-import type { SetupContext, SetupMachine, SetupOutput } from '../machines/setupMachine.js';
+import type { SetupMachine } from '../machines/setupMachine.js';
+import type { SetupContext, SetupOutput } from '../machines/types.js';
 import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
@@ -18,7 +19,7 @@ import { Secret } from './shared/secret.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
 import { commandLine } from './invocation.js';
-import { createSetupActor } from './setupActor.js';
+import { createSetupActor, printToken } from './setupActor.js';
 import { resolveLanguage } from './shared/sasNames.js';
 import { exitCodeForSignal } from './signals.js';
 import { wrapWords } from './wording/wrap.js';
@@ -227,8 +228,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     case 'ready': {
       // Under the last frame, as headless says it: where the token is, or why it is not (the demo keeps none).
       if (!ctx.demo) for (const line of describeToken(await ctx.keeper.flush(), { tokenSource: ctx.tokenSource, saveToken: ctx.options.saveToken }).lines) say(line);
-      const token = actor.getSnapshot().context.accessToken ?? ctx.accessToken;
-      if (ctx.options.printToken && token) process.stdout.write(`BEEPER_ACCESS_TOKEN=${token.reveal()}\n`);
+      printToken(ctx.options, actor.getSnapshot().context, process.stdout);
       return ExitCode.Ready;
     }
     case 'vouched':

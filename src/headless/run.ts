@@ -20,7 +20,7 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
   const env = io.env;
   const lines = io.lines();
   const full: DriverIO = {
-    out: createReporter({ json: options.json, debug: options.debug, stdout: io.stdout, stderr: io.stderr }),
+    out: createReporter({ json: ctx.mode === 'json', debug: options.debug, stdout: io.stdout, stderr: io.stderr }),
     lines,
     // Plain mode in a terminal: someone reads stderr and types on stdin, so the wizard's questions can be asked.
     person: !!lines.terminal && io.tty.stderr,

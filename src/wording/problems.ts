@@ -7,6 +7,7 @@
  * that failed, since nothing else says what broke.
  */
 import type { Problem } from '../../machines/problems.js';
+import { BEEPER_PORT, DEFAULT_BASE_URL } from '../api/types.js';
 import { firstSentence } from './states.js';
 
 export interface Explanation {
@@ -52,7 +53,7 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
       return {
         title: "Can't reach Beeper",
         message: `Nothing answered at ${url}.`,
-        fix: 'Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:23373 (or set BEEPER_BASE_URL).',
+        fix: `Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:${BEEPER_PORT} (or set BEEPER_BASE_URL).`,
         retry: true,
       };
     }
@@ -60,7 +61,7 @@ export function explainProblem(problem: Problem, where: Where): Explanation {
       return {
         title: "That doesn't look like Beeper",
         message: `Something answers at ${where.baseUrl}, but not Beeper's API.`,
-        fix: 'Check the address: Beeper listens on http://localhost:23373 by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).',
+        fix: `Check the address: Beeper listens on ${DEFAULT_BASE_URL} by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).`,
         retry: true,
       };
     case 'unsupported-build':
