@@ -151,8 +151,8 @@ async function readQrFileForWizard(ctx: RunContext): Promise<Secret | undefined>
 }
 
 export async function runInteractive(ctx: RunContext): Promise<number> {
-  const caps = detectTerminal(process.env);
-  const language = resolveLanguage({ flag: ctx.options.lang, env: process.env }).code;
+  const caps = detectTerminal(ctx.io.env);
+  const language = resolveLanguage({ flag: ctx.options.lang, env: ctx.io.env }).code;
   // --debug lines (requests, the ssh tunnel) would tear Ink's frame on stderr: show them inside the UI.
   const debugListeners = new Set<(line: string) => void>();
   const restoreDebugLog = ctx.debugLog.redirect((line) => debugListeners.forEach((listener) => listener(line)));
@@ -165,12 +165,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
   // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
   // verify --qr-file: the other device's payload, scanned elsewhere, is submitted as soon as the verification can take it.
   const scannedQr = await readQrFileForWizard(ctx);
-  const actor = createSetupActor(ctx, {
-    mode: ctx.options.command === 'verify' ? 'vouch' : 'setup',
-    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait, scannedQr },
-    waitTimeoutMs: ctx.options.timeoutMs,
-    preferEmoji: !caps.unicode,
-  });
+  const actor = createSetupActor(ctx, { scannedQr, preferEmoji: !caps.unicode });
 
   // Keys typed from now on are read, not echoed: Ink reads them once its first frame is up (type-ahead,
   // components/keys.tsx). Anything the terminal echoed before this point is wiped from the line.

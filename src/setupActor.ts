@@ -8,23 +8,32 @@ import { setupMachine, type SetupMachine } from '../machines/setupMachine.js';
 import type { SetupContext, SetupInput } from '../machines/types.js';
 import type { CliOptions } from './args.js';
 import type { RunClock } from './clock.js';
+import type { Secret } from './shared/secret.js';
 import type { RunContext } from './runtime.js';
 
-/** What the run gives the machine; `overrides` are the front end's (mode, waits, the compare method). */
-export function machineInput(context: RunContext, overrides: Partial<SetupInput> = {}): SetupInput {
+/** What only the front end knows: how it compares by default, a payload scanned elsewhere, how often it polls. */
+export type FrontEndInput = Pick<SetupInput, 'preferEmoji' | 'pollIntervalMs'> & { scannedQr?: Secret | undefined };
+
+/** What the run gives the machine: the client, the keeper, the token and sign-in to resume, and what the command line asked. */
+export function machineInput(context: RunContext, frontEnd: FrontEndInput): SetupInput {
+  const { options } = context;
   return {
     api: context.client,
     persistence: context.keeper,
     accessToken: context.accessToken,
-    email: context.options.email,
+    email: options.email,
     pendingSignIn: context.pendingSignIn,
-    ...overrides,
+    mode: options.command === 'verify' ? 'vouch' : 'setup',
+    vouch: { userID: options.user, waitForRequest: options.wait, scannedQr: frontEnd.scannedQr },
+    waitTimeoutMs: options.timeoutMs,
+    preferEmoji: frontEnd.preferEmoji,
+    ...(frontEnd.pollIntervalMs !== undefined ? { pollIntervalMs: frontEnd.pollIntervalMs } : {}),
   };
 }
 
 /** The setup machine for this run (not started). */
-export function createSetupActor(context: RunContext, overrides: Partial<SetupInput> = {}, clock?: RunClock): Actor<SetupMachine> {
-  const actor = createActor(setupMachine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });
+export function createSetupActor(context: RunContext, frontEnd: FrontEndInput, clock?: RunClock): Actor<SetupMachine> {
+  const actor = createActor(setupMachine, { input: machineInput(context, frontEnd), ...(clock ? { clock } : {}) });
   // A tunnel whose ssh exited will not answer again: the run ends on that, naming the tunnel and the host.
   context.tunnel?.onClosed((closed) => {
     if (actor.getSnapshot().status !== 'active') return;
