@@ -3,7 +3,7 @@
  * request from the user's new device, or sends one to it.
  */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { formatElapsed } from '../src/wording/format.js';
 import { useNow } from './hooks.js';
 import { Para } from './Para.js';

@@ -1,7 +1,7 @@
 /** chooseMethod: how to trust this device — only the choices the machine allows right now. */
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { Para } from './Para.js';
 import { Say } from './Say.js';
 import { Screen } from './Screen.js';

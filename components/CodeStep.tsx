@@ -1,6 +1,6 @@
 /** signIn.enterCode: the emailed code, resend after a cooldown, or another email. */
 import { Box, Text } from 'ink';
-import type { Notice, SetupEvent } from '../machines/setupMachine.js';
+import type { Notice, SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { Secret } from '../src/shared/secret.js';
 import { CODE_LENGTH, cleanCode, codeProblem } from '../src/shared/validation.js';

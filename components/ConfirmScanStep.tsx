@@ -1,6 +1,6 @@
 /** tracking.step.confirmingScan: the other device scanned our code; the user confirms it shows success. */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { Para } from './Para.js';
 import { Screen } from './Screen.js';
 

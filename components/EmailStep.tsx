@@ -1,6 +1,6 @@
 /** signIn.enterEmail: the account's email; checked here before anything is sent. */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { emailProblem } from '../src/shared/validation.js';
 import { LabeledField } from './LabeledField.js';

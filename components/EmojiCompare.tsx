@@ -10,7 +10,7 @@
  */
 import { Box, Text } from 'ink';
 import stringWidth from 'string-width';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import type { SasEmoji } from '../src/shared/sas.js';
 import { sasNames } from '../src/shared/sasNames.js';
 import { stacked, textRows, widthOf } from './layout.js';

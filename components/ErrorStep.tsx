@@ -4,7 +4,7 @@
  * make sense, and shows the technical details only with --debug.
  */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { Para } from './Para.js';
 import { Screen } from './Screen.js';
 import { useTheme } from './theme.js';

@@ -1,6 +1,6 @@
 /** newRecoveryKey.intro: a new account's first recovery key, explained before it is made. */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { Para } from './Para.js';
 import { Screen } from './Screen.js';
 import { useTheme } from './theme.js';

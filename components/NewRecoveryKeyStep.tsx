@@ -5,7 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { formatRecoveryKey, retypeProblem } from '../src/shared/recoveryKey.js';
 import { cleanLine } from '../src/shared/terminalText.js';

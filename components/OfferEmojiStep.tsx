@@ -6,7 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import { useContext } from 'react';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { qrModuleCount } from '../src/shared/qr.js';
 import { Para } from './Para.js';
 import { qrWindows } from './QrStep.js';

@@ -10,7 +10,7 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { drawQr, qrModules, qrPayloadBytes, qrSize } from '../src/shared/qr.js';
 import { stacked, textRows } from './layout.js';
 import { footerRows } from './Screen.js';

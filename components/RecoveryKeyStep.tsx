@@ -5,7 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
 import { Secret } from '../src/shared/secret.js';

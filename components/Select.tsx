@@ -5,7 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
-import { useKeys } from './hooks.js';
+import { useKeys } from './keys.js';
 import { useTheme } from './theme.js';
 
 export interface SelectItem<V extends string> {

@@ -6,11 +6,12 @@
  */
 import type { ReactElement } from 'react';
 import type { SnapshotFrom } from 'xstate';
-import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
+import type { SetupMachine } from '../machines/setupMachine.js';
 import { stepOf, type StepName } from '../machines/steps.js';
-import type { SetupContext } from '../machines/types.js';
+import type { SetupContext, SetupEvent } from '../machines/types.js';
 import type { Invocation } from '../src/invocation.js';
 import { parseSasDecimals, parseSasEmojis } from '../src/shared/sas.js';
+import type { TokenSource } from '../src/tokenStore.js';
 import { explainProblem, inlineProblem, problemDetails } from '../src/wording/problems.js';
 import { deviceNameOf, noticeText, stallText, verificationNotAppliedText, waitText } from '../src/wording/states.js';
 import { AwaitRequestStep } from './AwaitRequestStep.js';
@@ -44,7 +45,7 @@ export interface StepViewProps {
   target: string;
   debug: boolean;
   /** Where the token we started with came from, if any. */
-  tokenSource?: 'env' | 'saved' | undefined;
+  tokenSource?: TokenSource | undefined;
   storage: KeyStorage;
   /** --demo: the app is the in-process simulator, gone when the wizard ends. */
   simulated?: boolean | undefined;

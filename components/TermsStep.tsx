@@ -1,6 +1,6 @@
 /** signIn.reviewTerms: the server's terms text with both links; nothing is sent before "y". */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { PRIVACY_URL, TERMS_URL, type RegistrationCopy } from '../src/api/types.js';
 import { Para } from './Para.js';

@@ -10,7 +10,7 @@
  */
 import { Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import { useKeys } from './hooks.js';
+import { useKeys } from './keys.js';
 import { useTheme } from './theme.js';
 
 export interface TextFieldProps {

@@ -6,7 +6,7 @@
  */
 import { Box, Text, type Key } from 'ink';
 import { useState } from 'react';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import type { RegistrationCopy } from '../src/api/types.js';
 import { cleanUsernameInput, usernameProblem } from '../src/shared/validation.js';

@@ -4,7 +4,7 @@
  * line when the connection keeps failing.
  */
 import { Box, Text } from 'ink';
-import type { SetupEvent } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { formatElapsed } from '../src/wording/format.js';
 import { useNow } from './hooks.js';
 import { Para } from './Para.js';

@@ -9,8 +9,10 @@ import { useSelector } from '@xstate/react';
 import { Text } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Actor } from 'xstate';
-import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
+import type { SetupMachine } from '../machines/setupMachine.js';
+import type { SetupEvent } from '../machines/types.js';
 import { stepOf, type StepName } from '../machines/steps.js';
+import type { TokenSource } from '../src/tokenStore.js';
 import { deviceNameOf } from '../src/wording/states.js';
 import { DemoPanel, demoPanelMinRows } from './DemoPanel.js';
 import { Header, describeTarget, headerRows, phaseOf, type HeaderProps } from './Header.js';
@@ -33,7 +35,7 @@ export interface WizardProps {
   debug: boolean;
   debugLines?: string[] | undefined;
   /** Where the token we started with came from (words a refused token). */
-  tokenSource?: 'env' | 'saved' | undefined;
+  tokenSource?: TokenSource | undefined;
   storage: KeyStorage;
   /** --demo: notes for this step, the simulator's latest lines, and those of them that must be seen whole. */
   demo?: { notes: string[]; events: string[]; whole?: string[] | undefined } | undefined;

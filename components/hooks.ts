@@ -1,7 +1,8 @@
 /**
- * Small UI hooks: terminal size, a display clock, and key handling that is
- * safe without raw mode. Timers here only redraw (countdowns, elapsed time);
- * they never drive the flow, which the machine owns.
+ * Small UI hooks: terminal and frame size, a display clock, a text field's
+ * checked value. Keys are read in one place, keys.tsx (useKeys). Timers here
+ * only redraw (countdowns, elapsed time); they never drive the flow, which the
+ * machine owns.
  */
 import { useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
@@ -45,9 +46,6 @@ export function useSinceChange(key: string): number {
   if (mark.current?.key !== key) mark.current = { key, at: Date.now() };
   return mark.current.at;
 }
-
-/** Keys for a component, through the wizard's one keyboard reader (keys.tsx). */
-export { useKeys } from './keys.js';
 
 /**
  * A text field checked when Enter is pressed: `check` says what is wrong (or

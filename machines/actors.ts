@@ -9,7 +9,7 @@ import type { AppInfo, RegistrationCopy, Session, SessionEnvelope, StartResponse
 import { Secret } from '../src/shared/secret.js';
 import type { SetupApi } from './api.js';
 import { isAcceptableIncoming } from './routing.js';
-import type { FlowMode } from './types.js';
+import type { FlowMode, KeyFileState, Persistence } from './types.js';
 
 interface Authed {
   api: SetupApi;
@@ -136,16 +136,26 @@ export const resetRecoveryKey = fromPromise<{ recoveryKey: Secret; session: Sess
   },
 );
 
-export type ConfirmKeyInput = Authed & { recoveryKey: Secret; savedTo?: string | undefined };
+/** `savedTo`: the file the key was written to, if any; `persistence` records what became of it. */
+export type ConfirmKeyInput = Authed & { recoveryKey: Secret; savedTo?: string | undefined; persistence: Pick<Persistence, 'recordKeyFile'> };
 
-/** The confirm call itself, for a front end that wraps it (src/setupActor.ts records the key file's fate around it). */
-export async function sendKeyConfirm(input: ConfirmKeyInput, signal: AbortSignal): Promise<Session> {
-  const { session } = await input.api.confirmRecoveryKeyReset(input.recoveryKey.reveal(), auth(input, signal));
-  return session;
-}
-
-/** `savedTo`: the file the key was written to, if any. */
-export const confirmRecoveryKey = fromPromise<Session, ConfirmKeyInput>(({ input, signal }) => sendKeyConfirm(input, signal));
+/**
+ * The new key's file is recorded as sent for activation before the request leaves, and as active (or
+ * not) once Beeper answers, so a rerun that finds the file can say what it holds (src/tokenStore.ts).
+ */
+export const confirmRecoveryKey = fromPromise<Session, ConfirmKeyInput>(async ({ input, signal }) => {
+  const record = (state: KeyFileState) => input.persistence.recordKeyFile(input.savedTo, state);
+  await record('activating');
+  try {
+    const { session } = await input.api.confirmRecoveryKeyReset(input.recoveryKey.reveal(), auth(input, signal));
+    await record('active');
+    return session;
+  } catch (error) {
+    // Refused (4xx): certainly not taken. Anything else (no answer, 5xx) may have been.
+    if (error instanceof HttpError && error.status < 500) await record('written');
+    throw error;
+  }
+});
 
 /**
  * Accepts the incoming request when given one. Otherwise, setting this device up, asks the

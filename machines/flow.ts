@@ -202,15 +202,16 @@ export const flow = setup({
       problem: { kind: 'verification-keeps-ending' as const, message: 'The verification with your other device keeps ending unfinished.' },
     }),
     noteCancelledByUs: assign({ verification: undefined, notice: 'verification-cancelled-by-us' as Notice }),
-    // Persistence is the front end's (runtime.ts provides these): the machine only says what changed.
+    // Persistence goes through the input's `persistence` (src/tokenKeeper.ts for a run): the machine says what changed, it writes.
     /** Sign-in produced a token worth keeping for the next run. */
-    rememberToken: (_, _params: { token: Secret }) => {},
+    rememberToken: ({ context }, params: { token: Secret }) => context.persistence.rememberToken(params.token),
     /** The token we held was refused or signed out: a saved copy is worthless. */
-    forgetSavedToken: () => {},
+    forgetSavedToken: ({ context }) => context.persistence.forgetSavedToken(),
     /** A mailed code (or a registration) outlives this run; `undefined` once signed in. */
-    rememberPendingSignIn: (_, _params: { pending: PendingSignIn | undefined }) => {},
+    rememberPendingSignIn: ({ context }, params: { pending: PendingSignIn | undefined }) => context.persistence.rememberPendingSignIn(params.pending),
     /** What became of the new key in `path` once a lost confirm answer was cleared up: taken (`active`) or not (`written`). */
-    rememberKeyFileState: (_, _params: { path: string | undefined; state: 'written' | 'active' }) => {},
+    rememberKeyFileState: ({ context }, params: { path: string | undefined; state: 'written' | 'active' }) =>
+      context.persistence.rememberKeyFileState(params.path, params.state),
   },
   delays: {
     pollDelay: ({ context }) =>

@@ -15,8 +15,6 @@ import { chooseMethod, deviceVerification, vouching } from './states/verificatio
 import { end, show, wait, type Phase } from './steps.js';
 import { DEFAULT_LIMITS, type Notice, type PendingSignIn } from './types.js';
 
-export type * from './types.js';
-
 /**
  * A server wait: poll the session until its route changes. Each wait adds its own `after`
  * (--timeout, and when the front ends should say more than "waiting").
@@ -50,6 +48,7 @@ export const setupMachine = flow.createMachine({
   id: 'setup',
   context: ({ input }) => ({
     api: input.api,
+    persistence: input.persistence,
     mode: input.mode ?? 'setup',
     vouch: input.vouch ?? {},
     accessToken: input.accessToken,

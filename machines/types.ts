@@ -1,6 +1,7 @@
 /** The flow machine's public shapes: its input, context, events, output, and what each state means. */
 import type { AppInfo, RegistrationCopy, Session, Verification } from '../src/api/types.js';
 import type { Secret } from '../src/shared/secret.js';
+import type { KeyFileRecord } from '../src/tokenStore.js';
 import type { SetupApi } from './api.js';
 import type { Problem } from './problems.js';
 
@@ -36,8 +37,31 @@ export interface VouchOptions {
   scannedQr?: Secret | undefined;
 }
 
+/** How far a new recovery key written to a file got: never sent, sent to be activated, active. */
+export type KeyFileState = KeyFileRecord['state'];
+
+/**
+ * What a run keeps on disk, as the flow asks for it. The machine's persistence actions (and the
+ * new key's confirm) call these, so an actor of the machine cannot be started without saying
+ * where its token and sign-ins go: src/tokenKeeper.ts for a run, a fake in tests.
+ */
+export interface Persistence {
+  /** Sign-in produced a token worth keeping for the next run. */
+  rememberToken(token: Secret): void;
+  /** The token we held was refused or signed out: a saved copy is worthless. */
+  forgetSavedToken(): void;
+  /** A mailed code (or a registration) outlives this run; `undefined` once signed in. */
+  rememberPendingSignIn(pending: PendingSignIn | undefined): void;
+  /** Records the new key's file now (the confirm waits for it, so the record is on disk before the request leaves); never rejects. */
+  recordKeyFile(path: string | undefined, state: KeyFileState): Promise<void>;
+  /** The same record, queued with the run's other writes: what a lost confirm answer turned out to be. */
+  rememberKeyFileState(path: string | undefined, state: KeyFileState): void;
+}
+
 export interface SetupInput {
   api: SetupApi;
+  /** Where the token, pending sign-ins and new key files are kept (required: a run that saves nothing says so with a Persistence that does nothing). */
+  persistence: Persistence;
   mode?: FlowMode | undefined;
   vouch?: VouchOptions | undefined;
   /** A saved or BEEPER_ACCESS_TOKEN token to resume with. */
@@ -87,6 +111,7 @@ export interface Registration {
 
 export interface SetupContext {
   api: SetupApi;
+  persistence: Persistence;
   mode: FlowMode;
   vouch: VouchOptions;
   accessToken: Secret | undefined;

@@ -95,6 +95,17 @@ function withoutUnusedShim(text) {
 /** The yoga WebAssembly, captured while bundling. */
 let wasm;
 
+/**
+ * The --help text, made here from src/args.ts's table of flags (src/help.ts) and written into the
+ * entry like the version: a bare `beeper-setup --help` then loads no chunk at all (src/cli.ts).
+ */
+async function helpText() {
+  const bundled = await build({ entryPoints: [join(root, 'src/help.ts')], bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  const { HELP } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+  if (typeof HELP !== 'string' || !HELP.includes('--help')) throw new Error('src/help.ts: no HELP text came out of it');
+  return HELP;
+}
+
 const result = await build({
   entryPoints: { cli: join(root, 'src/cli.ts') },
   outdir: dist,
@@ -109,7 +120,7 @@ const result = await build({
   legalComments: 'none',
   // Names in 32 languages, emojis and box drawing stay UTF-8 instead of \uXXXX escapes: a third smaller.
   charset: 'utf8',
-  define: { 'process.env.NODE_ENV': '"production"', BEEPER_SETUP_VERSION: JSON.stringify(version) },
+  define: { 'process.env.NODE_ENV': '"production"', BEEPER_SETUP_VERSION: JSON.stringify(version), BEEPER_SETUP_HELP: JSON.stringify(await helpText()) },
   plugins: [trimmed],
   // CommonJS dependencies call require(); give every ESM chunk one.
   banner: { js: REQUIRE_SHIM },

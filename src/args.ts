@@ -3,6 +3,7 @@
  * parseArgs. Turns argv into typed options or a CliError with exit code 2.
  */
 import { parseArgs } from 'node:util';
+import { BEEPER_PORT, DEFAULT_BASE_URL } from './api/types.js';
 import { CliError, ExitCode } from './exitCodes.js';
 
 export type Command = 'setup' | 'verify' | 'status' | 'logout' | 'simulate';
@@ -48,7 +49,7 @@ export interface CliOptions {
   printToken: boolean;
   ssh: string | undefined;
   remotePort: number;
-  /** simulate: undefined means the simulator's default, Beeper's own port 23373. */
+  /** simulate: undefined means the simulator's default, Beeper's own port. */
   port: number | undefined;
 }
 
@@ -56,57 +57,75 @@ export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const COMMANDS: readonly Command[] = ['setup', 'verify', 'status', 'logout', 'simulate'];
 const VERIFY_CHOICES: readonly VerifyChoice[] = ['device', 'recovery-key', 'reset'];
 
-const FLAGS = {
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-  'base-url': { type: 'string' },
-  demo: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  'non-interactive': { type: 'boolean' },
-  json: { type: 'boolean' },
-  email: { type: 'string' },
-  code: { type: 'string' },
-  username: { type: 'string' },
-  'accept-terms': { type: 'boolean' },
-  'recovery-key-file': { type: 'string' },
-  'recovery-key-stdin': { type: 'boolean' },
-  'reset-recovery-key': { type: 'boolean' },
-  'new-recovery-key-file': { type: 'string' },
-  verify: { type: 'string' },
-  qr: { type: 'boolean' },
-  'allow-insecure-http': { type: 'boolean' },
-  plain: { type: 'boolean' },
-  lang: { type: 'string' },
-  wait: { type: 'boolean' },
-  user: { type: 'string' },
-  'qr-file': { type: 'string' },
-  strict: { type: 'boolean' },
-  timeout: { type: 'string' },
-  'save-token': { type: 'boolean' },
-  'no-save-token': { type: 'boolean' },
-  'print-token': { type: 'boolean' },
-  ssh: { type: 'string' },
-  'remote-port': { type: 'string' },
-  port: { type: 'string' },
+/** The --help sections flags are listed under, in order (README's Options has one table each). */
+export const FLAG_SECTIONS = {
+  connection: 'Connection',
+  answers: 'Answers (for scripts; without a terminal they replace the prompts)',
+  verify: 'verify',
+  output: 'Output',
+  simulate: 'simulate',
 } as const;
 
-/** How each flag that takes a value is written, for "needs a value" messages. */
-const EXAMPLES: Record<string, string> = {
-  'base-url': '--base-url http://localhost:23373',
-  email: '--email you@example.com',
-  code: '--code 123456',
-  username: '--username yourname',
-  'recovery-key-file': '--recovery-key-file ~/beeper-recovery-key.txt',
-  'new-recovery-key-file': '--new-recovery-key-file ./beeper-recovery-key.txt',
-  verify: '--verify recovery-key',
-  timeout: '--timeout 10m',
-  ssh: '--ssh admin@my-server',
-  'remote-port': '--remote-port 23373',
-  port: '--port 23373',
-  lang: '--lang de',
-  user: '--user @you:beeper.com',
-  'qr-file': '--qr-file scanned.txt',
-};
+/** One flag: how it parses, which commands take it, and how --help and "needs a value" messages show it. */
+export interface FlagSpec {
+  /** The long name, without its dashes. */
+  name: string;
+  type: 'boolean' | 'string';
+  short?: string;
+  section: keyof typeof FLAG_SECTIONS;
+  /** What it does, for --help (wrapped there). */
+  help: string;
+  /** string flags: the value's name in --help ("URL") and an example of it for "needs a value" messages. */
+  value?: { name: string; example: string };
+  /** Only these commands take it; elsewhere it is refused rather than ignored. */
+  commands?: readonly Command[];
+}
+
+/**
+ * Every flag, once: the parser's options, the examples in "needs a value" messages and the
+ * --help text (src/help.ts) are made from this table; README's Options lists the same flags
+ * (tests/args.test.ts holds them equal).
+ */
+export const FLAGS = [
+  { name: 'base-url', type: 'string', section: 'connection', value: { name: 'URL', example: DEFAULT_BASE_URL }, help: `Beeper's local API (default ${DEFAULT_BASE_URL}, or BEEPER_BASE_URL)` },
+  { name: 'ssh', type: 'string', section: 'connection', value: { name: '[user@]host[:port]', example: 'admin@my-server' }, help: 'set up a remote Beeper Server through ssh' },
+  { name: 'remote-port', type: 'string', section: 'connection', value: { name: 'N', example: `${BEEPER_PORT}` }, help: `the API port on the ssh host (default ${BEEPER_PORT})` },
+  { name: 'allow-insecure-http', type: 'boolean', section: 'connection', help: 'send secrets over plain HTTP to another host' },
+  { name: 'demo', type: 'boolean', section: 'connection', help: 'the wizard against the built-in simulator' },
+  { name: 'email', type: 'string', section: 'answers', value: { name: 'EMAIL', example: 'you@example.com' }, help: "the Beeper account's email address" },
+  { name: 'code', type: 'string', section: 'answers', value: { name: 'CODE', example: '123456' }, help: 'the emailed code, to continue a pending sign-in (else read from stdin when needed)' },
+  { name: 'username', type: 'string', section: 'answers', value: { name: 'NAME', example: 'yourname' }, help: 'username for a new account' },
+  { name: 'accept-terms', type: 'boolean', section: 'answers', help: "agree to Beeper's Terms of Use and Privacy Policy (new accounts)" },
+  { name: 'verify', type: 'string', section: 'answers', value: { name: 'METHOD', example: 'recovery-key' }, help: VERIFY_CHOICES.join(' | ') },
+  { name: 'qr', type: 'boolean', section: 'answers', help: 'without a full-screen UI: show a QR code to scan instead of comparing emojis' },
+  { name: 'recovery-key-file', type: 'string', section: 'answers', value: { name: 'PATH', example: '~/beeper-recovery-key.txt' }, help: 'read the recovery key from a file' },
+  { name: 'recovery-key-stdin', type: 'boolean', section: 'answers', help: 'read the recovery key from standard input' },
+  { name: 'reset-recovery-key', type: 'boolean', section: 'answers', help: 'make a new recovery key' },
+  { name: 'new-recovery-key-file', type: 'string', section: 'answers', value: { name: 'PATH', example: './beeper-recovery-key.txt' }, help: 'write a new recovery key here (mode 0600, never overwritten)' },
+  { name: 'timeout', type: 'string', section: 'answers', value: { name: 'DURATION', example: '10m' }, help: 'longest wait for the app or another device, e.g. 90s, 10m (default 10m)' },
+  { name: 'wait', type: 'boolean', section: 'verify', commands: ['verify'], help: 'wait for a request from the other device' },
+  { name: 'user', type: 'string', section: 'verify', commands: ['verify'], value: { name: 'USER_ID', example: '@you:beeper.com' }, help: 'the user whose device to verify' },
+  { name: 'qr-file', type: 'string', section: 'verify', commands: ['verify'], value: { name: 'PATH', example: 'scanned.txt' }, help: 'a QR payload scanned from the other device ("-" reads it from stdin)' },
+  { name: 'plain', type: 'boolean', section: 'output', help: 'line by line, no animation: for screen readers and logs (script, tee)' },
+  { name: 'non-interactive', type: 'boolean', section: 'output', help: 'never prompt in a full-screen UI' },
+  { name: 'json', type: 'boolean', section: 'output', help: 'machine-readable NDJSON events on stdout' },
+  { name: 'lang', type: 'string', section: 'output', value: { name: 'CODE', example: 'de' }, help: 'language of the emoji names (e.g. de, ja)' },
+  { name: 'no-save-token', type: 'boolean', section: 'output', help: 'keep the access token in memory only' },
+  { name: 'print-token', type: 'boolean', section: 'output', help: 'print BEEPER_ACCESS_TOKEN=... when done' },
+  { name: 'debug', type: 'boolean', section: 'output', help: 'show request lines and error details' },
+  { name: 'help', type: 'boolean', short: 'h', section: 'output', help: 'show this help' },
+  { name: 'version', type: 'boolean', short: 'v', section: 'output', help: 'show the version' },
+  { name: 'port', type: 'string', section: 'simulate', commands: ['simulate'], value: { name: 'N', example: `${BEEPER_PORT}` }, help: `the simulator's port (default ${BEEPER_PORT}; 0 picks a free one)` },
+  { name: 'strict', type: 'boolean', section: 'simulate', commands: ['simulate'], help: 'the strict profile: disagrees wherever the API documents are silent' },
+] as const satisfies readonly FlagSpec[];
+
+type Flag = (typeof FLAGS)[number];
+/** node:util parseArgs's options, typed per flag so each value comes out as a string or a boolean. */
+type ParserOptions = { [F in Flag as F['name']]: { type: F['type']; short?: string } };
+const PARSER_OPTIONS = Object.fromEntries(
+  FLAGS.map((flag: FlagSpec) => [flag.name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}) }]),
+) as ParserOptions;
+const flagNamed = (name: string): FlagSpec | undefined => FLAGS.find((flag) => flag.name === name);
 
 /** Secrets never belong in argv: shell history and `ps` show them to others. */
 const SECRET_FLAGS: Record<string, string> = {
@@ -115,8 +134,6 @@ const SECRET_FLAGS: Record<string, string> = {
   'access-token': 'Pass it with the BEEPER_ACCESS_TOKEN variable.',
   token: 'Pass it with the BEEPER_ACCESS_TOKEN variable.',
 };
-
-export { HELP } from './help.js';
 
 /** The answer flags a run without the wizard takes; the wizard asks each question itself. */
 const SCRIPT_ANSWERS: [flag: string, given: (options: CliOptions) => boolean][] = [
@@ -196,17 +213,21 @@ export function parseCli(argv: string[]): CliOptions {
 
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: PARSER_OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
     if (unknown) {
-      const suggestion = closest(unknown.replace(/^-+/, ''), Object.keys(FLAGS));
+      const name = unknown.replace(/^-+/, '');
+      // --save-token and the like: what the flag would turn on is the default.
+      if (flagNamed(`no-${name}`)) throw usage(`Unknown flag ${unknown}: beeper-setup does that by default.`, `Leave it out (--no-${name} turns it off).`);
+      const suggestion = closest(name, FLAGS.map((flag) => flag.name));
       throw usage(`Unknown flag ${unknown}.`, suggestion ? `Did you mean --${suggestion}? Run beeper-setup --help for all flags.` : undefined);
     }
     // Node's own wording names the flag as "--base-url <value>": say it our way.
     const missing = /Option '(-{1,2}[\w-]+)(?:, -{1,2}[\w-]+)? <value>' argument missing/.exec(message)?.[1];
-    if (missing) throw usage(`${missing} needs a value, e.g. ${EXAMPLES[missing.replace(/^-+/, '')] ?? `${missing} VALUE`}.`);
+    const example = missing && flagNamed(missing.replace(/^-+/, ''))?.value?.example;
+    if (missing) throw usage(`${missing} needs a value, e.g. ${missing} ${example ?? 'VALUE'}.`);
     throw usage(message.replace(/\. To specify a positional argument.*$/s, '.'));
   }
 
@@ -235,15 +256,11 @@ export function parseCli(argv: string[]): CliOptions {
     throw usage('--print-token cannot be combined with --json: with --json, stdout carries only events.');
   }
   const command = commandWord as Command;
-  const onlyFor = (flags: string[], commands: Command[]) => {
-    for (const flag of flags) {
-      if (values[flag as keyof typeof values] !== undefined && !commands.includes(command)) {
-        throw usage(`--${flag} belongs to ${commands.map((c) => `beeper-setup ${c === 'setup' ? '' : c}`.trim()).join(' and ')}.`);
-      }
+  for (const flag of FLAGS as readonly FlagSpec[]) {
+    if (flag.commands && values[flag.name as Flag['name']] !== undefined && !flag.commands.includes(command)) {
+      throw usage(`--${flag.name} belongs to ${flag.commands.map((c) => `beeper-setup ${c === 'setup' ? '' : c}`.trim()).join(' and ')}.`);
     }
-  };
-  onlyFor(['wait', 'user', 'qr-file'], ['verify']);
-  onlyFor(['strict', 'port'], ['simulate']);
+  }
   if (values['reset-recovery-key'] && verify && verify !== 'reset') {
     throw usage(`--reset-recovery-key contradicts --verify ${verify}.`);
   }
@@ -285,7 +302,7 @@ export function parseCli(argv: string[]): CliOptions {
     saveToken: !(values['no-save-token'] ?? false),
     printToken: values['print-token'] ?? false,
     ssh: values.ssh,
-    remotePort: parsePort(values['remote-port'], 'remote-port', 23373, false),
+    remotePort: parsePort(values['remote-port'], 'remote-port', BEEPER_PORT, false),
     port: values.port === undefined ? undefined : parsePort(values.port, 'port', 0, true),
   };
 }

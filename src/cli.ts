@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The executable: turns on Node's compile cache where it has one (Node 22+), answers a bare
- * `--version` or `--help` straight away, and otherwise loads main() (src/executable.ts).
+ * `--version` or `--help` straight away from the texts the build wrote in (scripts/build.mjs),
+ * and otherwise loads main() (src/executable.ts).
  * Nothing else is imported statically, so the cache is on before the rest is compiled.
  */
 import module from 'node:module';
@@ -20,8 +21,7 @@ const [only, ...more] = process.argv.slice(2);
 if (more.length === 0 && (only === '--version' || only === '-v')) {
   process.stdout.write(`${BEEPER_SETUP_VERSION}\n`);
 } else if (more.length === 0 && (only === '--help' || only === '-h')) {
-  const { HELP } = await import('./help.js');
-  process.stdout.write(HELP);
+  process.stdout.write(BEEPER_SETUP_HELP);
 } else {
   const { runExecutable } = await import('./executable.js');
   await runExecutable();

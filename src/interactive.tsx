@@ -7,18 +7,19 @@ import { useSelector } from '@xstate/react';
 import { render, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toPromise, type Actor } from 'xstate';
-import type { SetupContext, SetupMachine, SetupOutput } from '../machines/setupMachine.js';
+import type { SetupMachine } from '../machines/setupMachine.js';
+import type { SetupContext, SetupOutput } from '../machines/types.js';
 import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
 import { CliError, ExitCode } from './exitCodes.js';
-import { printable } from './headless/output.js';
+import { printable } from './shared/terminalText.js';
 import { Secret } from './shared/secret.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
 import { commandLine } from './invocation.js';
-import { createSetupActor } from './setupActor.js';
+import { createSetupActor, printToken } from './setupActor.js';
 import { resolveLanguage } from './shared/sasNames.js';
 import { exitCodeForSignal } from './signals.js';
 import { wrapWords } from './wording/wrap.js';
@@ -150,8 +151,8 @@ async function readQrFileForWizard(ctx: RunContext): Promise<Secret | undefined>
 }
 
 export async function runInteractive(ctx: RunContext): Promise<number> {
-  const caps = detectTerminal(process.env);
-  const language = resolveLanguage({ flag: ctx.options.lang, env: process.env }).code;
+  const caps = detectTerminal(ctx.io.env);
+  const language = resolveLanguage({ flag: ctx.options.lang, env: ctx.io.env }).code;
   // --debug lines (requests, the ssh tunnel) would tear Ink's frame on stderr: show them inside the UI.
   const debugListeners = new Set<(line: string) => void>();
   const restoreDebugLog = ctx.debugLog.redirect((line) => debugListeners.forEach((listener) => listener(line)));
@@ -164,12 +165,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
   // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
   // verify --qr-file: the other device's payload, scanned elsewhere, is submitted as soon as the verification can take it.
   const scannedQr = await readQrFileForWizard(ctx);
-  const actor = createSetupActor(ctx, {
-    mode: ctx.options.command === 'verify' ? 'vouch' : 'setup',
-    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait, scannedQr },
-    waitTimeoutMs: ctx.options.timeoutMs,
-    preferEmoji: !caps.unicode,
-  });
+  const actor = createSetupActor(ctx, { scannedQr, preferEmoji: !caps.unicode });
 
   // Keys typed from now on are read, not echoed: Ink reads them once its first frame is up (type-ahead,
   // components/keys.tsx). Anything the terminal echoed before this point is wiped from the line.
@@ -227,8 +223,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
     case 'ready': {
       // Under the last frame, as headless says it: where the token is, or why it is not (the demo keeps none).
       if (!ctx.demo) for (const line of describeToken(await ctx.keeper.flush(), { tokenSource: ctx.tokenSource, saveToken: ctx.options.saveToken }).lines) say(line);
-      const token = actor.getSnapshot().context.accessToken ?? ctx.accessToken;
-      if (ctx.options.printToken && token) process.stdout.write(`BEEPER_ACCESS_TOKEN=${token.reveal()}\n`);
+      printToken(ctx.options, actor.getSnapshot().context, process.stdout);
       return ExitCode.Ready;
     }
     case 'vouched':

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DEFAULT_BASE_URL } from './api/types.js';
+import { BEEPER_PORT, DEFAULT_BASE_URL } from './api/types.js';
 import type { CliOptions } from './args.js';
 
 export interface Invocation {
@@ -59,7 +59,7 @@ function npxSpec(cacheDir: string, cwd: string): string {
 
 /** The address flags a rerun needs: the ones given, unless they name the default address. */
 export function addressFlags(options: Pick<CliOptions, 'ssh' | 'remotePort' | 'baseUrl'>): string {
-  if (options.ssh) return `--ssh ${options.ssh}${options.remotePort !== 23373 ? ` --remote-port ${options.remotePort}` : ''}`;
+  if (options.ssh) return `--ssh ${options.ssh}${options.remotePort !== BEEPER_PORT ? ` --remote-port ${options.remotePort}` : ''}`;
   if (options.baseUrl && options.baseUrl.replace(/\/+$/, '') !== DEFAULT_BASE_URL) return `--base-url ${options.baseUrl}`;
   return '';
 }

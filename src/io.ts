@@ -4,7 +4,7 @@
  * output, scripted answers and a fast clock; the executable passes the real one.
  */
 import { realClock, type RunClock } from './clock.js';
-import { createStdinLines, type LineSource } from './headless/lines.js';
+import { createStdinLines, type LineSource } from './lines.js';
 
 export interface ProgramIO {
   stdout: NodeJS.WritableStream;

@@ -1,28 +1,18 @@
 /**
- * Parses argv, picks the front end, and is the one place that decides the
- * exit code: every runner returns one, expected failures arrive as CliError
- * and print as one clear message, anything else is a bug and shows its stack
- * only with --debug. It also owns the stop signals and the cleanup that
- * follows them (tunnel closed, token flushed).
+ * Parses argv into the run's context once (src/runtime.ts: planRun, openRun),
+ * hands it to its front end, and is the one place that decides the exit code:
+ * every runner returns one, expected failures arrive as CliError and print as
+ * one clear message, anything else is a bug and shows its stack only with
+ * --debug. It also owns the stop signals; the run context closes what it
+ * opened on every path (token flushed, tunnel closed).
  */
-import { hasUserInfo, isClearTextBeyondLoopback, resolveBaseUrl, withoutUserInfo } from './api/transport.js';
-import { HELP, parseCli, refuseScriptAnswers, type CliOptions } from './args.js';
+import { parseCli, type CliOptions } from './args.js';
 import { CliError, errorEventCode, ExitCode } from './exitCodes.js';
-import { printable } from './headless/output.js';
+import { HELP } from './help.js';
 import { processIO, type ProgramIO } from './io.js';
-import { DebugLog } from './debugLog.js';
-import type { RunContext } from './runtime.js';
-import { safeJson } from './shared/terminalText.js';
+import { openRun, planRun, type RunContext, type RunPlan } from './runtime.js';
+import { printable, safeJson } from './shared/terminalText.js';
 import { exitCodeForSignal, StopSignals, StoppedBySignal } from './signals.js';
-
-/** Ink only with a person at both ends of a terminal, and not when plain lines were asked for. */
-export function wantsInteractive(options: CliOptions, io: Pick<ProgramIO, 'env' | 'tty'>): boolean {
-  const { env } = io;
-  const ci = !!env.CI && env.CI !== 'false' && env.CI !== '0';
-  // TERM=dumb cannot take the wizard's redraws: the plain line mode serves it.
-  const dumb = env.TERM === 'dumb';
-  return io.tty.stdin && io.tty.stdout && !options.nonInteractive && !options.json && !options.plain && !ci && !dumb;
-}
 
 /**
  * One line while the wizard loads, on a line of its own that nothing extends: keys typed from
@@ -36,7 +26,7 @@ function showEarlyLine(text: string, io: ProgramIO): void {
   io.stdout.write(`\r\u001b[2K${[...text].slice(0, columns - 1).join('')}`);
 }
 
-/** "localhost:23373" from a URL, or the text as given. */
+/** "localhost:9000" from a URL, or the text as given. */
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -45,107 +35,35 @@ function hostOf(url: string): string {
   }
 }
 
-/**
- * A user name or password in the address would be printed in every message that names it, and
- * Beeper's API takes none: refused before anything is sent or shown, naming only the rest of it.
- */
-export function refuseUserInfo(url: string, options: Pick<CliOptions, 'baseUrl'>): void {
-  if (!hasUserInfo(url)) return;
-  const from = options.baseUrl ? '--base-url' : 'BEEPER_BASE_URL';
-  const bare = withoutUserInfo(url);
-  throw new CliError(
-    `The address in ${from} holds a user name or password before the host. Beeper's API takes none, and beeper-setup never sends or prints them.`,
-    ExitCode.Usage,
-    `Give the address without them: ${from === '--base-url' ? `--base-url ${bare}` : `BEEPER_BASE_URL=${bare}`}.`,
-  );
+/** The front end (or report) the run's mode names, loaded only now. */
+async function frontEnd(run: RunContext): Promise<number> {
+  switch (run.mode) {
+    case 'status':
+      return (await import('./headless/status.js')).runStatus(run);
+    case 'wizard':
+      return (await import('./interactive.js')).runInteractive(run);
+    case 'plain':
+    case 'json':
+      return (await import('./headless/run.js')).runHeadless(run);
+    case 'logout':
+      throw new Error('logout forgets a token; it opens no run');
+  }
 }
 
-/**
- * A base URL that cannot work is a usage error, not an unreachable app; one that
- * would carry the token in clear text across a network needs the user's word for it.
- */
-export function checkBaseUrl(url: string, options: Pick<CliOptions, 'allowInsecureHttp' | 'baseUrl'>, say: (line: string) => void): string {
-  refuseUserInfo(url, options);
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) {
-    throw new CliError(
-      `"${url}" is not a Beeper API address.`,
-      ExitCode.Usage,
-      'Give it as http://HOST:PORT, e.g. --base-url http://localhost:23373 (or set BEEPER_BASE_URL).',
-    );
-  }
-  if (isClearTextBeyondLoopback(url)) {
-    if (!options.allowInsecureHttp) {
-      throw new CliError(
-        `${url} is plain HTTP to another machine: the sign-in code, your recovery key and the access token would cross the network unencrypted.`,
-        ExitCode.Usage,
-        `Use --ssh [user@]${parsed.hostname} to reach a remote Beeper Server through an encrypted tunnel, an https:// address, or --allow-insecure-http if you accept the risk.`,
-      );
-    }
-    say(`Warning: ${url} is plain HTTP to another machine. The sign-in code, your recovery key and the access token travel unencrypted (--allow-insecure-http).`);
-  }
-  return url;
-}
-
-async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, print: (line: string) => void): Promise<number> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const debugLog = new DebugLog(options.debug, print);
-  let context: RunContext | undefined;
+/** Opens the plan's run and hands it to its front end (or to `status`); everything opened closes on every path. */
+async function runCommand(plan: RunPlan): Promise<number> {
+  const { options, io } = plan;
+  let run: RunContext | undefined;
   // The wizard takes a tenth of a second to load: say at once what is happening. Its first frame
   // wipes this line. Not before --ssh, whose password prompt would share the line.
-  const early = options.command !== 'status' && !options.ssh && wantsInteractive(options, io);
+  const early = plan.mode === 'wizard' && !options.ssh;
   try {
-    if (options.command !== 'status' && wantsInteractive(options, io)) refuseScriptAnswers(options);
-    const given = resolveBaseUrl(options.baseUrl, io.env);
-    let baseUrl = options.demo || options.ssh ? given : checkBaseUrl(given, options, print);
     if (early) {
-      showEarlyLine(options.demo ? 'Beeper setup: starting the demo…' : `Beeper setup: connecting to ${hostOf(baseUrl)}…`, io);
+      showEarlyLine(options.demo ? 'Beeper setup: starting the demo…' : `Beeper setup: connecting to ${hostOf(plan.baseUrl)}…`, io);
       (await import('./youngGeneration.js')).holdYoungGenerationSmall();
     }
-    let tokenKey = baseUrl;
-    let demo: RunContext['demo'];
-    let tunnel: RunContext['tunnel'];
-    if (options.demo) {
-      // The demo's simulator lives as long as this run: a token for it is worth nothing later.
-      options = { ...options, saveToken: false };
-      const { startDemo } = await import('./demo.js');
-      const running = await startDemo();
-      cleanups.push(running.close);
-      baseUrl = running.baseUrl;
-      tokenKey = running.baseUrl;
-      demo = running.handle;
-    } else if (options.ssh) {
-      const { openSshTunnel } = await import('./ssh.js');
-      const opened = await openSshTunnel(options.ssh, options.remotePort, { debug: options.debug, log: debugLog.write, signal: stops.signal, env: io.env });
-      cleanups.push(opened.close);
-      baseUrl = opened.baseUrl;
-      tokenKey = opened.tokenKey;
-      tunnel = opened;
-    }
-    // One run per app: a second would sign this one out. `status` only reads; the demo's app is its own.
-    if (options.command !== 'status' && !options.demo) {
-      const { claimApp } = await import('./runLock.js');
-      cleanups.push(await claimApp(tokenKey, io.env, { say: print }));
-    }
-    const { createRunContext } = await import('./runtime.js');
-    context = await createRunContext(options, baseUrl, tokenKey, io, debugLog, stops);
-    context.demo = demo;
-    context.tunnel = tunnel;
-    if (options.command === 'status') {
-      const { runStatus } = await import('./headless/status.js');
-      return await runStatus(context);
-    }
-    if (wantsInteractive(options, io)) {
-      const { runInteractive } = await import('./interactive.js');
-      return await runInteractive(context);
-    }
-    const { runHeadless } = await import('./headless/run.js');
-    return await runHeadless(context);
+    run = await openRun(plan);
+    return await frontEnd(run);
   } catch (error) {
     // Failed before the wizard drew (a broken token store): the message gets a clean line, the keyboard its echo.
     if (early) {
@@ -154,10 +72,7 @@ async function runSetup(options: CliOptions, stops: StopSignals, io: ProgramIO, 
     }
     throw error;
   } finally {
-    // A token saved just before the end must reach the disk before the process exits.
-    await context?.keeper.flush();
-    // Tunnels and the demo simulator close on every path, signals and errors included.
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    await run?.close();
   }
 }
 
@@ -184,31 +99,24 @@ export async function main(argv: string[], { stops = new StopSignals(), io = pro
       io.stdout.write(`${BEEPER_SETUP_VERSION}\n`);
       return ExitCode.Ready;
     }
-    switch (options.command) {
-      case 'simulate': {
-        const { runSimulateCommand } = await import('./simulator/index.js');
-        const { commandAsInvoked } = await import('./invocation.js');
-        await runSimulateCommand({
-          ...(options.port !== undefined ? { port: options.port } : {}),
-          autoOtherDevice: true,
-          strict: options.strict,
-          signal: stops.signal,
-          command: commandAsInvoked(),
-        });
-        return ExitCode.Ready;
-      }
-      case 'logout': {
-        // The address names the saved token and is printed: one with a password in it is refused here too.
-        if (!options.ssh) refuseUserInfo(resolveBaseUrl(options.baseUrl, io.env), options);
-        const { runLogout } = await import('./headless/status.js');
-        return await runLogout(options, io);
-      }
-      default: {
-        const code = await runSetup(options, stops, io, print);
-        // A hang-up ends the run like Ctrl-C, with its own code: nobody is there to read the screen.
-        return stops.received === 'SIGHUP' ? exitCodeForSignal('SIGHUP') : code;
-      }
+    if (options.command === 'simulate') {
+      const { runSimulateCommand } = await import('./simulator/index.js');
+      const { commandAsInvoked } = await import('./invocation.js');
+      await runSimulateCommand({
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        autoOtherDevice: true,
+        strict: options.strict,
+        signal: stops.signal,
+        command: commandAsInvoked(),
+      });
+      return ExitCode.Ready;
     }
+    // The command line, read once: every front end, `status` and `logout` work from this plan.
+    const plan = planRun(options, io, stops, print);
+    if (plan.mode === 'logout') return await (await import('./headless/status.js')).runLogout(plan);
+    const code = await runCommand(plan);
+    // A hang-up ends the run like Ctrl-C, with its own code: nobody is there to read the screen.
+    return stops.received === 'SIGHUP' ? exitCodeForSignal('SIGHUP') : code;
   } catch (error) {
     if (error instanceof StoppedBySignal || stops.received) {
       // Stopped before a front end took over (opening the tunnel): nothing was sent that needs undoing.

@@ -1,60 +1,51 @@
-/** The setup machine for a run, with its persistence wired to the run's token keeper (both front ends use it). */
-import { createActor, fromPromise, type Actor } from 'xstate';
-import { sendKeyConfirm, type ConfirmKeyInput } from '../machines/actors.js';
-import { HttpError } from './api/errors.js';
-import type { Session } from './api/types.js';
-import { recordKeyFile, type KeyFileRecord } from './tokenStore.js';
-import { setupMachine, type SetupInput } from '../machines/setupMachine.js';
+/**
+ * The setup machine for a run, as both front ends start it: its input from the run context
+ * (the client, the token to resume with, the keeper that persists what the flow says), and
+ * the run's tunnel watched. Also the one place that prints the token (--print-token).
+ */
+import { createActor, type Actor } from 'xstate';
+import { setupMachine, type SetupMachine } from '../machines/setupMachine.js';
+import type { SetupContext, SetupInput } from '../machines/types.js';
+import type { CliOptions } from './args.js';
 import type { RunClock } from './clock.js';
+import type { Secret } from './shared/secret.js';
 import type { RunContext } from './runtime.js';
 
-export function machineInput(context: RunContext, overrides: Partial<SetupInput> = {}): SetupInput {
+/** What only the front end knows: how it compares by default, a payload scanned elsewhere, how often it polls. */
+export type FrontEndInput = Pick<SetupInput, 'preferEmoji' | 'pollIntervalMs'> & { scannedQr?: Secret | undefined };
+
+/** What the run gives the machine: the client, the keeper, the token and sign-in to resume, and what the command line asked. */
+export function machineInput(context: RunContext, frontEnd: FrontEndInput): SetupInput {
+  const { options } = context;
   return {
     api: context.client,
+    persistence: context.keeper,
     accessToken: context.accessToken,
-    email: context.options.email,
+    email: options.email,
     pendingSignIn: context.pendingSignIn,
-    ...overrides,
+    mode: options.command === 'verify' ? 'vouch' : 'setup',
+    vouch: { userID: options.user, waitForRequest: options.wait, scannedQr: frontEnd.scannedQr },
+    waitTimeoutMs: options.timeoutMs,
+    preferEmoji: frontEnd.preferEmoji,
+    ...(frontEnd.pollIntervalMs !== undefined ? { pollIntervalMs: frontEnd.pollIntervalMs } : {}),
   };
 }
 
-/** The setup machine for this run, with its persistence actions handled by the run's keeper. */
-export function createSetupActor(context: RunContext, overrides: Partial<SetupInput> = {}, clock?: RunClock): Actor<typeof setupMachine> {
-  const { keeper } = context;
-  // The new key's file is recorded as sent for activation before the request leaves, and as active (or
-  // not) once Beeper answers, so a rerun that finds the file can say what it holds (tokenStore.ts).
-  const record = (path: string | undefined, state: KeyFileRecord['state']) =>
-    path ? recordKeyFile(path, state, context.tokenKey, context.io.env).catch(() => {}) : Promise.resolve();
-  const machine = setupMachine.provide({
-    actors: {
-      confirmRecoveryKey: fromPromise<Session, ConfirmKeyInput>(async ({ input, signal }) => {
-        await record(input.savedTo, 'activating');
-        try {
-          const session = await sendKeyConfirm(input, signal);
-          await record(input.savedTo, 'active');
-          return session;
-        } catch (error) {
-          // Refused (4xx): certainly not taken. Anything else (no answer, 5xx) may have been.
-          if (error instanceof HttpError && error.status < 500) await record(input.savedTo, 'written');
-          throw error;
-        }
-      }),
-    },
-    actions: {
-      rememberToken: (_, params) => {
-        context.accessToken = params.token;
-        keeper.rememberToken(params.token);
-      },
-      forgetSavedToken: () => keeper.forgetSavedToken(),
-      rememberPendingSignIn: (_, params) => keeper.rememberPendingSignIn(params.pending),
-      rememberKeyFileState: (_, params) => keeper.alongside(() => record(params.path, params.state)),
-    },
-  });
-  const actor = createActor(machine, { input: machineInput(context, overrides), ...(clock ? { clock } : {}) });
+/** The setup machine for this run (not started). */
+export function createSetupActor(context: RunContext, frontEnd: FrontEndInput, clock?: RunClock): Actor<SetupMachine> {
+  const actor = createActor(setupMachine, { input: machineInput(context, frontEnd), ...(clock ? { clock } : {}) });
   // A tunnel whose ssh exited will not answer again: the run ends on that, naming the tunnel and the host.
   context.tunnel?.onClosed((closed) => {
     if (actor.getSnapshot().status !== 'active') return;
     actor.send({ type: 'CONNECTION_CLOSED', problem: { kind: 'unreachable', reason: 'tunnel-closed', message: closed.message, baseUrl: context.baseUrl } });
   });
   return actor;
+}
+
+/**
+ * --print-token, once the run ends ready: `BEEPER_ACCESS_TOKEN=…` on stdout, the last thing the run
+ * writes there. The token is the machine's (it owns the live one: signed in, or resumed with).
+ */
+export function printToken(options: Pick<CliOptions, 'printToken'>, machine: Pick<SetupContext, 'accessToken'>, stdout: NodeJS.WritableStream): void {
+  if (options.printToken && machine.accessToken) stdout.write(`BEEPER_ACCESS_TOKEN=${machine.accessToken.reveal()}\n`);
 }

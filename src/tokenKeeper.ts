@@ -1,13 +1,28 @@
 /**
- * The one owner of what a run keeps on disk: the access token and a sign-in
- * waiting for its code. The machine says what changed (its rememberToken,
- * forgetSavedToken and rememberPendingSignIn actions, wired in runtime.ts);
- * this writes it in order, in the background, and reports the truth at the
- * end: where the token went, with what mode, what was repaired, what failed.
+ * The one owner of what a run keeps on disk: the access token, a sign-in
+ * waiting for its code, and what became of a new recovery key's file. It loads
+ * what earlier runs left (openTokenKeeper); the machine says what changed
+ * (through its input's Persistence, machines/types.ts, which this is); this
+ * writes it in order, in the background, and reports the truth at the end:
+ * where the token went, with what mode, what was repaired, what failed.
  */
-import type { PendingSignIn } from '../machines/types.js';
+import type { KeyFileState, PendingSignIn, Persistence } from '../machines/types.js';
+import { CliError, ExitCode } from './exitCodes.js';
 import { Secret } from './shared/secret.js';
-import { forgetToken, savePendingSignIn, saveToken, type PendingSignInRecord, type SavedToken, type StoreReport } from './tokenStore.js';
+import {
+  forgetToken,
+  loadPendingSignIn,
+  loadToken,
+  recordKeyFile as writeKeyFileRecord,
+  savePendingSignIn,
+  saveToken,
+  storeNotes,
+  TokenStoreError,
+  type PendingSignInRecord,
+  type SavedToken,
+  type StoreReport,
+  type TokenSource,
+} from './tokenStore.js';
 
 export interface KeeperReport {
   /** Where the token was saved in this run (mode 0600), if it was. */
@@ -30,7 +45,7 @@ export interface TokenKeeperOptions {
   /** False with --no-save-token (and in the demo): nothing is written. */
   save: boolean;
   /** Where the token this run started with came from: one from BEEPER_ACCESS_TOKEN is the caller's, never written or removed. */
-  source: 'env' | 'saved' | undefined;
+  source: TokenSource | undefined;
   /** The saved token this run started with (source `saved`). */
   savedToken?: string | undefined;
   /** Permissions put right while the run loaded the store (said at its start, reported again in `repaired`). */
@@ -38,7 +53,48 @@ export interface TokenKeeperOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export class TokenKeeper {
+/** What a run starts with from the store and the environment, and the keeper that writes from there on. */
+export interface OpenedStore {
+  keeper: TokenKeeper;
+  /** The token to resume with: BEEPER_ACCESS_TOKEN, else the one saved for this address. */
+  accessToken: Secret | undefined;
+  tokenSource: TokenSource | undefined;
+  /** A sign-in an earlier run left waiting for its code (or at its username); none with --no-save-token. */
+  pendingSignIn: PendingSignIn | undefined;
+  /** What the store did while loading (permissions put right, a damaged file moved aside), to say once at the start. */
+  notes: string[];
+}
+
+/** A file the token store cannot use (a symlink, another owner, too large) is the user's to fix: said plainly, exit 1. */
+async function fromStore<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof TokenStoreError) throw new CliError(error.message, ExitCode.Error);
+    throw error;
+  }
+}
+
+/** Loads what earlier runs left for `key` and opens the keeper for this run. */
+export async function openTokenKeeper({ key, save, env }: Pick<TokenKeeperOptions, 'key' | 'save'> & { env: NodeJS.ProcessEnv }): Promise<OpenedStore> {
+  const repaired: string[] = [];
+  const movedAside: string[] = [];
+  const note: StoreReport = (line, kind) => void (kind === 'moved-aside' ? movedAside : repaired).push(line);
+  const fromEnv = env.BEEPER_ACCESS_TOKEN?.trim();
+  const saved = fromEnv ? undefined : await fromStore(() => loadToken(key, env, note));
+  const pending = save ? await fromStore(() => loadPendingSignIn(key, env, note)) : undefined;
+  const token = fromEnv || saved;
+  const tokenSource = fromEnv ? 'env' : saved ? 'saved' : undefined;
+  return {
+    keeper: new TokenKeeper({ key, save, source: tokenSource, savedToken: saved, repairedOnLoad: [...new Set(repaired)], env }),
+    accessToken: token ? new Secret(token) : undefined,
+    tokenSource,
+    pendingSignIn: toPendingSignIn(pending),
+    notes: storeNotes({ repaired, movedAside }),
+  };
+}
+
+export class TokenKeeper implements Persistence {
   private queue: Promise<void> = Promise.resolve();
   private readonly report: KeeperReport;
   private hasSavedToken: boolean;
@@ -100,9 +156,14 @@ export class TokenKeeper {
     this.enqueue(() => savePendingSignIn(this.options.key, record, this.options.env, this.note));
   }
 
-  /** Another write that must land before the run ends (a key file's state): queued with the others, flushed with them. */
-  alongside(write: () => Promise<unknown>): void {
-    this.enqueue(write);
+  /** Records what became of a new key's file now, for the confirm to wait on; a failure costs only that record. */
+  recordKeyFile(path: string | undefined, state: KeyFileState): Promise<void> {
+    return path ? writeKeyFileRecord(path, state, this.options.key, this.options.env).catch(() => {}) : Promise.resolve();
+  }
+
+  /** The same record, queued with the other writes and flushed with them. */
+  rememberKeyFileState(path: string | undefined, state: KeyFileState): void {
+    this.enqueue(() => this.recordKeyFile(path, state));
   }
 
   /** Waits for every write so far; what happened, for the closing lines. */

@@ -21,6 +21,15 @@ export { PrivateFileError as TokenStoreError } from './shared/privateFile.js';
  */
 export type StoreReport = (note: string, kind?: 'moved-aside') => void;
 
+/** What the store did that nobody asked for, as the sentences every front end says: permissions put right, a damaged file moved aside. */
+export function storeNotes(done: { repaired: readonly string[]; movedAside: readonly string[] }): string[] {
+  const sentences = [...done.repaired.map((line) => `Fixed permissions: ${line}.`), ...done.movedAside.map((line) => `${line.charAt(0).toUpperCase()}${line.slice(1)}.`)];
+  return [...new Set(sentences)];
+}
+
+/** Where the token a run starts with came from: BEEPER_ACCESS_TOKEN, or this store. */
+export type TokenSource = 'env' | 'saved';
+
 /** $XDG_CONFIG_HOME/beeper-setup; a relative XDG_CONFIG_HOME is ignored, as the XDG spec says. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CONFIG_HOME;

@@ -4,3 +4,9 @@
  * quick `--version` loads no shared chunk for it.
  */
 declare const BEEPER_SETUP_VERSION: string;
+
+/**
+ * The --help text (src/help.ts, made from src/args.ts's table), written into the entry by esbuild
+ * (scripts/build.mjs) for the quick `--help` of src/cli.ts. Bundled code only: tests import HELP.
+ */
+declare const BEEPER_SETUP_HELP: string;

@@ -175,7 +175,7 @@ export const newRecoveryKey = flow.createStateConfig({
       ...wait('confirming-recovery-key', 'encryption'),
       invoke: {
         src: 'confirmRecoveryKey',
-        input: ({ context }) => ({ ...authed(context), recoveryKey: context.newRecoveryKey!, savedTo: context.newKeyFile }),
+        input: ({ context }) => ({ ...authed(context), recoveryKey: context.newRecoveryKey!, savedTo: context.newKeyFile, persistence: context.persistence }),
         onDone: {
           target: '#setup.route',
           actions: assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, problem: undefined }),

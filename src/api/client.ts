@@ -16,7 +16,7 @@ import { cleanLine } from '../shared/terminalText.js';
 import { HttpError, InsecureTransportError, InvalidResponseError, UnreachableError, type ServerIssue, type UnreachableReason } from './errors.js';
 import * as schemas from './schemas.js';
 import { nodeFetch } from './nodeFetch.js';
-import { isClearTextBeyondLoopback, resolveBaseUrl } from './transport.js';
+import { isClearTextBeyondLoopback } from './transport.js';
 import type {
   AppInfo,
   CodeResponse,
@@ -40,7 +40,8 @@ export interface RetryPolicy {
 }
 
 export interface SetupClientOptions {
-  baseUrl?: string;
+  /** Beeper's address, as the run resolved it once (src/runtime.ts): --base-url, BEEPER_BASE_URL or the default. */
+  baseUrl: string;
   /** Default token; a call's own `accessToken` wins. */
   accessToken?: string;
   /** Per attempt, for the headers; the body then gets as long again. Default 15 s. */
@@ -127,8 +128,8 @@ export class SetupClient {
   private readonly clearText: boolean;
   private readonly onLog: ((line: string) => void) | undefined;
 
-  constructor(options: SetupClientOptions = {}) {
-    this.baseUrl = resolveBaseUrl(options.baseUrl);
+  constructor(options: SetupClientOptions) {
+    this.baseUrl = options.baseUrl;
     this.defaultToken = options.accessToken;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

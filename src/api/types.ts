@@ -143,4 +143,6 @@ export interface AppInfo {
 /** Terms links from the contract; the server's `copy.terms` names them. */
 export const TERMS_URL = 'https://www.beeper.com/terms-onboarding';
 export const PRIVACY_URL = 'https://www.beeper.com/privacy';
-export const DEFAULT_BASE_URL = 'http://localhost:23373';
+/** The port Beeper Desktop and Beeper Server listen on: defined here once, everything else imports it. */
+export const BEEPER_PORT = 23373;
+export const DEFAULT_BASE_URL = `http://localhost:${BEEPER_PORT}`;

@@ -6,12 +6,13 @@
  */
 import type { Actor } from 'xstate';
 import type { RunClock } from '../clock.js';
-import type { SetupEvent, SetupMachine } from '../../machines/setupMachine.js';
+import type { SetupMachine } from '../../machines/setupMachine.js';
 import type { PresetAnswer, Problem } from '../../machines/problems.js';
 import { sameStep, stepOf, type StepMeta } from '../../machines/steps.js';
-import type { SetupContext } from '../../machines/types.js';
+import type { SetupContext, SetupEvent } from '../../machines/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
+import { printToken } from '../setupActor.js';
 import { drawQr, qrPayloadBytes } from '../shared/qr.js';
 import type { KeeperReport } from '../tokenKeeper.js';
 import { describeToken, formatDuration, formatElapsed } from '../wording/format.js';
@@ -19,10 +20,11 @@ import { explainProblem, withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, describeSessionState, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import { describeKeySource, recoveryKeySource } from './keys.js';
-import type { LineSource } from './lines.js';
+import type { LineSource } from '../lines.js';
 import { commandLine } from '../invocation.js';
 import { exitCodeForSignal } from '../signals.js';
-import { HeadlessError, printable, type PromptFor, type Reporter } from './output.js';
+import { printable } from '../shared/terminalText.js';
+import { HeadlessError, type PromptFor, type Reporter } from './output.js';
 
 /** Thrown into a pending prompt when the machine moved on or the user interrupted. */
 export const ABORTED = Symbol('aborted');
@@ -361,8 +363,7 @@ export class Driver {
         else this.reportToken(kept);
         // `ready` is the last event of a run that succeeded.
         this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
-        const token = context.accessToken ?? this.ctx.accessToken;
-        if (this.options.printToken && token) this.io.stdout.write(`BEEPER_ACCESS_TOKEN=${token.reveal()}\n`);
+        printToken(this.options, context, this.io.stdout);
         return ExitCode.Ready;
       }
       case 'verified': {

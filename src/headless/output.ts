@@ -6,7 +6,7 @@
  */
 import { CliError, errorEventCode, ExitCode } from '../exitCodes.js';
 import { scrub } from '../shared/redact.js';
-import { cleanText, safeJson } from '../shared/terminalText.js';
+import { cleanText, printable, safeJson } from '../shared/terminalText.js';
 
 /** Every event --json writes; field names are stable (README.md, "NDJSON events", lists them). */
 export type HeadlessEvent =
@@ -58,9 +58,6 @@ export interface ReporterOptions {
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }
-
-/** A line ready for a terminal: controls and escapes gone, secrets redacted. */
-export const printable = (line: string) => scrub(cleanText(line, 100_000));
 
 /** An event ready for a pipe: every string scrubbed, C1 and line separators escaped. */
 function eventLine(event: HeadlessEvent): string {

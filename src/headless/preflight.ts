@@ -11,7 +11,7 @@ import type { RunContext } from '../runtime.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
 import { codeProblem, emailProblem, usernameProblem } from '../shared/validation.js';
 import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource } from './keys.js';
-import type { LineSource } from './lines.js';
+import type { LineSource } from '../lines.js';
 import { HeadlessError } from './output.js';
 
 export interface PreflightIO {

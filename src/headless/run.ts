@@ -20,7 +20,7 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
   const env = io.env;
   const lines = io.lines();
   const full: DriverIO = {
-    out: createReporter({ json: options.json, debug: options.debug, stdout: io.stdout, stderr: io.stderr }),
+    out: createReporter({ json: ctx.mode === 'json', debug: options.debug, stdout: io.stdout, stderr: io.stderr }),
     lines,
     // Plain mode in a terminal: someone reads stderr and types on stdin, so the wizard's questions can be asked.
     person: !!lines.terminal && io.tty.stderr,
@@ -48,11 +48,9 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
     const actor = createSetupActor(
       ctx,
       {
-        mode: options.command === 'verify' ? 'vouch' : 'setup',
-        vouch: { userID: options.user, waitForRequest: options.wait, scannedQr },
+        scannedQr,
         // Emojis unless --qr: they need nothing but text, which every stderr can show.
         preferEmoji: !options.qr,
-        waitTimeoutMs: options.timeoutMs,
         // A short --timeout still gets a few polls in before it runs out.
         pollIntervalMs: Math.min(1000, Math.max(100, Math.floor(options.timeoutMs / 5))),
       },

@@ -6,7 +6,7 @@
  */
 import { CliError, ExitCode } from '../exitCodes.js';
 import { readSmallFile } from '../shared/keyFile.js';
-import type { LineSource } from './lines.js';
+import type { LineSource } from '../lines.js';
 
 /** A Matrix verification QR payload is well under 1 kB; anything near this is not one. */
 const MAX_BYTES = 4096;

@@ -3,18 +3,17 @@
  * Exit 0 when ready, 4 when not (yet), 5 when nothing answers.
  * `beeper-setup logout`: forgets the saved access token for the address.
  */
-import { resolveBaseUrl } from '../api/transport.js';
 import { HttpError, UnreachableError } from '../api/errors.js';
 import type { AppInfo, Session } from '../api/types.js';
 import type { CliOptions } from '../args.js';
 import { ExitCode } from '../exitCodes.js';
 import type { ProgramIO } from '../io.js';
-import type { RunContext } from '../runtime.js';
-import { sshTokenKey } from '../sshTarget.js';
+import type { RunContext, RunPlan } from '../runtime.js';
 import { forgetToken, TokenStoreError } from '../tokenStore.js';
 import { describeSessionState, deviceNameOf } from '../wording/states.js';
+import { printable } from '../shared/terminalText.js';
 import { explainNotBeeper, explainUnreachable } from '../wording/unreachable.js';
-import { createReporter, HeadlessError, printable, type Reporter } from './output.js';
+import { createReporter, HeadlessError, type Reporter } from './output.js';
 
 /**
  * The report of `status` and `logout` is their output: stdout, so `beeper-setup status | grep ready`
@@ -121,15 +120,11 @@ function describeApp(info: AppInfo | undefined, baseUrl: string): string {
 
 const appFields = (info: AppInfo | undefined) => (info ? { app: info.app.name, version: info.app.version } : {});
 
-/** The key the token was saved under: the base URL, or ssh://[user@]host:port with --ssh. */
-export function tokenKeyFor(options: CliOptions, env: NodeJS.ProcessEnv = process.env): string {
-  return options.ssh ? sshTokenKey(options.ssh, options.remotePort) : resolveBaseUrl(options.baseUrl, env);
-}
-
-export async function runLogout(options: CliOptions, io: Pick<ProgramIO, 'stdout' | 'stderr' | 'env'>): Promise<number> {
+/** Forgets the token saved under the plan's key: the base URL, or ssh://[user@]host:port with --ssh. Opens nothing. */
+export async function runLogout(plan: Pick<RunPlan, 'options' | 'io' | 'tokenKey'>): Promise<number> {
+  const { options, io, tokenKey: key } = plan;
   const { env } = io;
   const out = createCommandReporter(options, io);
-  const key = tokenKeyFor(options, env);
   let forgotten: boolean;
   try {
     forgotten = await forgetToken(key, env);

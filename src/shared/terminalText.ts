@@ -5,6 +5,7 @@
  * display passes through `cleanLine` / `cleanText` before anyone sees it
  * (src/api/schemas.ts does it at the boundary); output sinks apply them again.
  */
+import { scrub } from './redact.js';
 
 /** ESC-introduced sequences: CSI (ESC [ … final), OSC/DCS/SOS/PM/APC strings (to BEL or ST), and two-byte escapes. */
 const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|[ -/]*[0-~]?)/g;
@@ -87,6 +88,9 @@ export function cleanText(text: string, maxLength = 2000): string {
     .replace(CONTROL, '');
   return truncate(kept.replace(/\n{3,}/g, '\n\n').trim(), maxLength);
 }
+
+/** A line ready for a terminal, whoever prints it: controls and escapes gone, every secret this process holds redacted. */
+export const printable = (line: string) => scrub(cleanText(line, 100_000));
 
 /** True when the text holds anything a terminal would interpret rather than print, or that prints as nothing. */
 export function hasControls(text: string): boolean {

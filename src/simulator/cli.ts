@@ -1,12 +1,13 @@
 /** `beeper-setup simulate`, and the demo banner's account description. */
+import { BEEPER_PORT } from '../api/types.js';
 import type { SimulatorControl } from './control.js';
 import { startSimulator } from './server.js';
 
 /** The port Beeper Desktop/Server listens on by default. */
-export const DEFAULT_SIMULATOR_PORT = 23373;
+export const DEFAULT_SIMULATOR_PORT = BEEPER_PORT;
 
 export interface SimulateCommandOptions {
-  /** Default 23373 (Beeper's own port, so the wizard's default base URL finds it). */
+  /** Default BEEPER_PORT (Beeper's own, so the wizard's default base URL finds it). */
   port?: number;
   autoOtherDevice?: boolean;
   /** The strict profile (`simulate --strict`): disagrees with clients wherever the contract is silent. */

@@ -1,4 +1,5 @@
 /** Durations as people read them, the same in the wizard and in headless lines. */
+import { storeNotes, type TokenSource } from '../tokenStore.js';
 
 /** "42s", "3m 05s", "1h 02m": elapsed time of a wait. */
 export function formatElapsed(ms: number): string {
@@ -26,7 +27,7 @@ export interface TokenReport {
 
 export function describeToken(
   kept: { saved: { path: string } | undefined; repaired: string[]; repairedEarlier?: string[]; notices?: string[]; failures: string[] },
-  run: { tokenSource: 'env' | 'saved' | undefined; saveToken: boolean },
+  run: { tokenSource: TokenSource | undefined; saveToken: boolean },
 ): TokenReport {
   if (run.tokenSource === 'env') return { lines: [] };
   if (!run.saveToken) return { lines: ['The access token was not saved (--no-save-token).'] };
@@ -37,7 +38,6 @@ export function describeToken(
   if (kept.saved) lines.push(`The access token is saved in ${kept.saved.path} (mode 0600: only you can read it); beeper-setup logout forgets it.`);
   // Repairs said when the run started are not said again; the event still lists them all.
   const fresh = kept.repaired.filter((line) => !kept.repairedEarlier?.includes(line));
-  if (fresh.length > 0) lines.push(`Also made the access-token files private: ${fresh.join('; ')}.`);
-  for (const notice of kept.notices ?? []) lines.push(`${notice.charAt(0).toUpperCase()}${notice.slice(1)}.`);
+  lines.push(...storeNotes({ repaired: fresh, movedAside: kept.notices ?? [] }));
   return { lines, ...(kept.saved ? { saved: { path: kept.saved.path, repaired: kept.repaired } } : {}) };
 }

@@ -7,6 +7,7 @@ import { keyActiveNotice, keyUnknownNotice } from './newKey.js';
 import type { Session, Verification } from '../api/types.js';
 import type { StepMeta } from '../../machines/steps.js';
 import type { Notice, SetupContext } from '../../machines/types.js';
+import type { TokenSource } from '../tokenStore.js';
 
 /** The session states in words (status, waits). */
 const SESSION_STATE_TEXT: Record<string, string> = {
@@ -159,7 +160,7 @@ export function verificationNotAppliedText(context: SetupContext): { title: stri
 }
 
 /** Informational lines (context.notice), or undefined for none. */
-export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' | 'signInEndedBy'> & Partial<Pick<SetupContext, 'newKeyFile'>>, tokenSource?: 'env' | 'saved'): string | undefined {
+export function noticeText(notice: Notice, context: Pick<SetupContext, 'email' | 'signInEndedBy'> & Partial<Pick<SetupContext, 'newKeyFile'>>, tokenSource?: TokenSource): string | undefined {
   switch (notice) {
     case 'code-resent':
       return 'Sent a new code. Use the newest email.';

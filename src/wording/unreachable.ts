@@ -5,6 +5,7 @@
  * (problems.ts) and `beeper-setup status`. The API's errors carry only the facts (address, reason).
  */
 import type { UnreachableReason } from '../api/errors.js';
+import { BEEPER_PORT, DEFAULT_BASE_URL } from '../api/types.js';
 
 export interface AddressWords {
   title: string;
@@ -36,7 +37,7 @@ export function explainUnreachable(baseUrl: string, reason: UnreachableReason | 
       return {
         title: "Can't reach Beeper",
         message: reason === 'dns' ? `The host in ${baseUrl} could not be found.` : `Nothing answered at ${baseUrl}.`,
-        fix: 'Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:23373 (or set BEEPER_BASE_URL).',
+        fix: `Start Beeper Desktop or Beeper Server there, or point beeper-setup at another address: beeper-setup --base-url http://HOST:${BEEPER_PORT} (or set BEEPER_BASE_URL).`,
       };
   }
 }
@@ -46,6 +47,6 @@ export function explainNotBeeper(baseUrl: string): AddressWords {
   return {
     title: "That doesn't look like Beeper",
     message: `Something answers at ${baseUrl}, but it is not Beeper's API.`,
-    fix: 'Check the address: Beeper listens on http://localhost:23373 by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).',
+    fix: `Check the address: Beeper listens on ${DEFAULT_BASE_URL} by default. Point beeper-setup at it with --base-url (or BEEPER_BASE_URL).`,
   };
 }

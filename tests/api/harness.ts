@@ -11,7 +11,7 @@ export interface Harness {
   simLog: string[];
   /** Everything the client logged (its --debug lines). */
   clientLog: string[];
-  client(options?: SetupClientOptions): SetupClient;
+  client(options?: Partial<SetupClientOptions>): SetupClient;
 }
 
 export async function startHarness(options: SimulatorOptions = {}): Promise<Harness> {

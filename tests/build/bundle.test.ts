@@ -40,6 +40,12 @@ describe('the built CLI', () => {
     expect(run('--version', '--debug')).toBe(`${pkg.version}\n`);
   });
 
+  it('a bare --help loads nothing beyond the entry: the build wrote the text in', () => {
+    const entrySource = readFileSync(CLI, 'utf8');
+    expect(entrySource).toContain(JSON.stringify(HELP).slice(1, 60));
+    expect(entrySource).not.toMatch(/chunks\/help-/);
+  });
+
   it('ships the yoga WebAssembly beside the chunks, and every chunk any module imports', () => {
     expect(existsSync(join(CHUNKS, 'yoga.wasm.br'))).toBe(true);
     for (const name of readdirSync(CHUNKS).filter((file) => file.endsWith('.js'))) {

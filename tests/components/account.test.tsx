@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TermsStep } from '../../components/TermsStep.js';
 import { UsernameStep } from '../../components/UsernameStep.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { PRIVACY_URL, TERMS_URL } from '../../src/api/types.js';
 import { hintText, renderAt, unmountAll, widestLine } from './render.js';
 

@@ -1,11 +1,13 @@
 /** Snapshots of the real machine at chosen states, for testing the shell without HTTP. */
 import { createActor } from 'xstate';
 import type { SetupApi } from '../../machines/api.js';
-import { setupMachine, type SetupContext } from '../../machines/setupMachine.js';
+import { setupMachine } from '../../machines/setupMachine.js';
+import type { SetupContext } from '../../machines/types.js';
 import type { AppInfo, Session, Verification } from '../../src/api/types.js';
 import type { SetupSnapshot } from '../../components/StepView.js';
 import type { StepName } from '../../machines/steps.js';
 import { Secret } from '../../src/shared/secret.js';
+import { recordingPersistence } from '../support/persistence.js';
 
 export const APP: AppInfo = { app: { name: 'Beeper Server', version: '4.2.1', bundle_id: 'com.automattic.beeper.server' } };
 
@@ -41,7 +43,7 @@ export function verification(extra: Partial<Verification> = {}): Verification {
 }
 
 /** The machine's own initial context (so new fields need no fixture change), set up for rendering steps. */
-const initialContext = createActor(setupMachine, { input: { api: {} as SetupApi } }).getSnapshot().context;
+const initialContext = createActor(setupMachine, { input: { api: {} as SetupApi, persistence: recordingPersistence() } }).getSnapshot().context;
 
 export function context(overrides: Partial<SetupContext> = {}): SetupContext {
   return { ...initialContext, app: APP, email: 'alice@example.com', setupRequestID: 'req', ...overrides };

@@ -19,7 +19,7 @@ import { RecoveryKeyStep } from '../../components/RecoveryKeyStep.js';
 import { StepView } from '../../components/StepView.js';
 import { TextField, type TextFieldProps } from '../../components/TextField.js';
 import { UsernameStep } from '../../components/UsernameStep.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import type { StepName } from '../../machines/steps.js';
 import { parseSasEmojis } from '../../src/shared/sas.js';
 import { STEP_FIXTURES } from './fixtures.js';

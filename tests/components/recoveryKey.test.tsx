@@ -4,7 +4,7 @@ import { NewRecoveryKeyStep } from '../../components/NewRecoveryKeyStep.js';
 import { RecoveryKeyStep } from '../../components/RecoveryKeyStep.js';
 import { ResetWarningStep } from '../../components/ResetWarningStep.js';
 import { useTerminalSize } from '../../components/hooks.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { ASCII, hintText, renderAt, unmountAll, widestLine } from './render.js';
 
 afterEach(unmountAll);

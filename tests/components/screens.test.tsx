@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KeyStorage } from '../../components/keyStorage.js';
 import { StepView } from '../../components/StepView.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { STEP_NAMES, stepOf, type StepName } from '../../machines/steps.js';
 import { waitText } from '../../src/wording/states.js';
 import { STEP_FIXTURES } from './fixtures.js';

@@ -4,19 +4,22 @@ import { describeTarget, phaseOf } from '../../components/Header.js';
 import type { KeyStorage } from '../../components/keyStorage.js';
 import { StepView } from '../../components/StepView.js';
 import { Wizard } from '../../components/Wizard.js';
-import { setupMachine, type SetupEvent } from '../../machines/setupMachine.js';
+import { setupMachine } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { stepOf } from '../../machines/steps.js';
 import { drawQr } from '../../src/shared/qr.js';
 import { Secret } from '../../src/shared/secret.js';
 import { APP, session, snapshotAt, verification } from './fixtures.js';
 import { hintText, renderAt, stripAnsi, unmountAll, widestLine } from './render.js';
+import { recordingPersistence } from '../support/persistence.js';
+import type { TokenSource } from '../../src/tokenStore.js';
 
 afterEach(unmountAll);
 
 const storage: KeyStorage = { defaultPath: '~/k.txt', copy: () => {}, save: async (path) => ({ ok: true, path }) };
 const show = (
   snapshot: ReturnType<typeof snapshotAt>,
-  options: { columns?: number; rows?: number; debug?: boolean; tokenSource?: 'env' | 'saved'; language?: string } = {},
+  options: { columns?: number; rows?: number; debug?: boolean; tokenSource?: TokenSource; language?: string } = {},
 ) => {
   const send = vi.fn<(event: SetupEvent) => void>();
   const columns = options.columns ?? 100;
@@ -205,7 +208,7 @@ function signedOutActor() {
     getSession: async () => session('needs-login', { matrix: undefined }),
     start: async () => ({ setupRequestID: 'req', signInMethods: ['email'] }),
   };
-  return createActor(setupMachine, { input: { api: api as never } });
+  return createActor(setupMachine, { input: { api: api as never, persistence: recordingPersistence() } });
 }
 
 describe('Wizard shell', () => {

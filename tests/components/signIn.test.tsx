@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CodeStep } from '../../components/CodeStep.js';
 import { EmailStep } from '../../components/EmailStep.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { createActor } from 'xstate';
 import { Wizard } from '../../components/Wizard.js';
 import { createKeyStorage } from '../../components/keyStorage.js';
@@ -10,6 +10,7 @@ import { HttpError } from '../../src/api/errors.js';
 import { noticeText } from '../../src/wording/states.js';
 import { APP, session } from './fixtures.js';
 import { hintText, renderAt, unmountAll, widestLine } from './render.js';
+import { recordingPersistence } from '../support/persistence.js';
 
 const storage = createKeyStorage(() => {});
 
@@ -211,7 +212,7 @@ describe('the resend countdown in the wizard', () => {
           throw new HttpError('POST /v1/app/setup/response', 401, 'INVALID_CODE', 'That code is not right.', { attemptsLeft: 4 });
         },
       };
-      const actor = createActor(setupMachine, { input: { api: api as never, email: 'a@b.co' } });
+      const actor = createActor(setupMachine, { input: { api: api as never, persistence: recordingPersistence(), email: 'a@b.co' } });
       actor.start();
       const ui = renderAt(<Wizard actor={actor} baseUrl="http://127.0.0.1:23373" tokenKey="http://127.0.0.1:23373" debug={false} storage={storage} />);
       await ui.waitFor('Sign in to Beeper');

@@ -3,7 +3,7 @@ import { ErrorStep } from '../../components/ErrorStep.js';
 import { ReadyStep } from '../../components/ReadyStep.js';
 import { WaitingStep } from '../../components/WaitingStep.js';
 import type { Problem, ProblemKind } from '../../machines/problems.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { formatDuration, formatElapsed } from '../../src/wording/format.js';
 import { explainProblem, problemDetails } from '../../src/wording/problems.js';
 import { ASCII, hintText, renderAt, unmountAll, widestLine } from './render.js';

@@ -7,7 +7,7 @@ import { headerRows } from '../../components/Header.js';
 import { OfferEmojiStep } from '../../components/OfferEmojiStep.js';
 import { QrStep, largestQr } from '../../components/QrStep.js';
 import { useTerminalSize } from '../../components/hooks.js';
-import type { SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupEvent } from '../../machines/types.js';
 import { drawQr } from '../../src/shared/qr.js';
 import { SAS_EMOJI_TABLE, parseSasEmojis } from '../../src/shared/sas.js';
 import { noticeText } from '../../src/wording/states.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import type { RunClock } from '../../src/clock.js';
-import type { LineSource } from '../../src/headless/lines.js';
+import type { LineSource } from '../../src/lines.js';
 import type { ProgramIO } from '../../src/io.js';
 import { main } from '../../src/main.js';
 import { StopSignals } from '../../src/signals.js';

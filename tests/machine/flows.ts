@@ -1,7 +1,7 @@
 /** Walks a flow (fakes, simulated clock) to a given step, asserting each step on the way. */
 import { expect } from 'vitest';
 import { Secret } from '../../src/shared/secret.js';
-import type { SetupInput } from '../../machines/setupMachine.js';
+import type { SetupInput } from '../../machines/types.js';
 import { session, startFlow, verification, type Flow } from './helpers.js';
 
 /** Signed in and waiting on the method choice (needs-verification). */

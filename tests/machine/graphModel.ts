@@ -13,7 +13,7 @@ import type { ActorName } from './helpers.js';
 import { APP, NEW_KEY, RECOVERY_KEY, TYPO_KEY, httpError, incomingRequest, session, unreachable, verification } from './helpers.js';
 import { isLiveVerification, routeFor, verificationStepFor } from '../../machines/routing.js';
 import { qrFits } from '../../machines/flow.js';
-import type { SetupContext, SetupEvent } from '../../machines/setupMachine.js';
+import type { SetupContext, SetupEvent } from '../../machines/types.js';
 
 export const USER_EVENTS: SetupEvent[] = [
   { type: 'SUBMIT_EMAIL', email: 'alice@example.com' },

@@ -10,8 +10,10 @@ import { encodeRecoveryKey } from '../../src/shared/recoveryKey.js';
 import { Secret } from '../../src/shared/secret.js';
 import type { setupActors } from '../../machines/actors.js';
 import type { SetupApi } from '../../machines/api.js';
-import { setupMachine, type SetupEvent, type SetupInput } from '../../machines/setupMachine.js';
+import { setupMachine } from '../../machines/setupMachine.js';
+import type { SetupEvent, SetupInput } from '../../machines/types.js';
 import { stepOf, type StepMeta } from '../../machines/steps.js';
+import { recordingPersistence } from '../support/persistence.js';
 
 // ── Fixtures ────────────────────────────────────────────────────────────
 
@@ -185,7 +187,7 @@ export class FakeServer {
 
   private fake(name: ActorName) {
     return fromPromise<unknown, Record<string, any>>(async ({ input, signal }) => {
-      const { api: _api, ...recorded } = input;
+      const { api: _api, persistence: _persistence, ...recorded } = input;
       this.calls.push({ name, input: recorded, at: this.clock.now() });
       this.inFlight += 1;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -243,7 +245,7 @@ export async function startFlow(options: { input?: Partial<SetupInput>; prepare?
   const server = new FakeServer(clock);
   options.prepare?.(server);
   const machine = setupMachine.provide({ actors: server.actors() });
-  const actor = createActor(machine, { clock, input: { api: NO_API, ...options.input } });
+  const actor = createActor(machine, { clock, input: { api: NO_API, persistence: recordingPersistence(), ...options.input } });
   actor.start();
   const flow: Flow = {
     actor,

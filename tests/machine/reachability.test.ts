@@ -11,19 +11,23 @@ import { createEmptyActor, getInitialSnapshot, type AnyActorScope, type AnyState
 import { getStateNodes } from 'xstate/graph';
 import { Secret } from '../../src/shared/secret.js';
 import type { SetupApi } from '../../machines/api.js';
-import { setupMachine, type SetupInput } from '../../machines/setupMachine.js';
+import { setupMachine } from '../../machines/setupMachine.js';
+import type { SetupInput } from '../../machines/types.js';
+import { recordingPersistence } from '../support/persistence.js';
 import { eventsFor, serializeForGraph } from './graphModel.js';
 
 type Snapshot = ReturnType<typeof setupMachine.transition>;
 type Event = Parameters<typeof setupMachine.transition>[1];
 
 const api = {} as SetupApi;
+const persistence = recordingPersistence();
 /** The ways a run starts: fresh, with a token, resuming a sign-in at its username, and vouching. */
 const STARTS: SetupInput[] = [
-  { api },
-  { api, accessToken: new Secret('token-0') },
+  { api, persistence },
+  { api, persistence, accessToken: new Secret('token-0') },
   {
     api,
+    persistence,
     email: 'carol@example.com',
     pendingSignIn: {
       setupRequestID: 'req-0',
@@ -31,10 +35,10 @@ const STARTS: SetupInput[] = [
       registration: { setupRequestID: 'req-0', leadToken: new Secret('lead'), usernameSuggestions: ['carol'], copy: { title: 't', usernamePlaceholder: 'u', terms: 'terms', submit: 's' } },
     },
   },
-  { api, mode: 'vouch', accessToken: new Secret('token-0') },
+  { api, persistence, mode: 'vouch', accessToken: new Secret('token-0') },
   // The vertices do not count attempts: limits of 1 make one refusal enough to reach what they guard.
-  { api, accessToken: new Secret('token-0'), limits: { recoveryKeyAttempts: 1, presetVerifications: 1 } },
-  { api, mode: 'vouch', accessToken: new Secret('token-0'), vouch: { scannedQr: new Secret('TUFUUklY') } },
+  { api, persistence, accessToken: new Secret('token-0'), limits: { recoveryKeyAttempts: 1, presetVerifications: 1 } },
+  { api, persistence, mode: 'vouch', accessToken: new Secret('token-0'), vouch: { scannedQr: new Secret('TUFUUklY') } },
 ];
 /** A walk that grows past this is a model that stopped merging: fail rather than run for minutes. */
 const MAX_VERTICES = 20_000;

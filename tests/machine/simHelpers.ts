@@ -8,8 +8,10 @@ import { createActor, waitFor, type Actor } from 'xstate';
 import { SetupClient } from '../../src/api/client.js';
 import { Secret } from '../../src/shared/secret.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
-import { setupMachine, type SetupEvent, type SetupInput } from '../../machines/setupMachine.js';
+import { setupMachine } from '../../machines/setupMachine.js';
+import type { SetupEvent, SetupInput } from '../../machines/types.js';
 import { stateString } from './helpers.js';
+import { recordingPersistence } from '../support/persistence.js';
 
 export const FAST = { initializingMs: 20, firstSyncMs: 20, otherDeviceMs: 20 };
 const WAIT_MS = 5000;
@@ -57,7 +59,7 @@ export async function startSimFlow(
 ): Promise<SimFlow> {
   const sim = options.sim ?? (await startSim(options.simOptions));
   const api = quickClient(options.baseUrl ?? sim.url);
-  const actor = createActor(setupMachine, { input: { api, pollIntervalMs: 20, resendCooldownMs: 100, ...options.input } });
+  const actor = createActor(setupMachine, { input: { api, persistence: recordingPersistence(), pollIntervalMs: 20, resendCooldownMs: 100, ...options.input } });
   cleanups.push(() => {
     actor.stop();
   });

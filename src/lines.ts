@@ -126,17 +126,3 @@ export function createStdinLines(kind: StdinKind = stdinKind()): LineSource {
     },
   };
 }
-
-/** Scripted lines, for tests of the driver without a process. */
-export function createScriptedLines(lines: string[]): LineSource {
-  const queue = [...lines];
-  return {
-    canAsk: () => queue.length > 0,
-    read: async (options = {}) => {
-      options.signal?.throwIfAborted();
-      // Scripted answers stand for lines typed after each prompt, so `fresh` keeps them.
-      return queue.shift();
-    },
-    close: () => void queue.splice(0),
-  };
-}
