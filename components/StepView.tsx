@@ -7,11 +7,11 @@
 import type { ReactElement } from 'react';
 import type { SnapshotFrom } from 'xstate';
 import type { SetupEvent, SetupMachine } from '../machines/setupMachine.js';
-import { stepOf, type StepName } from '../machines/steps.js';
+import { stepOf, type StepName, type WaitStep } from '../machines/steps.js';
 import type { SetupContext } from '../machines/types.js';
 import type { Invocation } from '../src/invocation.js';
 import { parseSasDecimals, parseSasEmojis } from '../src/shared/sas.js';
-import { explainProblem, inlineProblem, problemDetails } from '../src/wording/problems.js';
+import { explainProblem, inlineProblem, missingStepData, problemDetails } from '../src/wording/problems.js';
 import { deviceNameOf, noticeText, stallText, verificationNotAppliedText, waitText } from '../src/wording/states.js';
 import { AwaitRequestStep } from './AwaitRequestStep.js';
 import { ChooseMethodStep, type MethodChoice } from './ChooseMethodStep.js';
@@ -57,9 +57,9 @@ export interface StepViewProps {
 }
 
 /** What every screen function gets: the view's props, the context, and shared derivations. */
-interface ScreenArgs extends StepViewProps {
+interface ScreenArgs<S extends StepName = StepName> extends StepViewProps {
   context: SetupContext;
-  step: StepName;
+  step: S;
   /** When the current step began (for elapsed times). */
   since: number;
   /** When the last code was mailed: the resend countdown runs from it across wrong codes. */
@@ -67,7 +67,10 @@ interface ScreenArgs extends StepViewProps {
   /** The problem as shown under a field. */
   fieldProblem: ReturnType<typeof inlineProblem> | undefined;
   details: string[] | undefined;
-  wait(extra?: { actions?: WaitAction[] }): ReactElement;
+  /** The screen of a wait step: what is awaited, in words (src/wording/states.ts). */
+  wait(step: WaitStep, extra?: { actions?: WaitAction[] }): ReactElement;
+  /** The step's data is not in the context: a bug in beeper-setup, said as one (--debug names what is missing). */
+  missing(what: string): ReactElement;
 }
 
 const BACK: WaitAction = { key: 'Esc', label: 'back', event: { type: 'BACK' } };
@@ -88,18 +91,19 @@ const methodChoices = (snapshot: SetupSnapshot): MethodChoice[] =>
     .filter(([, event]) => snapshot.can(event))
     .map(([choice]) => choice);
 
-const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
-  connecting: ({ wait }) => wait(),
-  reconnecting: ({ wait }) => wait(),
-  routing: ({ wait }) => wait(),
-  'starting-sign-in': ({ wait }) => wait(),
+/** One screen per step name: a step without one fails the typecheck. */
+export const SCREENS: { [S in StepName]: (args: ScreenArgs<S>) => ReactElement | null } = {
+  connecting: ({ step, wait }) => wait(step),
+  reconnecting: ({ step, wait }) => wait(step),
+  routing: ({ step, wait }) => wait(step),
+  'starting-sign-in': ({ step, wait }) => wait(step),
   email: ({ context, fieldProblem, tokenSource, send }) => (
     <EmailStep email={context.email} problem={fieldProblem} notice={noticeText(context.notice, context, tokenSource)} onEvent={send} />
   ),
-  'sending-code': ({ wait }) => wait(),
+  'sending-code': ({ step, wait }) => wait(step),
   code: (args) => <CodeScreen {...args} />,
-  'checking-code': ({ wait }) => wait(),
-  username: ({ context, fieldProblem, send }) =>
+  'checking-code': ({ step, wait }) => wait(step),
+  username: ({ context, fieldProblem, send, missing }) =>
     context.registration ? (
       <UsernameStep
         copy={context.registration.copy}
@@ -111,10 +115,12 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
         termsAccepted={context.termsAccepted}
         onEvent={send}
       />
-    ) : null,
-  terms: ({ context, fieldProblem, send }) =>
-    context.registration ? <TermsStep copy={context.registration.copy} username={context.username} problem={fieldProblem} onEvent={send} /> : null,
-  registering: ({ wait }) => wait(),
+    ) : (
+      missing('the registration')
+    ),
+  terms: ({ context, fieldProblem, send, missing }) =>
+    context.registration ? <TermsStep copy={context.registration.copy} username={context.username} problem={fieldProblem} onEvent={send} /> : missing('the registration'),
+  registering: ({ step, wait }) => wait(step),
   'choose-method': ({ snapshot, context, send }) => (
     <ChooseMethodStep
       choices={methodChoices(snapshot)}
@@ -133,13 +139,13 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
       onEvent={send}
     />
   ),
-  'verifying-recovery-key': ({ wait }) => wait(),
+  'verifying-recovery-key': ({ step, wait }) => wait(step),
   'reset-warning': ({ fieldProblem, send }) => <ResetWarningStep problem={fieldProblem} onEvent={send} />,
   'create-recovery-key': ({ send }) => <NewKeyIntroStep onEvent={send} />,
-  'creating-recovery-key': ({ wait }) => wait(),
-  'creation-failed': ({ context, baseUrl, details, send }) => {
+  'creating-recovery-key': ({ step, wait }) => wait(step),
+  'creation-failed': ({ context, baseUrl, details, send, missing }) => {
     const problem = context.problem;
-    if (!problem) return null;
+    if (!problem) return missing('the problem');
     const wrongOldKey = problem.code === 'WRONG_RECOVERY_KEY';
     const text = wrongOldKey
       ? { title: 'That old key does not belong to this account', message: "The old recovery key you entered is not this account's key.", fix: 'Go back and enter it again, or leave it empty.', retry: false }
@@ -150,7 +156,7 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
     ];
     return <ErrorStep {...text} details={details} actions={actions} onEvent={send} />;
   },
-  'save-recovery-key': ({ context, fieldProblem, storage, columns, send }) =>
+  'save-recovery-key': ({ context, fieldProblem, storage, columns, send, missing }) =>
     context.newRecoveryKey ? (
       <NewRecoveryKeyStep
         recoveryKey={context.newRecoveryKey.reveal()}
@@ -160,24 +166,28 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
         width={columns}
         onEvent={send}
       />
-    ) : null,
-  'confirming-recovery-key': ({ wait }) => wait(),
-  'starting-verification': ({ wait, context }) => wait({ actions: context.mode === 'vouch' ? [] : [BACK] }),
-  'waiting-other-device': ({ wait, context }) => wait({ actions: verificationWaitActions(context) }),
-  'showing-qr': ({ snapshot, context, send }) =>
+    ) : (
+      missing('the new recovery key')
+    ),
+  'confirming-recovery-key': ({ step, wait }) => wait(step),
+  'starting-verification': ({ step, wait, context }) => wait(step, { actions: context.mode === 'vouch' ? [] : [BACK] }),
+  'waiting-other-device': ({ step, wait, context }) => wait(step, { actions: verificationWaitActions(context) }),
+  'showing-qr': ({ snapshot, context, send, missing }) =>
     context.verification?.qr ? (
       <QrStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })} onEvent={send} />
-    ) : null,
-  'offer-emoji': ({ context, send }) =>
-    context.verification?.qr ? <OfferEmojiStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} onEvent={send} /> : null,
-  'starting-sas': ({ wait }) => wait(),
+    ) : (
+      missing('the QR code')
+    ),
+  'offer-emoji': ({ context, send, missing }) =>
+    context.verification?.qr ? <OfferEmojiStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} onEvent={send} /> : missing('the QR code'),
+  'starting-sas': ({ step, wait }) => wait(step),
   'compare-emojis': (args) => <EmojiScreen {...args} waiting={false} />,
-  'confirming-sas': ({ wait }) => wait(),
+  'confirming-sas': ({ step, wait }) => wait(step),
   'waiting-other-confirm': (args) => <EmojiScreen {...args} waiting />,
   'confirm-scan': ({ context, send }) => <ConfirmScanStep deviceName={deviceNameOf(context.verification)} onEvent={send} />,
-  'confirming-scan': ({ wait }) => wait(),
-  rejecting: ({ wait }) => wait(),
-  cancelling: ({ wait }) => wait(),
+  'confirming-scan': ({ step, wait }) => wait(step),
+  rejecting: ({ step, wait }) => wait(step),
+  cancelling: ({ step, wait }) => wait(step),
   'verification-failed': ({ context, baseUrl, details, send }) => {
     const { verification, problem } = context;
     const mismatch = verification?.error?.code === 'm.mismatched_sas' || verification?.error?.code === 'm.key_mismatch';
@@ -218,10 +228,10 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
   'awaiting-request': ({ context, since, send }) => (
     <AwaitRequestStep incomingFrom={deviceNameOf(context.incomingVerification)} since={since} waitOnly={!!context.vouch.waitForRequest} onEvent={send} />
   ),
-  'submitting-qr': ({ wait }) => wait(),
-  'waiting-server': ({ wait }) => wait(),
-  failed: ({ context, baseUrl, details, send }) => {
-    if (!context.problem) return null;
+  'submitting-qr': ({ step, wait }) => wait(step),
+  'waiting-server': ({ step, wait }) => wait(step),
+  failed: ({ context, baseUrl, details, send, missing }) => {
+    if (!context.problem) return missing('the problem');
     const text = explainProblem(context.problem, { baseUrl });
     return (
       <ErrorStep {...text} details={details} actions={text.retry ? [{ key: 'Enter', label: 'try again', event: { type: 'RETRY' } }] : []} onEvent={send} />
@@ -253,9 +263,9 @@ function CodeScreen({ context, fieldProblem, codeSentAt, send }: ScreenArgs) {
   return <CodeStep email={context.email} problem={fieldProblem} notice={context.notice} noticeText={noticeText(context.notice, context)} resendInSeconds={left} onEvent={send} />;
 }
 
-function EmojiScreen({ context, language, columns, send, waiting }: ScreenArgs & { waiting: boolean }) {
+function EmojiScreen({ context, language, columns, send, missing, waiting }: ScreenArgs & { waiting: boolean }) {
   const sas = context.verification?.sas;
-  if (!sas) return null;
+  if (!sas) return missing('the emojis');
   return (
     <EmojiCompare
       emojis={parseSasEmojis(sas.emojis)}
@@ -287,13 +297,13 @@ export function StepView(props: StepViewProps) {
     codeSentAt,
     fieldProblem: problem && inlineProblem(problem, { baseUrl }),
     details: debug && problem ? problemDetails(problem) : undefined,
-    wait: (extra = {}) => {
-      const text = waitText(step, context, { baseUrl });
+    wait: (waitStep, extra = {}) => {
+      const text = waitText(waitStep, context, { baseUrl });
       return (
         <WaitingStep
           title={text.title}
           detail={text.detail}
-          stall={stallText(step, context, 'wizard')}
+          stall={stallText(waitStep, context, 'wizard')}
           notice={context.notice === 'connection-lost' ? noticeText(context.notice, context) : undefined}
           since={since}
           retrying={retrying}
@@ -302,6 +312,11 @@ export function StepView(props: StepViewProps) {
         />
       );
     },
+    missing: (what) => {
+      const bug = missingStepData(step, what);
+      return <ErrorStep {...explainProblem(bug, { baseUrl })} details={debug ? problemDetails(bug) : undefined} actions={[]} onEvent={send} />;
+    },
   };
-  return SCREENS[step](args);
+  // Each entry takes the args of its own step; `step` is the one these args were made for.
+  return (SCREENS[step] as (args: ScreenArgs) => ReactElement | null)(args);
 }

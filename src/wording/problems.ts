@@ -180,6 +180,11 @@ export function inlineProblem(problem: Problem, where: Where): Problem {
   return { ...problem, message: [text.message, text.fix].filter(Boolean).join(' ') };
 }
 
+/** A step reached without the data it shows (a bug): what --debug says about it. */
+export function missingStepData(step: string, what: string): Problem {
+  return { kind: 'unexpected', message: `The step "${step}" has no ${what} to show.` };
+}
+
 /** The details --debug adds: call, status, server code, raw message. */
 export function problemDetails(problem: Problem): string[] {
   return [

@@ -9,23 +9,22 @@ import type { KeyStorage } from '../../components/keyStorage.js';
 import { StepView } from '../../components/StepView.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
 import { STEP_NAMES, stepOf, type StepName } from '../../machines/steps.js';
-import { STEP_FIXTURES } from './fixtures.js';
+import { snapshotAt, STEP_FIXTURES, verification } from './fixtures.js';
 import { KEYS, renderAt, unmountAll, widestLine, type Hint } from './render.js';
 
 afterEach(unmountAll);
 
 const storage: KeyStorage = { defaultPath: '~/k.txt', copy: () => {}, save: async (path) => ({ ok: true, path }) };
 
-function show(step: StepName, columns = 100, rows = 40) {
+function show(step: StepName, columns = 100, rows = 40, snapshot = STEP_FIXTURES[step](), debug = false) {
   const send = vi.fn<(event: SetupEvent) => void>();
-  const snapshot = STEP_FIXTURES[step]();
   const ui = renderAt(
     <StepView
       snapshot={snapshot}
       send={send}
       baseUrl="http://127.0.0.1:23373"
       target="Beeper Server 4.2.1 on 127.0.0.1:23373"
-      debug={false}
+      debug={debug}
       storage={storage}
       language="en"
       columns={columns - 2}
@@ -81,5 +80,36 @@ describe('every screen fits', () => {
   it.each(STEP_NAMES.flatMap((name) => [[name, 100] as const, [name, 60] as const]))('%s at %i columns', (name, columns) => {
     const { ui } = show(name, columns);
     expect(widestLine(ui.frame())).toBeLessThanOrEqual(columns);
+  });
+});
+
+describe('a step reached without its data shows one error screen, not a blank', () => {
+  const tracking = (step: string) => ({ deviceVerification: { tracking: { poll: 'idle', step } } });
+  const cases = [
+    ['username', snapshotAt({ signIn: 'chooseUsername' }), 'the registration'],
+    ['terms', snapshotAt({ signIn: 'reviewTerms' }), 'the registration'],
+    ['creation-failed', snapshotAt({ newRecoveryKey: 'creationFailed' }), 'the problem'],
+    ['save-recovery-key', snapshotAt({ newRecoveryKey: 'showingKey' }), 'the new recovery key'],
+    ['showing-qr', snapshotAt(tracking('showingQr'), { verification: verification({ state: 'ready' }) }), 'the QR code'],
+    ['offer-emoji', snapshotAt(tracking('offeringEmoji'), { verification: verification({ state: 'ready' }) }), 'the QR code'],
+    ['compare-emojis', snapshotAt(tracking('comparingEmojis'), { verification: verification({ state: 'sas_ready' }) }), 'the emojis'],
+    ['waiting-other-confirm', snapshotAt(tracking('waitingForOtherConfirm'), { verification: verification({ state: 'sas_ready' }) }), 'the emojis'],
+    ['failed', snapshotAt('failed'), 'the problem'],
+  ] as const;
+
+  it.each(cases)('%s', (name, snapshot, what) => {
+    expect(stepOf(snapshot).step).toBe(name);
+    const { ui } = show(name, 100, 40, snapshot, true);
+    expect(ui.frame()).toContain('Something went wrong in beeper-setup');
+    expect(ui.frame()).toContain('This is a bug in beeper-setup, not something you did.');
+    // --debug says what was missing, where.
+    expect(ui.frame()).toContain(`message: The step "${name}" has no ${what} to show.`);
+  });
+
+  it('without --debug, the screen says it is a bug and how to see the details', () => {
+    const { ui } = show('username', 100, 40, snapshotAt({ signIn: 'chooseUsername' }));
+    expect(ui.frame()).toContain('Something went wrong in beeper-setup');
+    expect(ui.frame()).toContain('run with --debug');
+    expect(ui.frame()).not.toContain('message:');
   });
 });
