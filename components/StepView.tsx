@@ -11,6 +11,7 @@ import { stepOf, type StepName, type WaitStep } from '../machines/steps.js';
 import type { SetupContext } from '../machines/types.js';
 import type { Invocation } from '../src/invocation.js';
 import { parseSasDecimals, parseSasEmojis } from '../src/shared/sas.js';
+import { timedOutText } from '../src/wording/endOfRun.js';
 import { explainProblem, inlineProblem, missingStepData, problemDetails } from '../src/wording/problems.js';
 import { deviceNameOf, noticeText, stallText, verificationNotAppliedText, waitText } from '../src/wording/states.js';
 import { AwaitRequestStep } from './AwaitRequestStep.js';
@@ -19,7 +20,7 @@ import { CodeStep } from './CodeStep.js';
 import { ConfirmScanStep } from './ConfirmScanStep.js';
 import { EmailStep } from './EmailStep.js';
 import { EmojiCompare } from './EmojiCompare.js';
-import { ErrorStep, type ErrorAction } from './ErrorStep.js';
+import { ErrorStep } from './ErrorStep.js';
 import { useNow, useSinceChange } from './hooks.js';
 import type { KeyStorage } from './keyStorage.js';
 import { NewKeyIntroStep } from './NewKeyIntroStep.js';
@@ -32,7 +33,8 @@ import { ResetWarningStep } from './ResetWarningStep.js';
 import { TermsStep } from './TermsStep.js';
 import { UsernameStep } from './UsernameStep.js';
 import { VerifiedStep } from './VerifiedStep.js';
-import { WaitingStep, type WaitAction } from './WaitingStep.js';
+import type { EventKey } from './Screen.js';
+import { WaitingStep } from './WaitingStep.js';
 
 export type SetupSnapshot = SnapshotFrom<SetupMachine>;
 
@@ -68,16 +70,16 @@ interface ScreenArgs<S extends StepName = StepName> extends StepViewProps {
   fieldProblem: ReturnType<typeof inlineProblem> | undefined;
   details: string[] | undefined;
   /** The screen of a wait step: what is awaited, in words (src/wording/states.ts). */
-  wait(step: WaitStep, extra?: { actions?: WaitAction[] }): ReactElement;
+  wait(step: WaitStep, extra?: { actions?: EventKey[] }): ReactElement;
   /** The step's data is not in the context: a bug in beeper-setup, said as one (--debug names what is missing). */
   missing(what: string): ReactElement;
 }
 
-const BACK: WaitAction = { key: 'Esc', label: 'back', event: { type: 'BACK' } };
-const USE_KEY: WaitAction = { key: 'r', label: 'use recovery key instead', event: { type: 'USE_RECOVERY_KEY' } };
+const BACK: EventKey = { key: 'Esc', label: 'back', event: { type: 'BACK' } };
+const USE_KEY: EventKey = { key: 'r', label: 'use recovery key instead', event: { type: 'USE_RECOVERY_KEY' } };
 
 /** Ways out of a verification wait: back, and (setting this device up) the recovery key. */
-const verificationWaitActions = (context: SetupContext) => (context.mode === 'vouch' ? [BACK] : [BACK, USE_KEY]);
+const verificationEventKeys = (context: SetupContext) => (context.mode === 'vouch' ? [BACK] : [BACK, USE_KEY]);
 
 const methodChoices = (snapshot: SetupSnapshot): MethodChoice[] =>
   (
@@ -150,7 +152,7 @@ export const SCREENS: { [S in StepName]: (args: ScreenArgs<S>) => ReactElement |
     const text = wrongOldKey
       ? { title: 'That old key does not belong to this account', message: "The old recovery key you entered is not this account's key.", fix: 'Go back and enter it again, or leave it empty.', retry: false }
       : explainProblem(problem, { baseUrl });
-    const actions: ErrorAction[] = [
+    const actions: EventKey[] = [
       ...(text.retry ? [{ key: 'Enter', label: 'try again', event: { type: 'RETRY' } as const }] : []),
       { key: 'Esc', label: 'back', event: { type: 'BACK' } },
     ];
@@ -171,7 +173,7 @@ export const SCREENS: { [S in StepName]: (args: ScreenArgs<S>) => ReactElement |
     ),
   'confirming-recovery-key': ({ step, wait }) => wait(step),
   'starting-verification': ({ step, wait, context }) => wait(step, { actions: context.mode === 'vouch' ? [] : [BACK] }),
-  'waiting-other-device': ({ step, wait, context }) => wait(step, { actions: verificationWaitActions(context) }),
+  'waiting-other-device': ({ step, wait, context }) => wait(step, { actions: verificationEventKeys(context) }),
   'showing-qr': ({ snapshot, context, send, missing }) =>
     context.verification?.qr ? (
       <QrStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })} onEvent={send} />
@@ -241,16 +243,8 @@ export const SCREENS: { [S in StepName]: (args: ScreenArgs<S>) => ReactElement |
     const matrix = context.session?.matrix;
     return <ReadyStep userID={matrix?.userID} deviceID={matrix?.deviceID} homeserver={matrix?.homeserver} target={target} simulated={simulated} invocation={invocation} />;
   },
-  verified: ({ context }) => <VerifiedStep deviceName={deviceNameOf(context.verification)} />,
-  'timed-out': ({ send }) => (
-    <ErrorStep
-      title="Stopped waiting"
-      message="The wait ran out before Beeper was ready."
-      fix="Run beeper-setup again to carry on where Beeper stands (use --timeout to wait longer)."
-      actions={[]}
-      onEvent={send}
-    />
-  ),
+  verified: ({ context }) => <VerifiedStep verification={context.verification} />,
+  'timed-out': ({ context, send }) => <ErrorStep {...timedOutText(context)} actions={[]} onEvent={send} />,
   // The shell shows nothing once interrupted; runInteractive prints how to continue.
   interrupted: () => null,
 };

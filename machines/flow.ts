@@ -11,7 +11,7 @@ import type { Secret } from '../src/shared/secret.js';
 import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
 import { setupActors, type VerificationUpdate } from './actors.js';
 import { toProblem, type PresetAnswer, type Problem } from './problems.js';
-import { FINISHED_VERIFICATION, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
+import { isFinished, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
 import type { StepMeta } from './steps.js';
 import type { Notice, PendingSignIn, SetupContext, SetupEvent, SetupInput, SetupOutcome, SetupOutput } from './types.js';
 
@@ -132,7 +132,7 @@ export const flow = setup({
     /** The call's fate is unknown: the connection broke after Beeper had answered before. Re-read, don't guess. */
     connectionLost: ({ context, event }) => problemOf(event).kind === 'unreachable' && context.confirmedBeeper,
     hasVerification: ({ context }) => !!context.verification,
-    verificationIsLive: ({ context }) => !!context.verification && !FINISHED_VERIFICATION.has(context.verification.state),
+    verificationIsLive: ({ context }) => !!context.verification && !isFinished(context.verification),
     leavingForRecoveryKey: ({ context }) => context.leaveTo === 'enterRecoveryKey',
     isVouching: ({ context }) => context.mode === 'vouch',
     /** vouch with a payload scanned elsewhere, and a verification both sides took up: submit it. */
@@ -141,7 +141,7 @@ export const flow = setup({
       !!context.vouch.scannedQr &&
       !!context.verification &&
       context.verification.state !== 'requested' &&
-      !FINISHED_VERIFICATION.has(context.verification.state),
+      !isFinished(context.verification),
     /** Another wrong key would pass the limit: the run stops asking. */
     lastRecoveryKeyAttempt: ({ context }) => context.attempts.recoveryKey + 1 >= context.limits.recoveryKeyAttempts,
     /** A preset choice (not a person) keeps starting verifications that end unfinished. */

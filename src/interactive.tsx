@@ -7,7 +7,7 @@ import { useSelector } from '@xstate/react';
 import { render, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toPromise, type Actor } from 'xstate';
-import type { SetupContext, SetupMachine, SetupOutput } from '../machines/setupMachine.js';
+import type { SetupMachine, SetupOutput } from '../machines/setupMachine.js';
 import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
@@ -15,6 +15,7 @@ import { Wizard } from '../components/Wizard.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { printable } from './headless/output.js';
 import { Secret } from './shared/secret.js';
+import { stoppedLine } from './wording/endOfRun.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
 import { commandLine } from './invocation.js';
@@ -121,23 +122,6 @@ export function demoPanel(
   }
 }
 
-/** The one line printed after a stop: how to carry on from here. */
-function stopLine(ctx: RunContext, context: SetupContext): string {
-  const again = commandLine(ctx.invocation);
-  if (ctx.demo) return `Demo stopped; the simulated Beeper stops with it. Run ${commandLine(ctx.invocation, '--demo')} to start over.`;
-  if (context.newRecoveryKey) {
-    // A key shown but never confirmed is not the account's key: a copy saved from that screen unlocks nothing.
-    return `Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run ${again} again to make a new one.`;
-  }
-  // The tunnel's own words (which tunnel, which host, how ssh ended): not "once Beeper answers" at our end of it.
-  if (context.problem?.reason === 'tunnel-closed') return `${context.problem.message} Run ${again} again to resume: nothing was cancelled.`;
-  if (context.problem?.kind === 'unreachable') {
-    return `Stopped. Run ${again} again once Beeper answers at ${ctx.baseUrl}, or point it elsewhere with --base-url.`;
-  }
-  if (!context.accessToken) return `Stopped. Run ${again} again to sign in.`;
-  return `Stopped. Run ${again} again to continue where Beeper stands (nothing was cancelled).`;
-}
-
 /** --qr-file in the wizard: a file only, since the wizard reads the keyboard from stdin. */
 async function readQrFileForWizard(ctx: RunContext): Promise<Secret | undefined> {
   const path = ctx.options.command === 'verify' ? ctx.options.qrFile : undefined;
@@ -237,7 +221,9 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
       return ExitCode.NotReady;
     default: {
       // A hang-up has nobody to read the line.
-      if (ctx.stops.received !== 'SIGHUP') say(stopLine(ctx, actor.getSnapshot().context));
+      const again = commandLine(ctx.invocation);
+      const demoAgain = ctx.demo ? commandLine(ctx.invocation, '--demo') : undefined;
+      if (ctx.stops.received !== 'SIGHUP') say(stoppedLine(actor.getSnapshot().context, { again, demoAgain, baseUrl: ctx.baseUrl }));
       return ctx.stops.received ? exitCodeForSignal(ctx.stops.received) : ExitCode.Interrupted;
     }
   }

@@ -14,6 +14,7 @@ import { DebugLog } from './debugLog.js';
 import type { RunContext } from './runtime.js';
 import { safeJson } from './shared/terminalText.js';
 import { exitCodeForSignal, StopSignals, StoppedBySignal } from './signals.js';
+import { stoppedBy } from './wording/endOfRun.js';
 
 /** Ink only with a person at both ends of a terminal, and not when plain lines were asked for. */
 export function wantsInteractive(options: CliOptions, io: Pick<ProgramIO, 'env' | 'tty'>): boolean {
@@ -215,7 +216,7 @@ export async function main(argv: string[], { stops = new StopSignals(), io = pro
       if (!(error instanceof CliError)) {
         const signal = error instanceof StoppedBySignal ? error.signal : stops.received!;
         if (signal !== 'SIGHUP') print('Stopped. Nothing was changed on the server.');
-        if (options?.json ?? argv.includes('--json')) emitError('interrupted', signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCodeForSignal(signal));
+        if (options?.json ?? argv.includes('--json')) emitError('interrupted', stoppedBy(signal), exitCodeForSignal(signal));
         return exitCodeForSignal(signal);
       }
     }

@@ -12,14 +12,14 @@ import { PRIVACY_URL, TERMS_URL } from '../api/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import { expandHome } from '../shared/keyFile.js';
 import { showsUnicode } from '../shared/locale.js';
-import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, retypeProblem, stripWhitespace } from '../shared/recoveryKey.js';
+import { checkRecoveryKey, formatRecoveryKey, retypeProblem, stripWhitespace } from '../shared/recoveryKey.js';
 import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
 import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
 import { cleanUsernameInput } from '../shared/validation.js';
 import { withAttemptsLeft } from '../wording/problems.js';
-import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
-import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
+import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } from '../wording/states.js';
+import { describeKeySource, newKeyFileProblem, readKey, readValidKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
 import { recordKeyFile } from '../tokenStore.js';
 
@@ -241,7 +241,7 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
   'offer-emoji': () => ({ type: 'SHOW_QR' }),
 
   'confirm-scan': async (context, io) => {
-    const device = deviceNameOf(context.verification) ?? 'your other device';
+    const device = otherDeviceName(context.verification);
     const yes = await yesNo(io, context, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
     return yes === undefined ? undefined : { type: yes ? 'SCAN_CONFIRMED' : 'SCAN_DENIED' };
   },
@@ -313,7 +313,7 @@ async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupE
         );
       }
       if (context.incomingVerification) {
-        io.say(`Accepting the verification request from ${deviceNameOf(context.incomingVerification) ?? 'your other device'}.`);
+        io.say(accepting(context));
         return { type: 'ACCEPT_INCOMING', source: 'preset' };
       }
       return { type: 'CHOOSE_DEVICE', source: 'preset' };
@@ -327,10 +327,12 @@ async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupE
   }
 }
 
+const accepting = (context: SetupContext) => `Accepting the verification request from ${otherDeviceName(context.incomingVerification)}.`;
+
 /** verify: accept the other device's request, or (without --wait) send one when none came. */
 async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
   if (context.incomingVerification) {
-    io.say(`Accepting the verification request from ${deviceNameOf(context.incomingVerification) ?? 'your other device'}.`);
+    io.say(accepting(context));
     return { type: 'ACCEPT_INCOMING' };
   }
   if (io.options.wait) {
@@ -362,7 +364,7 @@ interface MethodChoice {
 /** The wizard's choices, one per line, answered with a number: what a screen reader reads out well. */
 async function askMethod(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
   const incoming = context.incomingVerification;
-  const other = incoming ? deviceNameOf(incoming) ?? 'your other device' : undefined;
+  const other = incoming ? otherDeviceName(incoming) : undefined;
   const start = incoming ? ({ type: 'ACCEPT_INCOMING' } as const) : ({ type: 'CHOOSE_DEVICE' } as const);
   const choices: MethodChoice[] = [
     { label: other ? `Accept the request from ${other} and compare emojis` : 'Compare emojis with another device where you are signed in', event: { ...start, method: 'emoji' } },
@@ -441,10 +443,7 @@ async function recoveryKey(io: AnswerIO, context: SetupContext): Promise<SetupEv
   replyTo(io, context);
   const source = recoveryKeySource(options, io.env);
   if (source && source.kind !== 'stdin') {
-    const key = await readKey(source, io.env);
-    const check = checkRecoveryKey(key.reveal());
-    // A file or variable holding something else: say what is wrong with it, without sending it.
-    if (!check.ok) throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(source)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
+    const key = await readValidKey(source, io.env);
     io.say(`Using the recovery key from ${describeKeySource(source)}.`);
     return { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: key, source: 'preset' };
   }
@@ -474,7 +473,7 @@ async function compareEmojis(io: AnswerIO, context: SetupContext, memory: Answer
     io.say(`Compare these emojis with the ones ${otherDevice(verification)} shows:`);
     io.say(`  ${emojis.map((entry, i) => `${i + 1}. ${entry.emoji} ${entry.name}${entry.english ? ` (${entry.english})` : ''}`).join('   ')}`);
     if (decimals) io.say(`  (or the numbers: ${decimals})`);
-    io.emit({ event: 'verification', otherDevice: deviceNameOf(verification) ?? 'your other device', emojis, decimals, language: io.language });
+    io.emit({ event: 'verification', otherDevice: otherDeviceName(verification), emojis, decimals, language: io.language });
   }
   const yes = await yesNo(io, context, 'emoji-match', `Do all of them match, in the same order, on ${device.replace(/^Your/, 'your')}? Answer yes or no:`);
   return yes === undefined ? undefined : { type: yes ? 'MATCH' : 'NO_MATCH' };

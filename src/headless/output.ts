@@ -4,6 +4,7 @@
  * last guard every line and event is cleaned of terminal controls and every
  * secret the process holds is redacted, in any grouping.
  */
+import type { WaitsFor } from '../../machines/steps.js';
 import { CliError, errorEventCode, ExitCode } from '../exitCodes.js';
 import { scrub } from '../shared/redact.js';
 import { cleanText, safeJson } from '../shared/terminalText.js';
@@ -14,7 +15,7 @@ export type HeadlessEvent =
   | { event: 'step'; step: string }
   | { event: 'prompt'; for: PromptFor; message: string }
   | { event: 'notice'; code: string; message: string }
-  | { event: 'waiting'; for: 'other-device' | 'other-device-confirm' | 'server'; elapsedMs: number; state?: string; stalled?: string }
+  | { event: 'waiting'; for: WaitsFor; elapsedMs: number; state?: string; stalled?: string }
   | { event: 'problem'; code: string; message: string; attemptsLeft?: number }
   | { event: 'terms'; text: string; termsUrl: string; privacyUrl: string; accepted: boolean }
   | {

@@ -8,9 +8,8 @@
  */
 import { CliError, ExitCode } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
-import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
 import { codeProblem, emailProblem, usernameProblem } from '../shared/validation.js';
-import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource } from './keys.js';
+import { newKeyFileProblem, readValidKey, recoveryKeySource } from './keys.js';
 import type { LineSource } from './lines.js';
 import { HeadlessError } from './output.js';
 
@@ -39,12 +38,7 @@ export async function preflight(ctx: RunContext, io: PreflightIO): Promise<void>
 
   // Files and variables that hold answers: readable and well-formed before anything is sent.
   const keySource = recoveryKeySource(options, env);
-  if (keySource && keySource.kind !== 'stdin') {
-    const check = checkRecoveryKey((await readKey(keySource, env)).reveal());
-    if (!check.ok) {
-      throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(keySource)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
-    }
-  }
+  if (keySource && keySource.kind !== 'stdin') await readValidKey(keySource, env);
   if (options.newRecoveryKeyFile !== undefined) {
     const problem = await newKeyFileProblem(options.newRecoveryKeyFile, env);
     if (problem) throw problem;

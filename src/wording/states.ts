@@ -27,6 +27,9 @@ export function describeSessionState(state: string): string {
 export const deviceNameOf = (verification: Verification | undefined): string | undefined =>
   verification?.otherDevice?.name ?? verification?.otherDevice?.id;
 
+/** "Pixel 8", or "your other device" when it has neither name nor id. */
+export const otherDeviceName = (verification: Verification | undefined): string => deviceNameOf(verification) ?? 'your other device';
+
 /** "your other device (Pixel 8)". */
 export function otherDevice(verification: Verification | undefined): string {
   const name = deviceNameOf(verification);

@@ -9,7 +9,7 @@ import type { KeyStorage } from '../../components/keyStorage.js';
 import { StepView } from '../../components/StepView.js';
 import type { SetupEvent } from '../../machines/setupMachine.js';
 import { STEP_NAMES, stepOf, type StepName } from '../../machines/steps.js';
-import { snapshotAt, STEP_FIXTURES, verification } from './fixtures.js';
+import { session, snapshotAt, STEP_FIXTURES, verification } from './fixtures.js';
 import { KEYS, renderAt, unmountAll, widestLine, type Hint } from './render.js';
 
 afterEach(unmountAll);
@@ -111,5 +111,22 @@ describe('a step reached without its data shows one error screen, not a blank', 
     expect(ui.frame()).toContain('Something went wrong in beeper-setup');
     expect(ui.frame()).toContain('run with --debug');
     expect(ui.frame()).not.toContain('message:');
+  });
+});
+
+describe('a wait that ran out says what it waited for, as headless mode does (src/wording/endOfRun.ts)', () => {
+  it('setting up: how long, and where Beeper stands', () => {
+    const snapshot = snapshotAt('timedOut', { waitTimeoutMs: 90_000, session: session('needs-first-sync') });
+    const { ui } = show('timed-out', 100, 40, snapshot);
+    const frame = ui.frame().replace(/\s+/g, ' ');
+    expect(frame).toContain('Stopped waiting');
+    expect(frame).toContain('Not ready after 1m 30s: Beeper is still verified; the first encrypted sync is running.');
+    expect(frame).toContain('Run the same command again to resume, or allow longer with --timeout.');
+  });
+
+  it('verify: no request came', () => {
+    const snapshot = snapshotAt('timedOut', { mode: 'vouch', waitTimeoutMs: 1000, session: session('ready') });
+    const { ui } = show('timed-out', 100, 40, snapshot);
+    expect(ui.frame().replace(/\s+/g, ' ')).toContain('Nothing verified after 1s: No verification request came from your other device.');
   });
 });
