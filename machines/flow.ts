@@ -160,6 +160,8 @@ export const flow = setup({
     // The old setup request is spent too: signing in again starts a fresh one. (Pair with forgetSavedToken.)
     forgetToken: assign({ accessToken: undefined, session: undefined, setupRequestID: undefined, notice: 'signed-out' as Notice, problem: undefined }),
     storeSession: assign({ session: (_, params: { session: Session }) => params.session }),
+    /** An answer refused before anything is sent (refuseInvalid): the problem, and what was typed, kept for editing. */
+    refuseAnswer: assign((_, params: RefusedAnswer) => ({ ...params.keep, problem: params.problem })),
     storeUpdate: assign((_, params: { update: VerificationUpdate }) => ({
       session: params.update.session,
       verification: params.update.verification,
@@ -226,6 +228,39 @@ export const flow = setup({
     otherDeviceStall: STALL_MS.otherDevice,
   },
 });
+
+/** Keeps the session a call answered (its done event's output). */
+export const storeSession = { type: 'storeSession', params: ({ event }: { event: { output: Session } }) => ({ session: event.output }) } as const;
+/** Keeps what a verification call answered: the session and the verification. */
+export const storeUpdate = { type: 'storeUpdate', params: ({ event }: { event: { output: VerificationUpdate } }) => ({ update: event.output }) } as const;
+
+/** What a refused answer leaves in the context: the problem, and what was typed (to edit it). */
+export interface RefusedAnswer {
+  problem: Problem;
+  keep?: Partial<Pick<SetupContext, 'email' | 'username' | 'recoveryKeyDraft'>>;
+}
+
+/**
+ * An answer that cannot be right, refused before anything is sent. Typed, it stays on its step
+ * with the problem under the field; given up front (a flag, a file, a variable), nobody can retype
+ * it, so the run stops on it, saying which answer it was. The last transitions of an answer's event.
+ */
+export function refuseInvalid<E extends SetupEvent>(answer: PresetAnswer, refusal: (event: E) => RefusedAnswer) {
+  return [
+    {
+      guard: 'isPresetAnswer',
+      target: '#setup.failed',
+      actions: {
+        type: 'refuseAnswer',
+        params: ({ event }: { event: E }) => {
+          const refused = refusal(event);
+          return { ...refused, problem: { ...refused.problem, preset: answer } };
+        },
+      },
+    },
+    { actions: { type: 'refuseAnswer', params: ({ event }: { event: E }) => refusal(event) } },
+  ] as const;
+}
 
 /** Any call refused for a missing or revoked token: the token is worthless, sign in again. */
 export const signInAgainIfUnauthorized = { guard: 'isUnauthorized', target: '#setup.signIn', actions: ['forgetToken', 'forgetSavedToken'] } as const;

@@ -1,6 +1,6 @@
 /** Verifying a device from another one: choose, then emoji or QR, polling all along. */
 import { assign, not } from 'xstate';
-import { authed, currentRoute, flow, rereadIfConnectionLost, signInAgainIfUnauthorized, verificationInput } from '../flow.js';
+import { authed, currentRoute, flow, rereadIfConnectionLost, signInAgainIfUnauthorized, storeUpdate, verificationInput } from '../flow.js';
 import { ask, show, wait } from '../steps.js';
 
 /**
@@ -129,7 +129,7 @@ export const deviceVerification = flow.createStateConfig({
         input: ({ context }) => ({ ...authed(context), incomingID: context.incomingVerification?.id, mode: context.mode, userID: context.vouch.userID }),
         onDone: {
           target: 'route',
-          actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ incomingVerification: undefined })],
+          actions: [storeUpdate, assign({ incomingVerification: undefined })],
         },
         onError: [signInAgainIfUnauthorized, rereadIfConnectionLost, { target: 'failed', actions: 'recordProblem' }],
       },
@@ -169,7 +169,7 @@ export const deviceVerification = flow.createStateConfig({
                 input: verificationInput,
                 onDone: {
                   target: '#setup.deviceVerification.route',
-                  actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'notePollSuccess'],
+                  actions: [storeUpdate, 'notePollSuccess'],
                 },
                 onError: [
                   signInAgainIfUnauthorized,
@@ -229,7 +229,7 @@ export const deviceVerification = flow.createStateConfig({
         input: verificationInput,
         onDone: {
           target: 'route',
-          actions: [assign({ sasStarted: true }), { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }],
+          actions: [assign({ sasStarted: true }), storeUpdate],
         },
         onError: actionFailed,
       },
@@ -241,7 +241,7 @@ export const deviceVerification = flow.createStateConfig({
         input: verificationInput,
         onDone: {
           target: 'route',
-          actions: [assign({ sasConfirmed: true }), { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }],
+          actions: [assign({ sasConfirmed: true }), storeUpdate],
         },
         onError: actionFailed,
       },
@@ -251,7 +251,7 @@ export const deviceVerification = flow.createStateConfig({
       invoke: {
         src: 'confirmQrScanned',
         input: verificationInput,
-        onDone: { target: 'route', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onDone: { target: 'route', actions: storeUpdate },
         onError: actionFailed,
       },
     },
@@ -264,7 +264,7 @@ export const deviceVerification = flow.createStateConfig({
         onDone: {
           target: 'route',
           // Submitted once: a refused or finished scan is not sent again.
-          actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ vouch: ({ context }) => ({ ...context.vouch, scannedQr: undefined }) })],
+          actions: [storeUpdate, assign({ vouch: ({ context }) => ({ ...context.vouch, scannedQr: undefined }) })],
         },
         onError: [
           signInAgainIfUnauthorized,
@@ -283,7 +283,7 @@ export const deviceVerification = flow.createStateConfig({
           code: context.rejectCode,
           reason: context.rejectCode === 'm.mismatched_sas' ? 'The emojis did not match.' : 'The other device did not show success.',
         }),
-        onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onDone: { target: 'failed', actions: storeUpdate },
         onError: [
           signInAgainIfUnauthorized,
           // `code` and `reason` are optional in the contract: a server that refuses them gets a bare cancel.
@@ -297,7 +297,7 @@ export const deviceVerification = flow.createStateConfig({
       invoke: {
         src: 'cancelVerification',
         input: verificationInput,
-        onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onDone: { target: 'failed', actions: storeUpdate },
         onError: [signInAgainIfUnauthorized, { target: 'failed', actions: 'recordProblem' }],
       },
     },
@@ -320,16 +320,16 @@ export const deviceVerification = flow.createStateConfig({
           {
             guard: 'leavingForRecoveryKey',
             target: '#setup.enterRecoveryKey',
-            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+            actions: [storeUpdate, 'noteCancelledByUs'],
           },
           {
             guard: 'isVouching',
             target: '#setup.vouching',
-            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+            actions: [storeUpdate, 'noteCancelledByUs'],
           },
           {
             target: '#setup.chooseMethod',
-            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+            actions: [storeUpdate, 'noteCancelledByUs'],
           },
         ],
         // Could not cancel (already gone, or offline): leave anyway; it times out on its own.
