@@ -26,6 +26,7 @@ import type { KeyStorage } from './keyStorage.js';
 import { NewKeyIntroStep } from './NewKeyIntroStep.js';
 import { NewRecoveryKeyStep } from './NewRecoveryKeyStep.js';
 import { OfferEmojiStep } from './OfferEmojiStep.js';
+import { QrPayloadStep, type ScannedQrFile } from './QrPayloadStep.js';
 import { QrStep } from './QrStep.js';
 import { ReadyStep } from './ReadyStep.js';
 import { RecoveryKeyStep } from './RecoveryKeyStep.js';
@@ -56,6 +57,8 @@ export interface StepViewProps {
   invocation?: Invocation | undefined;
   /** Columns the step is drawn in (the screens that must be seen whole check their rows with the shell, whole.ts). */
   columns: number;
+  /** verify --qr-file PATH: the file the other device's scanned payload is read from once it shows its code. */
+  qrFile?: ScannedQrFile | undefined;
 }
 
 /** What every screen function gets: the view's props, the context, and shared derivations. */
@@ -230,6 +233,7 @@ export const SCREENS: { [S in StepName]: (args: ScreenArgs<S>) => ReactElement |
   'awaiting-request': ({ context, since, send }) => (
     <AwaitRequestStep incomingFrom={deviceNameOf(context.incomingVerification)} since={since} waitOnly={!!context.vouch.waitForRequest} onEvent={send} />
   ),
+  'qr-payload': ({ context, qrFile, send }) => <QrPayloadStep deviceName={deviceNameOf(context.verification)} file={qrFile} onEvent={send} />,
   'submitting-qr': ({ step, wait }) => wait(step),
   'waiting-server': ({ step, wait }) => wait(step),
   failed: ({ context, baseUrl, details, send, missing }) => {

@@ -135,13 +135,17 @@ export const flow = setup({
     verificationIsLive: ({ context }) => !!context.verification && !isFinished(context.verification),
     leavingForRecoveryKey: ({ context }) => context.leaveTo === 'enterRecoveryKey',
     isVouching: ({ context }) => context.mode === 'vouch',
-    /** vouch with a payload scanned elsewhere, and a verification both sides took up: submit it. */
-    scannedQrFits: ({ context }) =>
+    /**
+     * vouch, scanning the other device's code elsewhere: once both sides took the verification up,
+     * the other device shows its code, so its payload is asked for (not before: it does not exist yet).
+     */
+    awaitsScannedQr: ({ context }) =>
       context.mode === 'vouch' &&
-      !!context.vouch.scannedQr &&
+      !!context.vouch.scanQr &&
       !!context.verification &&
       context.verification.state !== 'requested' &&
       !isFinished(context.verification),
+    qrPayloadGiven: ({ event }) => event.type === 'SUBMIT_QR' && event.data.reveal().trim() !== '',
     /** Another wrong key would pass the limit: the run stops asking. */
     lastRecoveryKeyAttempt: ({ context }) => context.attempts.recoveryKey + 1 >= context.limits.recoveryKeyAttempts,
     /** A preset choice (not a person) keeps starting verifications that end unfinished. */
@@ -173,6 +177,8 @@ export const flow = setup({
     }),
     notePollSuccess: assign({ pollFailures: 0, problem: undefined }),
     markStalled: assign({ stalled: true }),
+    /** vouch: the other device's payload, scanned elsewhere, kept for qr/scan. */
+    takeScannedQr: assign({ scannedQr: ({ context, event }) => (event.type === 'SUBMIT_QR' ? event.data : context.scannedQr), problem: undefined }),
     noteQrRoom: assign({ qrRoom: ({ context, event }) => (event.type === 'QR_ROOM' ? event.modules : context.qrRoom) }),
     noteConnectionLost: assign({ notice: 'connection-lost' as Notice, problem: ({ event }) => problemOf(event) }),
     /**

@@ -73,6 +73,7 @@ export const setupMachine = flow.createMachine({
     newKeyReason: 'lost-key',
     resetFrom: 'chooseMethod',
     verification: undefined,
+    scannedQr: undefined,
     incomingVerification: undefined,
     incomingChecked: false,
     sasConfirmed: false,

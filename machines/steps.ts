@@ -61,6 +61,7 @@ export const STEPS = {
   'verification-not-applied': 'show',
   // vouching for another device (beeper-setup verify)
   'awaiting-request': 'ask',
+  'qr-payload': 'ask',
   'submitting-qr': 'wait',
   // finish
   'waiting-server': 'wait',

@@ -10,11 +10,11 @@ import { toPromise, type Actor } from 'xstate';
 import type { SetupMachine, SetupOutput } from '../machines/setupMachine.js';
 import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
+import type { ScannedQrFile } from '../components/QrPayloadStep.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
-import { CliError, ExitCode } from './exitCodes.js';
+import { ExitCode } from './exitCodes.js';
 import { printable } from './headless/output.js';
-import { Secret } from './shared/secret.js';
 import { stoppedLine } from './wording/endOfRun.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
@@ -35,9 +35,11 @@ interface RootProps {
   context: RunContext;
   language: string;
   onDebugLine?: ((listener: (line: string) => void) => () => void) | undefined;
+  /** verify --qr-file PATH: watched once the other device shows its code. */
+  qrFile?: ScannedQrFile | undefined;
 }
 
-function Root({ actor, context, language, onDebugLine }: RootProps) {
+function Root({ actor, context, language, onDebugLine, qrFile }: RootProps) {
   const demo = context.demo;
   // The clipboard sequence goes through Ink, which redraws around it, like everything else on screen.
   const { write } = useStdout();
@@ -70,6 +72,7 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
       invocation={context.invocation}
       demo={demo ? demoPanel(demo, step, email, events, showingQr ? { drawn: qrDrawn } : undefined) : undefined}
       onWhole={onWhole}
+      qrFile={qrFile}
     />
   );
 }
@@ -122,15 +125,45 @@ export function demoPanel(
   }
 }
 
-/** --qr-file in the wizard: a file only, since the wizard reads the keyboard from stdin. */
-async function readQrFileForWizard(ctx: RunContext): Promise<Secret | undefined> {
+/**
+ * verify --qr-file in the wizard. The other device shows its code only once the verification is
+ * accepted, so the payload is asked for then: "-" is the screen's paste field (stdin is the
+ * keyboard); a path is checked now (a FIFO is refused at once) and watched from then on.
+ */
+async function scannedQrFileFor(ctx: RunContext): Promise<ScannedQrFile | undefined> {
   const path = ctx.options.command === 'verify' ? ctx.options.qrFile : undefined;
-  if (!path) return undefined;
-  if (path === '-') {
-    throw new CliError('--qr-file - reads the payload from stdin, which the wizard needs for the keyboard.', ExitCode.Usage, 'Save the payload to a file and pass its path, or add --plain to answer line by line.');
-  }
-  const { readScannedQr } = await import('./headless/scannedQr.js');
-  return new Secret(await readScannedQr(path, ctx.io.lines()));
+  if (!path || path === '-') return undefined;
+  const { checkScannedQrFile, QR_FILE_POLL_MS, readScannedQrFile } = await import('./headless/scannedQr.js');
+  await checkScannedQrFile(path);
+  // A payload given once (and refused) is not given again: a new scan written over it is.
+  let given: string | undefined;
+  return {
+    path,
+    watch(found, failed) {
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const look = (): Promise<void> =>
+        readScannedQrFile(path).then(
+          (payload) => {
+            if (stopped) return;
+            if (payload === undefined || payload === given) {
+              timer = setTimeout(look, QR_FILE_POLL_MS);
+              return;
+            }
+            given = payload;
+            found(payload);
+          },
+          (error: unknown) => {
+            if (!stopped) failed(error instanceof Error ? error.message : String(error));
+          },
+        );
+      void look();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    },
+  };
 }
 
 export async function runInteractive(ctx: RunContext): Promise<number> {
@@ -146,11 +179,11 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
       }
     : undefined;
   // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
-  // verify --qr-file: the other device's payload, scanned elsewhere, is submitted as soon as the verification can take it.
-  const scannedQr = await readQrFileForWizard(ctx);
+  const qrFile = await scannedQrFileFor(ctx);
   const actor = createSetupActor(ctx, {
     mode: ctx.options.command === 'verify' ? 'vouch' : 'setup',
-    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait, scannedQr },
+    // verify --qr-file: the other device's payload, scanned elsewhere, is asked for once it shows its code.
+    vouch: { userID: ctx.options.user, waitForRequest: ctx.options.wait, scanQr: ctx.options.command === 'verify' && !!ctx.options.qrFile },
     waitTimeoutMs: ctx.options.timeoutMs,
     preferEmoji: !caps.unicode,
   });
@@ -165,7 +198,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
   for (const note of ctx.storeNotes) process.stdout.write(`${wrapWords(printable(note), process.stdout.columns || 80).join('\n')}\n`);
   const instance = render(
     <TerminalContext.Provider value={caps}>
-      <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />
+      <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} qrFile={qrFile} />
     </TerminalContext.Provider>,
     // Not Ink's incrementalRendering: in Ink 6.8 it leaves lines of an earlier, shorter frame on screen
     // (tests/e2e/terminalCare.test.ts watches for that). Long waits redraw once a second instead.

@@ -21,6 +21,7 @@ import { withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, readValidKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
+import { QR_FILE_POLL_MS, readScannedQrFile } from './scannedQr.js';
 import { recordKeyFile } from '../tokenStore.js';
 
 /** What an answer may do: read one line, print, emit, wait for the machine. Nothing else of the driver. */
@@ -40,6 +41,8 @@ export interface AnswerIO {
   ask(what: PromptFor, message: string, missing: () => CliError, secret?: boolean): Promise<string>;
   /** Resolves once the machine's context satisfies `ready` (or the step changes). */
   until(ready: (context: SetupContext) => boolean): Promise<void>;
+  /** Tries `attempt` every `everyMs` (the run's clock) until it gives a value; stops when the step changes. */
+  poll<T>(attempt: () => Promise<T | undefined>, everyMs: number): Promise<T>;
   /** A problem that ends the run, as the error to throw. */
   fail(problem: NonNullable<SetupContext['problem']>): HeadlessError;
 }
@@ -248,6 +251,8 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
 
   'awaiting-request': (context, io) => awaitRequest(io, context),
 
+  'qr-payload': (context, io) => scannedQr(io, context),
+
   'verification-not-applied': async (context, io) => {
     const { options } = io;
     const text = verificationNotAppliedText(context);
@@ -345,6 +350,32 @@ async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupE
     return undefined;
   }
   return { type: 'REQUEST_VERIFICATION' };
+}
+
+/**
+ * verify --qr-file: the other device shows its code now that the verification is accepted. Its
+ * payload, scanned with another app, is read from stdin ("-"), or from the file once it is there.
+ */
+async function scannedQr(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
+  const path = io.options.qrFile;
+  const shown = `Scan the QR code ${otherDevice(context.verification)} shows now`;
+  if (path && path !== '-') {
+    const message = `${shown}, and write its payload to ${path}: it is read as soon as it is there.`;
+    io.say(message);
+    io.emit({ event: 'prompt', for: 'qr-payload', message });
+    const data = await io.poll(() => readScannedQrFile(path), QR_FILE_POLL_MS);
+    return { type: 'SUBMIT_QR', data: new Secret(data), source: 'preset' };
+  }
+  const line = await io.ask(
+    'qr-payload',
+    `${shown}, and paste its payload (one line):`,
+    needs(`The payload of the QR code ${otherDevice(context.verification)} shows is needed, and stdin has nothing more to read.`, 'Write it to stdin once the prompt for "qr-payload" comes, or give --qr-file PATH.'),
+  );
+  if (!line.trim()) {
+    io.say('That line is empty: paste the payload your scanner read from the code.');
+    return undefined;
+  }
+  return { type: 'SUBMIT_QR', data: new Secret(line.trim()) };
 }
 
 /** A reset is only started once the new key has somewhere to go: a file, or a person who sees it. */

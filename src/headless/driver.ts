@@ -130,6 +130,8 @@ export class Driver {
           : 'Run again with another --username.';
       case 'recovery-key':
         return 'Check the key against your saved copy, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.';
+      case 'qr-file':
+        return 'Run beeper-setup verify again, and scan the code the other device shows once it is accepted.';
     }
   }
 
@@ -145,6 +147,7 @@ export class Driver {
       canAsk: () => this.io.lines.canAsk(),
       ask: (what, message, missing, secret) => this.ask(what, message, missing, secret),
       until: (ready) => this.untilContext(step, ready),
+      poll: (attempt, everyMs) => this.poll(step, attempt, everyMs),
       fail: (problem) => this.fail(problem),
     };
   }
@@ -186,6 +189,36 @@ export class Driver {
         subscription.unsubscribe();
         resolve();
       });
+    });
+  }
+
+  /** Tries `attempt` every `everyMs` on the run's clock until it gives a value; ABORTED once the machine leaves `step`. */
+  private poll<T>(step: StepMeta, attempt: () => Promise<T | undefined>, everyMs: number): Promise<T> {
+    const { clock } = this.io;
+    return new Promise((resolve, reject) => {
+      let timer: unknown;
+      let settled = false;
+      const settle = (end: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
+        subscription.unsubscribe();
+        end();
+      };
+      const left = (snapshot: Snapshot) => snapshot.status !== 'active' || !sameStep(stepOf(snapshot), step);
+      const subscription = this.actor.subscribe((snapshot) => {
+        if (left(snapshot)) settle(() => reject(ABORTED));
+      });
+      const tryOnce = () =>
+        void attempt().then(
+          (value) => {
+            if (value !== undefined) settle(() => resolve(value));
+            else if (!settled) timer = clock.setTimeout(tryOnce, everyMs);
+          },
+          (error: unknown) => settle(() => reject(error)),
+        );
+      if (left(this.actor.getSnapshot())) settle(() => reject(ABORTED));
+      else tryOnce();
     });
   }
 

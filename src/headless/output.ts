@@ -34,7 +34,7 @@ export type HeadlessEvent =
   | { event: 'logout'; key: string; forgotten: boolean }
   | { event: 'error'; code: string; message: string; exitCode: number };
 
-export type PromptFor = 'email' | 'code' | 'username' | 'terms' | 'method' | 'reset-confirm' | 'recovery-key' | 'new-key-file' | 'new-key-check' | 'emoji-match' | 'scan-confirm';
+export type PromptFor = 'email' | 'code' | 'username' | 'terms' | 'method' | 'reset-confirm' | 'recovery-key' | 'new-key-file' | 'new-key-check' | 'emoji-match' | 'scan-confirm' | 'qr-payload';
 
 export interface Reporter {
   /** A line for people (stderr). */

@@ -12,6 +12,7 @@ import { codeProblem, emailProblem, usernameProblem } from '../shared/validation
 import { newKeyFileProblem, readValidKey, recoveryKeySource } from './keys.js';
 import type { LineSource } from './lines.js';
 import { HeadlessError } from './output.js';
+import { checkScannedQrFile } from './scannedQr.js';
 
 export interface PreflightIO {
   lines: LineSource;
@@ -42,6 +43,19 @@ export async function preflight(ctx: RunContext, io: PreflightIO): Promise<void>
   if (options.newRecoveryKeyFile !== undefined) {
     const problem = await newKeyFileProblem(options.newRecoveryKeyFile, env);
     if (problem) throw problem;
+  }
+
+  // verify --qr-file: read once the verification is accepted, but a path that could never be read is refused now.
+  if (options.command === 'verify' && options.qrFile) {
+    if (options.qrFile === '-' && !io.lines.canAsk()) {
+      throw new HeadlessError(
+        'input-needed',
+        "--qr-file - reads the payload of the other device's QR code from stdin once the verification is accepted, and stdin has nothing to read.",
+        ExitCode.InputNeeded,
+        'Write the payload to stdin once the prompt for "qr-payload" comes, or give --qr-file PATH.',
+      );
+    }
+    await checkScannedQrFile(options.qrFile);
   }
 
   // Answers that will be needed and that nobody will be able to give.
