@@ -17,7 +17,7 @@ import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
 import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
 import { cleanUsernameInput } from '../shared/validation.js';
-import { withAttemptsLeft } from '../wording/problems.js';
+import { missingStepData, withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } from '../wording/states.js';
 import { describeKeySource, newKeyFileProblem, readKey, readValidKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
@@ -226,7 +226,8 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
     if (context.problem) throw io.fail(context.problem);
     const path = options.newRecoveryKeyFile;
     const key = context.newRecoveryKey;
-    if (!key) throw new Error('no new recovery key in the machine context');
+    // A bug, as the wizard shows it: the step has nothing to save.
+    if (!key) throw new Error(missingStepData('save-recovery-key', 'the new recovery key').message);
     if (!path && io.person) return keepShownKey(io, context, key, memory);
     if (!path) throw (await newKeyFileProblem(path, io.env))!;
     const savedTo = await writeNewKey(path, key);
@@ -276,9 +277,9 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
     );
   },
 
-  'creation-failed': (context, io) => stopped(context, io),
+  'creation-failed': stopped,
 
-  failed: (context, io) => stopped(context, io),
+  failed: stopped,
 };
 
 export async function answer(step: AnsweredStep, context: SetupContext, io: AnswerIO, memory: AnswerMemory): Promise<SetupEvent | undefined> {

@@ -79,5 +79,5 @@ export function stoppedLine(context: SetupContext, words: StopWords): string {
     return `Stopped. Run ${again} again once Beeper answers at ${words.baseUrl}, or point it elsewhere with --base-url.`;
   }
   if (!context.accessToken) return `Stopped. Run ${again} again to sign in.`;
-  return `Stopped. Run ${again} again to continue where Beeper stands. Nothing was cancelled on the server.`;
+  return `Stopped. Run ${again} again to continue where Beeper stands (nothing was cancelled).`;
 }

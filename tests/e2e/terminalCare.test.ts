@@ -127,7 +127,7 @@ describe('the terminal is cared for', () => {
     const { sim, configHome, term } = await waitingForOtherDevice();
     process.kill(term.pid(), 'SIGTERM');
     expect(await term.exitCode()).toBe(130);
-    expect(term.text()).toContain(`Stopped. Run node dist/cli.js --base-url ${sim.url} again to continue where Beeper stands. Nothing was cancelled on the server.`);
+    expect(term.text()).toContain(`Stopped. Run node dist/cli.js --base-url ${sim.url} again to continue where Beeper stands (nothing was cancelled).`);
     const tty = term.tmux('display-message', '-p', '-t', '0', '#{pane_tty}').trim();
     expect(execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' })).toMatch(/(^|\s)icanon(\s|$)/);
     expect(sim.control.session().verification?.state).toBe('requested');
