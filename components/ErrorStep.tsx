@@ -6,21 +6,14 @@
 import { Box, Text } from 'ink';
 import type { SetupEvent } from '../machines/types.js';
 import { Para } from './Para.js';
-import { Screen } from './Screen.js';
+import { eventKeys, Screen, type EventKey } from './Screen.js';
 import { useTheme } from './theme.js';
-
-export interface ErrorAction {
-  /** "Enter", "Esc", or a letter. */
-  key: string;
-  label: string;
-  event: SetupEvent;
-}
 
 export interface ErrorStepProps {
   title: string;
   message: string;
   fix?: string | undefined;
-  actions: ErrorAction[];
+  actions: EventKey[];
   /** --debug details (call, status, code); omitted otherwise. */
   details?: string[] | undefined;
   onEvent: (event: SetupEvent) => void;
@@ -29,7 +22,7 @@ export interface ErrorStepProps {
 export function ErrorStep({ title, message, fix, actions, details, onEvent }: ErrorStepProps) {
   const theme = useTheme();
   return (
-    <Screen actions={actions.map((action) => ({ keys: action.key, label: action.label, run: () => onEvent(action.event) }))}>
+    <Screen actions={eventKeys(actions, onEvent)}>
       <Box flexDirection="column" gap={1}>
         <Text bold color={theme.color.error}>
           {theme.glyph.cross} {title}

@@ -1,6 +1,7 @@
 /** ready: who is signed in, which device, where, and what to do next. */
 import { Box, Text } from 'ink';
 import { commandLine, type Invocation } from '../src/invocation.js';
+import { READY_TITLE, SIMULATION_ENDS } from '../src/wording/endOfRun.js';
 import { Screen } from './Screen.js';
 import { useTheme } from './theme.js';
 import { Para } from './Para.js';
@@ -30,7 +31,7 @@ export function ReadyStep({ userID, deviceID, homeserver, target, simulated = fa
     <Screen>
       <Box flexDirection="column" gap={1}>
         <Text bold color={theme.color.success}>
-          {theme.glyph.check} Beeper is ready
+          {theme.glyph.check} {READY_TITLE}
         </Text>
         <Box flexDirection="column">
           {rows
@@ -48,7 +49,7 @@ export function ReadyStep({ userID, deviceID, homeserver, target, simulated = fa
           <Text bold>Next</Text>
           {simulated ? (
             <>
-              <Bullet>That was the simulation; it stops now.</Bullet>
+              <Bullet>{SIMULATION_ENDS}</Bullet>
               <Bullet>With Beeper Desktop or Beeper Server running, set it up for real: {invocation.command}</Bullet>
             </>
           ) : (

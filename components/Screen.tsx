@@ -6,6 +6,7 @@
  */
 import { Box, Text, measureElement, type DOMElement, type Key } from 'ink';
 import { useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { SetupEvent } from '../machines/types.js';
 import { useKeys } from './keys.js';
 import { Page } from './Page.js';
 import { Say } from './Say.js';
@@ -33,6 +34,18 @@ export interface KeyAction {
    */
   needsWhole?: boolean;
 }
+
+/** A key that sends the machine an event: a way on from a wait or a stop. */
+export interface EventKey {
+  /** The key, as typed ("r"), or "Enter", "Esc". */
+  key: string;
+  label: string;
+  event: SetupEvent;
+}
+
+/** The screen's keys for keys that send events. */
+export const eventKeys = (keys: EventKey[], onEvent: (event: SetupEvent) => void): KeyAction[] =>
+  keys.map((key) => ({ keys: key.key, label: key.label, run: () => onEvent(key.event) }));
 
 /** "Enter" → Enter, "Esc" → Escape, "Tab", "Ctrl-R" → Ctrl+r, "y" → y or Y, "↑↓" → either arrow. */
 export function matchKeys(keys: string): (input: string, key: Key) => boolean {

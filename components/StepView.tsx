@@ -7,12 +7,13 @@
 import type { ReactElement } from 'react';
 import type { SnapshotFrom } from 'xstate';
 import type { SetupMachine } from '../machines/setupMachine.js';
-import { stepOf, type StepName } from '../machines/steps.js';
+import { stepOf, type StepName, type WaitStep } from '../machines/steps.js';
 import type { SetupContext, SetupEvent } from '../machines/types.js';
 import type { Invocation } from '../src/invocation.js';
 import { parseSasDecimals, parseSasEmojis } from '../src/shared/sas.js';
 import type { TokenSource } from '../src/tokenStore.js';
-import { explainProblem, inlineProblem, problemDetails } from '../src/wording/problems.js';
+import { timedOutText } from '../src/wording/endOfRun.js';
+import { explainProblem, inlineProblem, missingStepData, problemDetails } from '../src/wording/problems.js';
 import { deviceNameOf, noticeText, stallText, verificationNotAppliedText, waitText } from '../src/wording/states.js';
 import { AwaitRequestStep } from './AwaitRequestStep.js';
 import { ChooseMethodStep, type MethodChoice } from './ChooseMethodStep.js';
@@ -20,12 +21,13 @@ import { CodeStep } from './CodeStep.js';
 import { ConfirmScanStep } from './ConfirmScanStep.js';
 import { EmailStep } from './EmailStep.js';
 import { EmojiCompare } from './EmojiCompare.js';
-import { ErrorStep, type ErrorAction } from './ErrorStep.js';
+import { ErrorStep } from './ErrorStep.js';
 import { useNow, useSinceChange } from './hooks.js';
 import type { KeyStorage } from './keyStorage.js';
 import { NewKeyIntroStep } from './NewKeyIntroStep.js';
 import { NewRecoveryKeyStep } from './NewRecoveryKeyStep.js';
 import { OfferEmojiStep } from './OfferEmojiStep.js';
+import { QrPayloadStep, type ScannedQrFile } from './QrPayloadStep.js';
 import { QrStep } from './QrStep.js';
 import { ReadyStep } from './ReadyStep.js';
 import { RecoveryKeyStep } from './RecoveryKeyStep.js';
@@ -33,7 +35,8 @@ import { ResetWarningStep } from './ResetWarningStep.js';
 import { TermsStep } from './TermsStep.js';
 import { UsernameStep } from './UsernameStep.js';
 import { VerifiedStep } from './VerifiedStep.js';
-import { WaitingStep, type WaitAction } from './WaitingStep.js';
+import type { EventKey } from './Screen.js';
+import { WaitingStep } from './WaitingStep.js';
 
 export type SetupSnapshot = SnapshotFrom<SetupMachine>;
 
@@ -55,12 +58,14 @@ export interface StepViewProps {
   invocation?: Invocation | undefined;
   /** Columns the step is drawn in (the screens that must be seen whole check their rows with the shell, whole.ts). */
   columns: number;
+  /** verify --qr-file PATH: the file the other device's scanned payload is read from once it shows its code. */
+  qrFile?: ScannedQrFile | undefined;
 }
 
 /** What every screen function gets: the view's props, the context, and shared derivations. */
-interface ScreenArgs extends StepViewProps {
+interface ScreenArgs<S extends StepName = StepName> extends StepViewProps {
   context: SetupContext;
-  step: StepName;
+  step: S;
   /** When the current step began (for elapsed times). */
   since: number;
   /** When the last code was mailed: the resend countdown runs from it across wrong codes. */
@@ -68,14 +73,17 @@ interface ScreenArgs extends StepViewProps {
   /** The problem as shown under a field. */
   fieldProblem: ReturnType<typeof inlineProblem> | undefined;
   details: string[] | undefined;
-  wait(extra?: { actions?: WaitAction[] }): ReactElement;
+  /** The screen of a wait step: what is awaited, in words (src/wording/states.ts). */
+  wait(step: WaitStep, extra?: { actions?: EventKey[] }): ReactElement;
+  /** The step's data is not in the context: a bug in beeper-setup, said as one (--debug names what is missing). */
+  missing(what: string): ReactElement;
 }
 
-const BACK: WaitAction = { key: 'Esc', label: 'back', event: { type: 'BACK' } };
-const USE_KEY: WaitAction = { key: 'r', label: 'use recovery key instead', event: { type: 'USE_RECOVERY_KEY' } };
+const BACK: EventKey = { key: 'Esc', label: 'back', event: { type: 'BACK' } };
+const USE_KEY: EventKey = { key: 'r', label: 'use recovery key instead', event: { type: 'USE_RECOVERY_KEY' } };
 
 /** Ways out of a verification wait: back, and (setting this device up) the recovery key. */
-const verificationWaitActions = (context: SetupContext) => (context.mode === 'vouch' ? [BACK] : [BACK, USE_KEY]);
+const verificationEventKeys = (context: SetupContext) => (context.mode === 'vouch' ? [BACK] : [BACK, USE_KEY]);
 
 const methodChoices = (snapshot: SetupSnapshot): MethodChoice[] =>
   (
@@ -89,18 +97,19 @@ const methodChoices = (snapshot: SetupSnapshot): MethodChoice[] =>
     .filter(([, event]) => snapshot.can(event))
     .map(([choice]) => choice);
 
-const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
-  connecting: ({ wait }) => wait(),
-  reconnecting: ({ wait }) => wait(),
-  routing: ({ wait }) => wait(),
-  'starting-sign-in': ({ wait }) => wait(),
+/** One screen per step name: a step without one fails the typecheck. */
+export const SCREENS: { [S in StepName]: (args: ScreenArgs<S>) => ReactElement | null } = {
+  connecting: ({ step, wait }) => wait(step),
+  reconnecting: ({ step, wait }) => wait(step),
+  routing: ({ step, wait }) => wait(step),
+  'starting-sign-in': ({ step, wait }) => wait(step),
   email: ({ context, fieldProblem, tokenSource, send }) => (
     <EmailStep email={context.email} problem={fieldProblem} notice={noticeText(context.notice, context, tokenSource)} onEvent={send} />
   ),
-  'sending-code': ({ wait }) => wait(),
+  'sending-code': ({ step, wait }) => wait(step),
   code: (args) => <CodeScreen {...args} />,
-  'checking-code': ({ wait }) => wait(),
-  username: ({ context, fieldProblem, send }) =>
+  'checking-code': ({ step, wait }) => wait(step),
+  username: ({ context, fieldProblem, send, missing }) =>
     context.registration ? (
       <UsernameStep
         copy={context.registration.copy}
@@ -112,10 +121,12 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
         termsAccepted={context.termsAccepted}
         onEvent={send}
       />
-    ) : null,
-  terms: ({ context, fieldProblem, send }) =>
-    context.registration ? <TermsStep copy={context.registration.copy} username={context.username} problem={fieldProblem} onEvent={send} /> : null,
-  registering: ({ wait }) => wait(),
+    ) : (
+      missing('the registration')
+    ),
+  terms: ({ context, fieldProblem, send, missing }) =>
+    context.registration ? <TermsStep copy={context.registration.copy} username={context.username} problem={fieldProblem} onEvent={send} /> : missing('the registration'),
+  registering: ({ step, wait }) => wait(step),
   'choose-method': ({ snapshot, context, send }) => (
     <ChooseMethodStep
       choices={methodChoices(snapshot)}
@@ -134,24 +145,24 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
       onEvent={send}
     />
   ),
-  'verifying-recovery-key': ({ wait }) => wait(),
+  'verifying-recovery-key': ({ step, wait }) => wait(step),
   'reset-warning': ({ fieldProblem, send }) => <ResetWarningStep problem={fieldProblem} onEvent={send} />,
   'create-recovery-key': ({ send }) => <NewKeyIntroStep onEvent={send} />,
-  'creating-recovery-key': ({ wait }) => wait(),
-  'creation-failed': ({ context, baseUrl, details, send }) => {
+  'creating-recovery-key': ({ step, wait }) => wait(step),
+  'creation-failed': ({ context, baseUrl, details, send, missing }) => {
     const problem = context.problem;
-    if (!problem) return null;
+    if (!problem) return missing('the problem');
     const wrongOldKey = problem.code === 'WRONG_RECOVERY_KEY';
     const text = wrongOldKey
       ? { title: 'That old key does not belong to this account', message: "The old recovery key you entered is not this account's key.", fix: 'Go back and enter it again, or leave it empty.', retry: false }
       : explainProblem(problem, { baseUrl });
-    const actions: ErrorAction[] = [
+    const actions: EventKey[] = [
       ...(text.retry ? [{ key: 'Enter', label: 'try again', event: { type: 'RETRY' } as const }] : []),
       { key: 'Esc', label: 'back', event: { type: 'BACK' } },
     ];
     return <ErrorStep {...text} details={details} actions={actions} onEvent={send} />;
   },
-  'save-recovery-key': ({ context, fieldProblem, storage, columns, send }) =>
+  'save-recovery-key': ({ context, fieldProblem, storage, columns, send, missing }) =>
     context.newRecoveryKey ? (
       <NewRecoveryKeyStep
         recoveryKey={context.newRecoveryKey.reveal()}
@@ -161,24 +172,28 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
         width={columns}
         onEvent={send}
       />
-    ) : null,
-  'confirming-recovery-key': ({ wait }) => wait(),
-  'starting-verification': ({ wait, context }) => wait({ actions: context.mode === 'vouch' ? [] : [BACK] }),
-  'waiting-other-device': ({ wait, context }) => wait({ actions: verificationWaitActions(context) }),
-  'showing-qr': ({ snapshot, context, send }) =>
+    ) : (
+      missing('the new recovery key')
+    ),
+  'confirming-recovery-key': ({ step, wait }) => wait(step),
+  'starting-verification': ({ step, wait, context }) => wait(step, { actions: context.mode === 'vouch' ? [] : [BACK] }),
+  'waiting-other-device': ({ step, wait, context }) => wait(step, { actions: verificationEventKeys(context) }),
+  'showing-qr': ({ snapshot, context, send, missing }) =>
     context.verification?.qr ? (
       <QrStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} canShowEmoji={snapshot.can({ type: 'SHOW_EMOJI' })} onEvent={send} />
-    ) : null,
-  'offer-emoji': ({ context, send }) =>
-    context.verification?.qr ? <OfferEmojiStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} onEvent={send} /> : null,
-  'starting-sas': ({ wait }) => wait(),
+    ) : (
+      missing('the QR code')
+    ),
+  'offer-emoji': ({ context, send, missing }) =>
+    context.verification?.qr ? <OfferEmojiStep data={context.verification.qr.data} deviceName={deviceNameOf(context.verification)} onEvent={send} /> : missing('the QR code'),
+  'starting-sas': ({ step, wait }) => wait(step),
   'compare-emojis': (args) => <EmojiScreen {...args} waiting={false} />,
-  'confirming-sas': ({ wait }) => wait(),
+  'confirming-sas': ({ step, wait }) => wait(step),
   'waiting-other-confirm': (args) => <EmojiScreen {...args} waiting />,
   'confirm-scan': ({ context, send }) => <ConfirmScanStep deviceName={deviceNameOf(context.verification)} onEvent={send} />,
-  'confirming-scan': ({ wait }) => wait(),
-  rejecting: ({ wait }) => wait(),
-  cancelling: ({ wait }) => wait(),
+  'confirming-scan': ({ step, wait }) => wait(step),
+  rejecting: ({ step, wait }) => wait(step),
+  cancelling: ({ step, wait }) => wait(step),
   'verification-failed': ({ context, baseUrl, details, send }) => {
     const { verification, problem } = context;
     const mismatch = verification?.error?.code === 'm.mismatched_sas' || verification?.error?.code === 'm.key_mismatch';
@@ -219,10 +234,11 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
   'awaiting-request': ({ context, since, send }) => (
     <AwaitRequestStep incomingFrom={deviceNameOf(context.incomingVerification)} since={since} waitOnly={!!context.vouch.waitForRequest} onEvent={send} />
   ),
-  'submitting-qr': ({ wait }) => wait(),
-  'waiting-server': ({ wait }) => wait(),
-  failed: ({ context, baseUrl, details, send }) => {
-    if (!context.problem) return null;
+  'qr-payload': ({ context, qrFile, send }) => <QrPayloadStep deviceName={deviceNameOf(context.verification)} file={qrFile} onEvent={send} />,
+  'submitting-qr': ({ step, wait }) => wait(step),
+  'waiting-server': ({ step, wait }) => wait(step),
+  failed: ({ context, baseUrl, details, send, missing }) => {
+    if (!context.problem) return missing('the problem');
     const text = explainProblem(context.problem, { baseUrl });
     return (
       <ErrorStep {...text} details={details} actions={text.retry ? [{ key: 'Enter', label: 'try again', event: { type: 'RETRY' } }] : []} onEvent={send} />
@@ -232,16 +248,8 @@ const SCREENS: Record<StepName, (args: ScreenArgs) => ReactElement | null> = {
     const matrix = context.session?.matrix;
     return <ReadyStep userID={matrix?.userID} deviceID={matrix?.deviceID} homeserver={matrix?.homeserver} target={target} simulated={simulated} invocation={invocation} />;
   },
-  verified: ({ context }) => <VerifiedStep deviceName={deviceNameOf(context.verification)} />,
-  'timed-out': ({ send }) => (
-    <ErrorStep
-      title="Stopped waiting"
-      message="The wait ran out before Beeper was ready."
-      fix="Run beeper-setup again to carry on where Beeper stands (use --timeout to wait longer)."
-      actions={[]}
-      onEvent={send}
-    />
-  ),
+  verified: ({ context }) => <VerifiedStep verification={context.verification} />,
+  'timed-out': ({ context, send }) => <ErrorStep {...timedOutText(context)} actions={[]} onEvent={send} />,
   // The shell shows nothing once interrupted; runInteractive prints how to continue.
   interrupted: () => null,
 };
@@ -254,9 +262,9 @@ function CodeScreen({ context, fieldProblem, codeSentAt, send }: ScreenArgs) {
   return <CodeStep email={context.email} problem={fieldProblem} notice={context.notice} noticeText={noticeText(context.notice, context)} resendInSeconds={left} onEvent={send} />;
 }
 
-function EmojiScreen({ context, language, columns, send, waiting }: ScreenArgs & { waiting: boolean }) {
+function EmojiScreen({ context, language, columns, send, missing, waiting }: ScreenArgs & { waiting: boolean }) {
   const sas = context.verification?.sas;
-  if (!sas) return null;
+  if (!sas) return missing('the emojis');
   return (
     <EmojiCompare
       emojis={parseSasEmojis(sas.emojis)}
@@ -288,13 +296,13 @@ export function StepView(props: StepViewProps) {
     codeSentAt,
     fieldProblem: problem && inlineProblem(problem, { baseUrl }),
     details: debug && problem ? problemDetails(problem) : undefined,
-    wait: (extra = {}) => {
-      const text = waitText(step, context, { baseUrl });
+    wait: (waitStep, extra = {}) => {
+      const text = waitText(waitStep, context, { baseUrl });
       return (
         <WaitingStep
           title={text.title}
           detail={text.detail}
-          stall={stallText(step, context, 'wizard')}
+          stall={stallText(waitStep, context, 'wizard')}
           notice={context.notice === 'connection-lost' ? noticeText(context.notice, context) : undefined}
           since={since}
           retrying={retrying}
@@ -303,6 +311,11 @@ export function StepView(props: StepViewProps) {
         />
       );
     },
+    missing: (what) => {
+      const bug = missingStepData(step, what);
+      return <ErrorStep {...explainProblem(bug, { baseUrl })} details={debug ? problemDetails(bug) : undefined} actions={[]} onEvent={send} />;
+    },
   };
-  return SCREENS[step](args);
+  // Each entry takes the args of its own step; `step` is the one these args were made for.
+  return (SCREENS[step] as (args: ScreenArgs) => ReactElement | null)(args);
 }

@@ -9,15 +9,8 @@ import { formatElapsed } from '../src/wording/format.js';
 import { useNow } from './hooks.js';
 import { Para } from './Para.js';
 import { Busy } from './Say.js';
-import { Screen } from './Screen.js';
+import { eventKeys, Screen, type EventKey } from './Screen.js';
 import { useTheme } from './theme.js';
-
-export interface WaitAction {
-  /** The key, as typed (e.g. "r"), or "Esc". */
-  key: string;
-  label: string;
-  event: SetupEvent;
-}
 
 export interface WaitingStepProps {
   /** What we wait for, e.g. "Checking the code". */
@@ -33,7 +26,7 @@ export interface WaitingStepProps {
   /** Set while polls fail: the reason, shown as "retrying". */
   retrying?: { failures: number; reason: string } | undefined;
   /** Ways out of the wait, e.g. Esc back. */
-  actions?: WaitAction[];
+  actions?: EventKey[];
   onEvent: (event: SetupEvent) => void;
 }
 
@@ -41,7 +34,7 @@ export function WaitingStep({ title, detail, stall, notice, since, retrying, act
   const theme = useTheme();
   const now = useNow(1000);
   return (
-    <Screen actions={actions.map((action) => ({ keys: action.key, label: action.label, run: () => onEvent(action.event) }))}>
+    <Screen actions={eventKeys(actions, onEvent)}>
       <Box flexDirection="column" gap={1}>
         <Busy tick={Math.max(0, Math.floor((now - since) / 1000))}>
           {title}

@@ -18,6 +18,7 @@ import { DemoPanel, demoPanelMinRows } from './DemoPanel.js';
 import { Header, describeTarget, headerRows, phaseOf, type HeaderProps } from './Header.js';
 import { useFrameSize } from './hooks.js';
 import { KeyRouterProvider } from './keys.js';
+import type { ScannedQrFile } from './QrPayloadStep.js';
 import { largestQr } from './QrStep.js';
 import type { KeyStorage } from './keyStorage.js';
 import type { Invocation } from '../src/invocation.js';
@@ -45,9 +46,11 @@ export interface WizardProps {
   onWhole?: ((shown: { step: StepName; whole: boolean }) => void) | undefined;
   /** How beeper-setup was started here (the ready screen's commands). */
   invocation?: Invocation | undefined;
+  /** verify --qr-file PATH: where the other device's scanned payload is read from once it shows its code. */
+  qrFile?: ScannedQrFile | undefined;
 }
 
-export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en', onWhole, invocation }: WizardProps) {
+export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], tokenSource, storage, demo, language = 'en', onWhole, invocation, qrFile }: WizardProps) {
   // A new snapshot that draws the same screen (a poll that found nothing new) renders nothing.
   const snapshot: SetupSnapshot = useSelector(actor, (s) => s, sameScreen);
   const step = stepOf(snapshot);
@@ -119,6 +122,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
             simulated={!!demo}
             language={language}
             invocation={invocation}
+            qrFile={qrFile}
             columns={Math.max(20, columns - 2)}
           />
         </ShellContext.Provider>

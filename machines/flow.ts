@@ -11,7 +11,7 @@ import type { Secret } from '../src/shared/secret.js';
 import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
 import { setupActors, type VerificationUpdate } from './actors.js';
 import { toProblem, type PresetAnswer, type Problem } from './problems.js';
-import { FINISHED_VERIFICATION, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
+import { isFinished, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
 import type { StepMeta } from './steps.js';
 import type { Notice, PendingSignIn, SetupContext, SetupEvent, SetupInput, SetupOutcome, SetupOutput } from './types.js';
 
@@ -132,16 +132,20 @@ export const flow = setup({
     /** The call's fate is unknown: the connection broke after Beeper had answered before. Re-read, don't guess. */
     connectionLost: ({ context, event }) => problemOf(event).kind === 'unreachable' && context.confirmedBeeper,
     hasVerification: ({ context }) => !!context.verification,
-    verificationIsLive: ({ context }) => !!context.verification && !FINISHED_VERIFICATION.has(context.verification.state),
+    verificationIsLive: ({ context }) => !!context.verification && !isFinished(context.verification),
     leavingForRecoveryKey: ({ context }) => context.leaveTo === 'enterRecoveryKey',
     isVouching: ({ context }) => context.mode === 'vouch',
-    /** vouch with a payload scanned elsewhere, and a verification both sides took up: submit it. */
-    scannedQrFits: ({ context }) =>
+    /**
+     * vouch, scanning the other device's code elsewhere: once both sides took the verification up,
+     * the other device shows its code, so its payload is asked for (not before: it does not exist yet).
+     */
+    awaitsScannedQr: ({ context }) =>
       context.mode === 'vouch' &&
-      !!context.vouch.scannedQr &&
+      !!context.vouch.scanQr &&
       !!context.verification &&
       context.verification.state !== 'requested' &&
-      !FINISHED_VERIFICATION.has(context.verification.state),
+      !isFinished(context.verification),
+    qrPayloadGiven: ({ event }) => event.type === 'SUBMIT_QR' && event.data.reveal().trim() !== '',
     /** Another wrong key would pass the limit: the run stops asking. */
     lastRecoveryKeyAttempt: ({ context }) => context.attempts.recoveryKey + 1 >= context.limits.recoveryKeyAttempts,
     /** A preset choice (not a person) keeps starting verifications that end unfinished. */
@@ -160,6 +164,8 @@ export const flow = setup({
     // The old setup request is spent too: signing in again starts a fresh one. (Pair with forgetSavedToken.)
     forgetToken: assign({ accessToken: undefined, session: undefined, setupRequestID: undefined, notice: 'signed-out' as Notice, problem: undefined }),
     storeSession: assign({ session: (_, params: { session: Session }) => params.session }),
+    /** An answer refused before anything is sent (refuseInvalid): the problem, and what was typed, kept for editing. */
+    refuseAnswer: assign((_, params: RefusedAnswer) => ({ ...params.keep, problem: params.problem })),
     storeUpdate: assign((_, params: { update: VerificationUpdate }) => ({
       session: params.update.session,
       verification: params.update.verification,
@@ -171,6 +177,8 @@ export const flow = setup({
     }),
     notePollSuccess: assign({ pollFailures: 0, problem: undefined }),
     markStalled: assign({ stalled: true }),
+    /** vouch: the other device's payload, scanned elsewhere, kept for qr/scan. */
+    takeScannedQr: assign({ scannedQr: ({ context, event }) => (event.type === 'SUBMIT_QR' ? event.data : context.scannedQr), problem: undefined }),
     noteQrRoom: assign({ qrRoom: ({ context, event }) => (event.type === 'QR_ROOM' ? event.modules : context.qrRoom) }),
     noteConnectionLost: assign({ notice: 'connection-lost' as Notice, problem: ({ event }) => problemOf(event) }),
     /**
@@ -227,6 +235,39 @@ export const flow = setup({
     otherDeviceStall: STALL_MS.otherDevice,
   },
 });
+
+/** Keeps the session a call answered (its done event's output). */
+export const storeSession = { type: 'storeSession', params: ({ event }: { event: { output: Session } }) => ({ session: event.output }) } as const;
+/** Keeps what a verification call answered: the session and the verification. */
+export const storeUpdate = { type: 'storeUpdate', params: ({ event }: { event: { output: VerificationUpdate } }) => ({ update: event.output }) } as const;
+
+/** What a refused answer leaves in the context: the problem, and what was typed (to edit it). */
+export interface RefusedAnswer {
+  problem: Problem;
+  keep?: Partial<Pick<SetupContext, 'email' | 'username' | 'recoveryKeyDraft'>>;
+}
+
+/**
+ * An answer that cannot be right, refused before anything is sent. Typed, it stays on its step
+ * with the problem under the field; given up front (a flag, a file, a variable), nobody can retype
+ * it, so the run stops on it, saying which answer it was. The last transitions of an answer's event.
+ */
+export function refuseInvalid<E extends SetupEvent>(answer: PresetAnswer, refusal: (event: E) => RefusedAnswer) {
+  return [
+    {
+      guard: 'isPresetAnswer',
+      target: '#setup.failed',
+      actions: {
+        type: 'refuseAnswer',
+        params: ({ event }: { event: E }) => {
+          const refused = refusal(event);
+          return { ...refused, problem: { ...refused.problem, preset: answer } };
+        },
+      },
+    },
+    { actions: { type: 'refuseAnswer', params: ({ event }: { event: E }) => refusal(event) } },
+  ] as const;
+}
 
 /** Any call refused for a missing or revoked token: the token is worthless, sign in again. */
 export const signInAgainIfUnauthorized = { guard: 'isUnauthorized', target: '#setup.signIn', actions: ['forgetToken', 'forgetSavedToken'] } as const;

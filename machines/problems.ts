@@ -59,7 +59,7 @@ export interface Problem {
 }
 
 /** The answers a run can be given up front; a refusal of one names it (headless words it as its flag). */
-export type PresetAnswer = 'email' | 'code' | 'username' | 'recovery-key';
+export type PresetAnswer = 'email' | 'code' | 'username' | 'recovery-key' | 'qr-file';
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof UnreachableError) {

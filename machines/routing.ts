@@ -23,9 +23,10 @@ export const ROUTES = [
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
-export const FINISHED_VERIFICATION: ReadonlySet<string> = new Set(['done', 'cancelled', 'error']);
+/** The server's states of a verification that is over, and how it ended: the one list of them. */
+export const FINISHED_VERIFICATION: Readonly<Record<string, 'finished' | 'failed'>> = { done: 'finished', cancelled: 'failed', error: 'failed' };
 
-export const isFinished = (verification: Verification | undefined) => !!verification && FINISHED_VERIFICATION.has(verification.state);
+export const isFinished = (verification: Verification | undefined): boolean => !!verification && Object.hasOwn(FINISHED_VERIFICATION, verification.state);
 
 /** An incoming request nobody accepted yet: offered as a choice, not resumed. */
 export function isAcceptableIncoming(verification: Verification | undefined): verification is Verification {
@@ -95,8 +96,8 @@ export function verificationStepFor(
   options: { sasConfirmed: boolean; preferEmoji: boolean; sasStarted?: boolean },
 ): VerificationStep {
   const can = (action: string) => verification.availableActions.includes(action);
-  if (verification.state === 'done') return 'finished';
-  if (verification.state === 'cancelled' || verification.state === 'error') return 'failed';
+  const ending = isFinished(verification) ? FINISHED_VERIFICATION[verification.state] : undefined;
+  if (ending) return ending;
   if (can('sas.confirm') && verification.sas && !options.sasConfirmed) return 'comparingEmojis';
   if (can('qr.confirmScanned')) return 'confirmingScan';
   if (verification.sas && (options.sasConfirmed || options.sasStarted)) return options.sasConfirmed ? 'waitingForOtherConfirm' : 'waitingForOtherDevice';

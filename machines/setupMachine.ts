@@ -7,7 +7,7 @@
  * its `meta` (steps.ts), so a rerun resumes wherever the app stands.
  */
 import { assign } from 'xstate';
-import { authed, currentRoute, flow, OUTCOMES, problemOf, signInAgainIfUnauthorized } from './flow.js';
+import { authed, currentRoute, flow, OUTCOMES, problemOf, signInAgainIfUnauthorized, storeSession } from './flow.js';
 import { ROUTES, type Route } from './routing.js';
 import { signIn } from './states/signIn.js';
 import { createRecoveryKey, enterRecoveryKey, newRecoveryKey, verifyingRecoveryKey } from './states/recoveryKey.js';
@@ -34,9 +34,9 @@ const serverWait = (phase: Phase, route: Route) =>
             {
               guard: ({ context, event }) => currentRoute(context, event.output) === route,
               target: 'idle',
-              actions: [{ type: 'storeSession', params: ({ event }) => ({ session: event.output }) }, 'notePollSuccess'],
+              actions: [storeSession, 'notePollSuccess'],
             },
-            { target: '#setup.route', actions: [{ type: 'storeSession', params: ({ event }) => ({ session: event.output }) }, 'notePollSuccess'] },
+            { target: '#setup.route', actions: [storeSession, 'notePollSuccess'] },
           ],
           onError: [signInAgainIfUnauthorized, { target: 'idle', actions: 'notePollFailure' }],
         },
@@ -72,6 +72,7 @@ export const setupMachine = flow.createMachine({
     newKeyReason: 'lost-key',
     resetFrom: 'chooseMethod',
     verification: undefined,
+    scannedQr: undefined,
     incomingVerification: undefined,
     incomingChecked: false,
     sasConfirmed: false,
@@ -187,7 +188,7 @@ export const setupMachine = flow.createMachine({
       invoke: {
         src: 'fetchSession',
         input: ({ context }) => authed(context),
-        onDone: { target: 'route', actions: { type: 'storeSession', params: ({ event }) => ({ session: event.output }) } },
+        onDone: { target: 'route', actions: storeSession },
         onError: [signInAgainIfUnauthorized, { target: 'reconnecting', actions: 'notePollFailure' }],
       },
     },

@@ -15,68 +15,89 @@ export type Phase = (typeof PHASES)[number];
 /** What a long wait is waiting for; such waits report their elapsed time. */
 export type WaitsFor = 'server' | 'other-device' | 'other-device-confirm';
 
-export const STEP_NAMES = [
+/**
+ * Every step, with its kind: the one list the front ends are checked against. Tables keyed by
+ * the names of one kind (the wizard's screens, headless answers, wait texts) are `Record`s over
+ * these unions, so a step added here without its screen, its answer or its wait text fails the
+ * typecheck (tests/types/stepTables.ts shows it).
+ */
+export const STEPS = {
   // connect
-  'connecting',
-  'reconnecting',
-  'routing',
+  connecting: 'wait',
+  reconnecting: 'wait',
+  routing: 'wait',
   // sign-in
-  'starting-sign-in',
-  'email',
-  'sending-code',
-  'code',
-  'checking-code',
-  'username',
-  'terms',
-  'registering',
+  'starting-sign-in': 'wait',
+  email: 'ask',
+  'sending-code': 'wait',
+  code: 'ask',
+  'checking-code': 'wait',
+  username: 'ask',
+  terms: 'ask',
+  registering: 'wait',
   // encryption
-  'choose-method',
-  'recovery-key',
-  'verifying-recovery-key',
-  'reset-warning',
-  'create-recovery-key',
-  'creating-recovery-key',
-  'creation-failed',
-  'save-recovery-key',
-  'confirming-recovery-key',
-  'starting-verification',
-  'waiting-other-device',
-  'showing-qr',
-  'offer-emoji',
-  'starting-sas',
-  'compare-emojis',
-  'confirming-sas',
-  'waiting-other-confirm',
-  'confirm-scan',
-  'confirming-scan',
-  'rejecting',
-  'cancelling',
-  'verification-failed',
-  'verification-not-applied',
+  'choose-method': 'ask',
+  'recovery-key': 'ask',
+  'verifying-recovery-key': 'wait',
+  'reset-warning': 'ask',
+  'create-recovery-key': 'ask',
+  'creating-recovery-key': 'wait',
+  'creation-failed': 'show',
+  'save-recovery-key': 'ask',
+  'confirming-recovery-key': 'wait',
+  'starting-verification': 'wait',
+  'waiting-other-device': 'wait',
+  'showing-qr': 'wait',
+  'offer-emoji': 'ask',
+  'starting-sas': 'wait',
+  'compare-emojis': 'ask',
+  'confirming-sas': 'wait',
+  'waiting-other-confirm': 'wait',
+  'confirm-scan': 'ask',
+  'confirming-scan': 'wait',
+  rejecting: 'wait',
+  cancelling: 'wait',
+  'verification-failed': 'show',
+  'verification-not-applied': 'show',
   // vouching for another device (beeper-setup verify)
-  'awaiting-request',
-  'submitting-qr',
+  'awaiting-request': 'ask',
+  'qr-payload': 'ask',
+  'submitting-qr': 'wait',
   // finish
-  'waiting-server',
-  'failed',
-  'ready',
-  'verified',
-  'timed-out',
-  'interrupted',
-] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+  'waiting-server': 'wait',
+  failed: 'show',
+  ready: 'end',
+  verified: 'end',
+  'timed-out': 'end',
+  interrupted: 'end',
+} as const satisfies Record<string, StepKind>;
 
-export interface StepMeta {
-  step: StepName;
-  kind: StepKind;
+export type StepName = keyof typeof STEPS;
+/** The names of the steps of one kind. */
+export type StepOfKind<K extends StepKind> = { [S in StepName]: (typeof STEPS)[S] extends K ? S : never }[StepName];
+export type AskStep = StepOfKind<'ask'>;
+export type WaitStep = StepOfKind<'wait'>;
+export type ShowStep = StepOfKind<'show'>;
+export type EndStep = StepOfKind<'end'>;
+
+/** In flow order. */
+export const STEP_NAMES = Object.keys(STEPS) as StepName[];
+
+interface MetaOf<K extends StepKind> {
+  step: StepOfKind<K>;
+  kind: K;
   phase: Phase;
-  waitsFor?: WaitsFor;
+  /** Only a wait says what it waits for. */
+  waitsFor?: K extends 'wait' ? WaitsFor : never;
 }
 
-export const ask = (step: StepName, phase: Phase): { meta: StepMeta } => ({ meta: { step, kind: 'ask', phase } });
-export const show = (step: StepName, phase: Phase): { meta: StepMeta } => ({ meta: { step, kind: 'show', phase } });
-export const end = (step: StepName, phase: Phase): { meta: StepMeta } => ({ meta: { step, kind: 'end', phase } });
-export const wait = (step: StepName, phase: Phase, waitsFor?: WaitsFor): { meta: StepMeta } => ({
+/** A step's meaning; its `kind` narrows the names `step` can be. */
+export type StepMeta = MetaOf<'ask'> | MetaOf<'show'> | MetaOf<'end'> | MetaOf<'wait'>;
+
+export const ask = (step: AskStep, phase: Phase): { meta: StepMeta } => ({ meta: { step, kind: 'ask', phase } });
+export const show = (step: ShowStep, phase: Phase): { meta: StepMeta } => ({ meta: { step, kind: 'show', phase } });
+export const end = (step: EndStep, phase: Phase): { meta: StepMeta } => ({ meta: { step, kind: 'end', phase } });
+export const wait = (step: WaitStep, phase: Phase, waitsFor?: WaitsFor): { meta: StepMeta } => ({
   meta: { step, kind: 'wait', phase, ...(waitsFor ? { waitsFor } : {}) },
 });
 

@@ -33,8 +33,12 @@ export interface VouchOptions {
   userID?: string | undefined;
   /** Only accept a request from the other device; never start one. */
   waitForRequest?: boolean | undefined;
-  /** A QR payload the user scanned elsewhere, submitted with `qr/scan`. */
-  scannedQr?: Secret | undefined;
+  /**
+   * The user scans the other device's QR code with another app. The other device shows it only
+   * once the verification is accepted (the code carries the transaction and both keys), so its
+   * payload is asked for then (the `qr-payload` step, SUBMIT_QR) and submitted with `qr/scan`.
+   */
+  scanQr?: boolean | undefined;
 }
 
 /** How far a new recovery key written to a file got: never sent, sent to be activated, active. */
@@ -148,6 +152,8 @@ export interface SetupContext {
   /** Where the reset warning was opened from: "back" returns there. */
   resetFrom: 'chooseMethod' | 'enterRecoveryKey';
   verification: Verification | undefined;
+  /** vouch: the other device's QR payload, scanned elsewhere (SUBMIT_QR), while it is submitted. */
+  scannedQr: Secret | undefined;
   /** An incoming request from another device, offered as a choice. */
   incomingVerification: Verification | undefined;
   /** The server was asked for incoming requests at least once since this choice began. */
@@ -219,7 +225,7 @@ export type SetupEvent =
   /** vouch: send a verification request to the other device instead of waiting for one. */
   | { type: 'REQUEST_VERIFICATION' }
   /** vouch: a QR payload scanned on the other device, to submit with qr/scan. */
-  | { type: 'SUBMIT_QR'; data: Secret }
+  | { type: 'SUBMIT_QR'; data: Secret; source?: AnswerSource }
   | { type: 'BACK' }
   | { type: 'RETRY' }
   | { type: 'INTERRUPT' }

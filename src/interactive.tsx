@@ -8,14 +8,15 @@ import { render, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { toPromise, type Actor } from 'xstate';
 import type { SetupMachine } from '../machines/setupMachine.js';
-import type { SetupContext, SetupOutput } from '../machines/types.js';
+import type { SetupOutput } from '../machines/types.js';
 import { stepOf, type StepName } from '../machines/steps.js';
 import { createKeyStorage } from '../components/keyStorage.js';
+import type { ScannedQrFile } from '../components/QrPayloadStep.js';
 import { TerminalContext, detectTerminal } from '../components/theme.js';
 import { Wizard } from '../components/Wizard.js';
-import { CliError, ExitCode } from './exitCodes.js';
+import { ExitCode } from './exitCodes.js';
 import { printable } from './shared/terminalText.js';
-import { Secret } from './shared/secret.js';
+import { stoppedLine } from './wording/endOfRun.js';
 import { describeToken } from './wording/format.js';
 import type { DemoHandle, RunContext } from './runtime.js';
 import { commandLine } from './invocation.js';
@@ -35,9 +36,11 @@ interface RootProps {
   context: RunContext;
   language: string;
   onDebugLine?: ((listener: (line: string) => void) => () => void) | undefined;
+  /** verify --qr-file PATH: watched once the other device shows its code. */
+  qrFile?: ScannedQrFile | undefined;
 }
 
-function Root({ actor, context, language, onDebugLine }: RootProps) {
+function Root({ actor, context, language, onDebugLine, qrFile }: RootProps) {
   const demo = context.demo;
   // The clipboard sequence goes through Ink, which redraws around it, like everything else on screen.
   const { write } = useStdout();
@@ -70,6 +73,7 @@ function Root({ actor, context, language, onDebugLine }: RootProps) {
       invocation={context.invocation}
       demo={demo ? demoPanel(demo, step, email, events, showingQr ? { drawn: qrDrawn } : undefined) : undefined}
       onWhole={onWhole}
+      qrFile={qrFile}
     />
   );
 }
@@ -122,32 +126,45 @@ export function demoPanel(
   }
 }
 
-/** The one line printed after a stop: how to carry on from here. */
-function stopLine(ctx: RunContext, context: SetupContext): string {
-  const again = commandLine(ctx.invocation);
-  if (ctx.demo) return `Demo stopped; the simulated Beeper stops with it. Run ${commandLine(ctx.invocation, '--demo')} to start over.`;
-  if (context.newRecoveryKey) {
-    // A key shown but never confirmed is not the account's key: a copy saved from that screen unlocks nothing.
-    return `Stopped before the new recovery key was activated: it is not your key, and your old key (if any) still works. Run ${again} again to make a new one.`;
-  }
-  // The tunnel's own words (which tunnel, which host, how ssh ended): not "once Beeper answers" at our end of it.
-  if (context.problem?.reason === 'tunnel-closed') return `${context.problem.message} Run ${again} again to resume: nothing was cancelled.`;
-  if (context.problem?.kind === 'unreachable') {
-    return `Stopped. Run ${again} again once Beeper answers at ${ctx.baseUrl}, or point it elsewhere with --base-url.`;
-  }
-  if (!context.accessToken) return `Stopped. Run ${again} again to sign in.`;
-  return `Stopped. Run ${again} again to continue where Beeper stands (nothing was cancelled).`;
-}
-
-/** --qr-file in the wizard: a file only, since the wizard reads the keyboard from stdin. */
-async function readQrFileForWizard(ctx: RunContext): Promise<Secret | undefined> {
+/**
+ * verify --qr-file in the wizard. The other device shows its code only once the verification is
+ * accepted, so the payload is asked for then: "-" is the screen's paste field (stdin is the
+ * keyboard); a path is checked now (a FIFO is refused at once) and watched from then on.
+ */
+async function scannedQrFileFor(ctx: RunContext): Promise<ScannedQrFile | undefined> {
   const path = ctx.options.command === 'verify' ? ctx.options.qrFile : undefined;
-  if (!path) return undefined;
-  if (path === '-') {
-    throw new CliError('--qr-file - reads the payload from stdin, which the wizard needs for the keyboard.', ExitCode.Usage, 'Save the payload to a file and pass its path, or add --plain to answer line by line.');
-  }
-  const { readScannedQr } = await import('./headless/scannedQr.js');
-  return new Secret(await readScannedQr(path, ctx.io.lines()));
+  if (!path || path === '-') return undefined;
+  const { checkScannedQrFile, QR_FILE_POLL_MS, readScannedQrFile } = await import('./headless/scannedQr.js');
+  await checkScannedQrFile(path);
+  // A payload given once (and refused) is not given again: a new scan written over it is.
+  let given: string | undefined;
+  return {
+    path,
+    watch(found, failed) {
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const look = (): Promise<void> =>
+        readScannedQrFile(path).then(
+          (payload) => {
+            if (stopped) return;
+            if (payload === undefined || payload === given) {
+              timer = setTimeout(look, QR_FILE_POLL_MS);
+              return;
+            }
+            given = payload;
+            found(payload);
+          },
+          (error: unknown) => {
+            if (!stopped) failed(error instanceof Error ? error.message : String(error));
+          },
+        );
+      void look();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    },
+  };
 }
 
 export async function runInteractive(ctx: RunContext): Promise<number> {
@@ -163,9 +180,8 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
       }
     : undefined;
   // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
-  // verify --qr-file: the other device's payload, scanned elsewhere, is submitted as soon as the verification can take it.
-  const scannedQr = await readQrFileForWizard(ctx);
-  const actor = createSetupActor(ctx, { scannedQr, preferEmoji: !caps.unicode });
+  const qrFile = await scannedQrFileFor(ctx);
+  const actor = createSetupActor(ctx, { preferEmoji: !caps.unicode });
 
   // Keys typed from now on are read, not echoed: Ink reads them once its first frame is up (type-ahead,
   // components/keys.tsx). Anything the terminal echoed before this point is wiped from the line.
@@ -177,7 +193,7 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
   for (const note of ctx.storeNotes) process.stdout.write(`${wrapWords(printable(note), process.stdout.columns || 80).join('\n')}\n`);
   const instance = render(
     <TerminalContext.Provider value={caps}>
-      <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} />
+      <Root actor={actor} context={ctx} language={language} onDebugLine={onDebugLine} qrFile={qrFile} />
     </TerminalContext.Provider>,
     // Not Ink's incrementalRendering: in Ink 6.8 it leaves lines of an earlier, shorter frame on screen
     // (tests/e2e/terminalCare.test.ts watches for that). Long waits redraw once a second instead.
@@ -232,7 +248,9 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
       return ExitCode.NotReady;
     default: {
       // A hang-up has nobody to read the line.
-      if (ctx.stops.received !== 'SIGHUP') say(stopLine(ctx, actor.getSnapshot().context));
+      const again = commandLine(ctx.invocation);
+      const demoAgain = ctx.demo ? commandLine(ctx.invocation, '--demo') : undefined;
+      if (ctx.stops.received !== 'SIGHUP') say(stoppedLine(actor.getSnapshot().context, { again, demoAgain, baseUrl: ctx.baseUrl }));
       return ctx.stops.received ? exitCodeForSignal(ctx.stops.received) : ExitCode.Interrupted;
     }
   }

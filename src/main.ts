@@ -13,6 +13,7 @@ import { processIO, type ProgramIO } from './io.js';
 import { openRun, planRun, type RunContext, type RunPlan } from './runtime.js';
 import { printable, safeJson } from './shared/terminalText.js';
 import { exitCodeForSignal, StopSignals, StoppedBySignal } from './signals.js';
+import { stoppedBy } from './wording/endOfRun.js';
 
 /**
  * One line while the wizard loads, on a line of its own that nothing extends: keys typed from
@@ -123,7 +124,7 @@ export async function main(argv: string[], { stops = new StopSignals(), io = pro
       if (!(error instanceof CliError)) {
         const signal = error instanceof StoppedBySignal ? error.signal : stops.received!;
         if (signal !== 'SIGHUP') print('Stopped. Nothing was changed on the server.');
-        if (options?.json ?? argv.includes('--json')) emitError('interrupted', signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCodeForSignal(signal));
+        if (options?.json ?? argv.includes('--json')) emitError('interrupted', stoppedBy(signal), exitCodeForSignal(signal));
         return exitCodeForSignal(signal);
       }
     }

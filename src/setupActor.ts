@@ -8,11 +8,10 @@ import { setupMachine, type SetupMachine } from '../machines/setupMachine.js';
 import type { SetupContext, SetupInput } from '../machines/types.js';
 import type { CliOptions } from './args.js';
 import type { RunClock } from './clock.js';
-import type { Secret } from './shared/secret.js';
 import type { RunContext } from './runtime.js';
 
-/** What only the front end knows: how it compares by default, a payload scanned elsewhere, how often it polls. */
-export type FrontEndInput = Pick<SetupInput, 'preferEmoji' | 'pollIntervalMs'> & { scannedQr?: Secret | undefined };
+/** What only the front end knows: how it compares by default and how often it polls. */
+export type FrontEndInput = Pick<SetupInput, 'preferEmoji' | 'pollIntervalMs'>;
 
 /** What the run gives the machine: the client, the keeper, the token and sign-in to resume, and what the command line asked. */
 export function machineInput(context: RunContext, frontEnd: FrontEndInput): SetupInput {
@@ -24,7 +23,8 @@ export function machineInput(context: RunContext, frontEnd: FrontEndInput): Setu
     email: options.email,
     pendingSignIn: context.pendingSignIn,
     mode: options.command === 'verify' ? 'vouch' : 'setup',
-    vouch: { userID: options.user, waitForRequest: options.wait, scannedQr: frontEnd.scannedQr },
+    // verify --qr-file: the payload scanned on the other device is asked for once it shows its code.
+    vouch: { userID: options.user, waitForRequest: options.wait, scanQr: options.command === 'verify' && !!options.qrFile },
     waitTimeoutMs: options.timeoutMs,
     preferEmoji: frontEnd.preferEmoji,
     ...(frontEnd.pollIntervalMs !== undefined ? { pollIntervalMs: frontEnd.pollIntervalMs } : {}),

@@ -1,10 +1,10 @@
 /** The recovery key: enter it, or make a new one (shown once, confirmed saved). */
 import { and, assign } from 'xstate';
 import { Secret } from '../../src/shared/secret.js';
-import { authed, flow, given, normalizedKey, notARecoveryKey, problemOf, rereadIfConnectionLost, signInAgainIfUnauthorized } from '../flow.js';
+import { authed, flow, given, normalizedKey, notARecoveryKey, problemOf, refuseInvalid, rereadIfConnectionLost, signInAgainIfUnauthorized } from '../flow.js';
 import { ask, show, wait } from '../steps.js';
 import { confirmOutcome } from '../newKeyOutcome.js';
-import type { Notice } from '../types.js';
+import type { Notice, SetupEvent } from '../types.js';
 import { keyNotActivated, keyOutcomeUnknown } from '../../src/wording/newKey.js';
 
 export const enterRecoveryKey = flow.createStateConfig({
@@ -16,17 +16,10 @@ export const enterRecoveryKey = flow.createStateConfig({
         target: 'verifyingRecoveryKey',
         actions: ['noteSource', assign({ recoveryKeyDraft: ({ event }) => event.recoveryKey, problem: undefined })],
       },
-      {
-        guard: 'isPresetAnswer',
-        target: 'failed',
-        actions: assign({ problem: ({ event }) => ({ ...notARecoveryKey(event.recoveryKey), preset: 'recovery-key' as const }) }),
-      },
-      {
-        actions: assign({
-          recoveryKeyDraft: ({ event }) => event.recoveryKey,
-          problem: ({ event }) => notARecoveryKey(event.recoveryKey),
-        }),
-      },
+      ...refuseInvalid<Extract<SetupEvent, { type: 'SUBMIT_RECOVERY_KEY' }>>('recovery-key', (event) => ({
+        problem: notARecoveryKey(event.recoveryKey),
+        keep: { recoveryKeyDraft: event.recoveryKey },
+      })),
     ],
     FORGOT_RECOVERY_KEY: {
       target: 'newRecoveryKey.warning',

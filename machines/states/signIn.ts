@@ -2,12 +2,15 @@
 import { and, assign, or } from 'xstate';
 import { Secret } from '../../src/shared/secret.js';
 import { cleanCode, codeProblem, emailProblem, usernameProblem } from '../../src/shared/validation.js';
-import { flow, problemOf, rereadIfConnectionLost, stopIfSignedInElsewhere } from '../flow.js';
+import { flow, problemOf, refuseInvalid, rereadIfConnectionLost, stopIfSignedInElsewhere } from '../flow.js';
 import { ask, wait } from '../steps.js';
 import type { SignInResult } from '../actors.js';
-import type { Notice, SetupContext } from '../types.js';
+import type { Notice, SetupContext, SetupEvent } from '../types.js';
 
 type SignedIn = Extract<SignInResult, { kind: 'signed-in' }>;
+type SubmitEmail = Extract<SetupEvent, { type: 'SUBMIT_EMAIL' }>;
+type SubmitCode = Extract<SetupEvent, { type: 'SUBMIT_CODE' }>;
+type SubmitUsername = Extract<SetupEvent, { type: 'SUBMIT_USERNAME' }>;
 
 /** What a rerun needs to continue this sign-in: its request, the address, and a registration if one began. */
 const pendingOf = (context: SetupContext) => ({
@@ -86,20 +89,10 @@ export const signIn = flow.createStateConfig({
             target: 'restarting',
             actions: ['noteSource', assign({ email: ({ event }) => event.email.trim(), problem: undefined, notice: undefined })],
           },
-          {
-            guard: 'isPresetAnswer',
-            target: '#setup.failed',
-            actions: assign({
-              email: ({ event }) => event.email,
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_EMAIL', message: emailProblem(event.email) ?? '', preset: 'email' as const }),
-            }),
-          },
-          {
-            actions: assign({
-              email: ({ event }) => event.email,
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_EMAIL', message: emailProblem(event.email) ?? '' }),
-            }),
-          },
+          ...refuseInvalid<SubmitEmail>('email', (event) => ({
+            problem: { kind: 'rejected', code: 'INVALID_EMAIL', message: emailProblem(event.email) ?? '' },
+            keep: { email: event.email },
+          })),
         ],
       },
     },
@@ -149,18 +142,9 @@ export const signIn = flow.createStateConfig({
             // code before ("a new code was emailed") says nothing about this one's answer.
             actions: ['noteSource', assign({ code: ({ event }) => new Secret(cleanCode(event.code.reveal())), problem: undefined, notice: undefined })],
           },
-          {
-            guard: 'isPresetAnswer',
-            target: '#setup.failed',
-            actions: assign({
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_CODE_FORMAT', message: codeProblem(event.code.reveal()) ?? '', preset: 'code' as const }),
-            }),
-          },
-          {
-            actions: assign({
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_CODE_FORMAT', message: codeProblem(event.code.reveal()) ?? '' }),
-            }),
-          },
+          ...refuseInvalid<SubmitCode>('code', (event) => ({
+            problem: { kind: 'rejected', code: 'INVALID_CODE_FORMAT', message: codeProblem(event.code.reveal()) ?? '' },
+          })),
         ],
         // A new address gets a new setup request (as Beeper's CLI does): the old one is forgotten.
         CHANGE_EMAIL: {
@@ -267,20 +251,10 @@ export const signIn = flow.createStateConfig({
             target: 'reviewTerms',
             actions: ['noteSource', assign({ username: ({ event }) => event.username.trim(), problem: undefined })],
           },
-          {
-            guard: 'isPresetAnswer',
-            target: '#setup.failed',
-            actions: assign({
-              username: ({ event }) => event.username,
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_USERNAME', message: usernameProblem(event.username) ?? '', preset: 'username' as const }),
-            }),
-          },
-          {
-            actions: assign({
-              username: ({ event }) => event.username,
-              problem: ({ event }) => ({ kind: 'rejected' as const, code: 'INVALID_USERNAME', message: usernameProblem(event.username) ?? '' }),
-            }),
-          },
+          ...refuseInvalid<SubmitUsername>('username', (event) => ({
+            problem: { kind: 'rejected', code: 'INVALID_USERNAME', message: usernameProblem(event.username) ?? '' },
+            keep: { username: event.username },
+          })),
         ],
         // Another address: this registration is abandoned; a new request and code are made for it.
         CHANGE_EMAIL: {

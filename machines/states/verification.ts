@@ -1,6 +1,7 @@
 /** Verifying a device from another one: choose, then emoji or QR, polling all along. */
-import { assign, not } from 'xstate';
-import { authed, currentRoute, flow, rereadIfConnectionLost, signInAgainIfUnauthorized, verificationInput } from '../flow.js';
+import { and, assign, not } from 'xstate';
+import { authed, currentRoute, flow, refuseInvalid, rereadIfConnectionLost, signInAgainIfUnauthorized, storeUpdate, verificationInput } from '../flow.js';
+import type { SetupEvent } from '../types.js';
 import { ask, show, wait } from '../steps.js';
 
 /**
@@ -53,6 +54,10 @@ const incomingPoll = (route: 'chooseMethod' | 'vouching') =>
       },
     },
   });
+
+type SubmitQr = Extract<SetupEvent, { type: 'SUBMIT_QR' }>;
+/** The other device's payload, scanned elsewhere, kept for qr/scan. */
+const takeScannedQr = ['noteSource', 'takeScannedQr'] as const;
 
 /** Starting a verification: a preset choice may only do it so often (a person may always). */
 const tooManyPresetVerifications = { guard: 'presetVerificationsUsedUp', target: '#setup.failed', actions: 'noteVerificationsKeepEnding' } as const;
@@ -129,7 +134,7 @@ export const deviceVerification = flow.createStateConfig({
         input: ({ context }) => ({ ...authed(context), incomingID: context.incomingVerification?.id, mode: context.mode, userID: context.vouch.userID }),
         onDone: {
           target: 'route',
-          actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ incomingVerification: undefined })],
+          actions: [storeUpdate, assign({ incomingVerification: undefined })],
         },
         onError: [signInAgainIfUnauthorized, rereadIfConnectionLost, { target: 'failed', actions: 'recordProblem' }],
       },
@@ -142,8 +147,8 @@ export const deviceVerification = flow.createStateConfig({
         { guard: not('hasVerification'), target: '#setup.route' },
         { guard: { type: 'stepIs', params: { step: 'finished' } }, target: '#setup.route' },
         { guard: { type: 'stepIs', params: { step: 'failed' } }, target: 'failed' },
-        // vouch with a payload scanned elsewhere: submit it as soon as the verification can take it.
-        { guard: 'scannedQrFits', target: 'submittingQr' },
+        // vouch, scanning the other device's code elsewhere: ask for its payload once it shows one.
+        { guard: 'awaitsScannedQr', target: 'tracking.step.enteringQr' },
         { guard: { type: 'stepIs', params: { step: 'startingSas' } }, target: 'startingSas' },
         // A QR code the window cannot show whole is not offered first: emojis are, the code a key away.
         { guard: 'offerEmojiFirst', target: 'tracking.step.offeringEmoji' },
@@ -169,7 +174,7 @@ export const deviceVerification = flow.createStateConfig({
                 input: verificationInput,
                 onDone: {
                   target: '#setup.deviceVerification.route',
-                  actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'notePollSuccess'],
+                  actions: [storeUpdate, 'notePollSuccess'],
                 },
                 onError: [
                   signInAgainIfUnauthorized,
@@ -189,7 +194,7 @@ export const deviceVerification = flow.createStateConfig({
               ...wait('showing-qr', 'encryption', 'other-device'),
               on: {
                 SHOW_EMOJI: { guard: 'canStartSas', target: '#setup.deviceVerification.startingSas', actions: assign({ preferEmoji: true }) },
-                SUBMIT_QR: { guard: 'isVouching', target: '#setup.deviceVerification.submittingQr', actions: assign({ vouch: ({ context, event }) => ({ ...context.vouch, scannedQr: event.data }) }) },
+                SUBMIT_QR: { guard: and(['isVouching', 'qrPayloadGiven']), target: '#setup.deviceVerification.submittingQr', actions: takeScannedQr },
                 // A window that shrank or grew: offer what fits now.
                 QR_ROOM: { target: '#setup.deviceVerification.route', actions: 'noteQrRoom' },
               },
@@ -211,6 +216,18 @@ export const deviceVerification = flow.createStateConfig({
               },
             },
             waitingForOtherConfirm: wait('waiting-other-confirm', 'encryption', 'other-device-confirm'),
+            /** vouch: the other device shows its code now; its payload, scanned with another app, is asked for. */
+            enteringQr: {
+              ...ask('qr-payload', 'encryption'),
+              on: {
+                SUBMIT_QR: [
+                  { guard: 'qrPayloadGiven', target: '#setup.deviceVerification.submittingQr', actions: takeScannedQr },
+                  ...refuseInvalid<SubmitQr>('qr-file', () => ({
+                    problem: { kind: 'rejected', code: 'INVALID_QR_CODE', message: 'That is empty: paste the payload your scanner read from the code.' },
+                  })),
+                ],
+              },
+            },
             confirmingScan: {
               ...ask('confirm-scan', 'encryption'),
               on: {
@@ -229,7 +246,7 @@ export const deviceVerification = flow.createStateConfig({
         input: verificationInput,
         onDone: {
           target: 'route',
-          actions: [assign({ sasStarted: true }), { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }],
+          actions: [assign({ sasStarted: true }), storeUpdate],
         },
         onError: actionFailed,
       },
@@ -241,7 +258,7 @@ export const deviceVerification = flow.createStateConfig({
         input: verificationInput,
         onDone: {
           target: 'route',
-          actions: [assign({ sasConfirmed: true }), { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }],
+          actions: [assign({ sasConfirmed: true }), storeUpdate],
         },
         onError: actionFailed,
       },
@@ -251,7 +268,7 @@ export const deviceVerification = flow.createStateConfig({
       invoke: {
         src: 'confirmQrScanned',
         input: verificationInput,
-        onDone: { target: 'route', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onDone: { target: 'route', actions: storeUpdate },
         onError: actionFailed,
       },
     },
@@ -260,17 +277,14 @@ export const deviceVerification = flow.createStateConfig({
       ...wait('submitting-qr', 'encryption'),
       invoke: {
         src: 'submitScannedQr',
-        input: ({ context }) => ({ ...authed(context), data: context.vouch.scannedQr! }),
+        input: ({ context }) => ({ ...authed(context), data: context.scannedQr! }),
         onDone: {
           target: 'route',
-          // Submitted once: a refused or finished scan is not sent again.
-          actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, assign({ vouch: ({ context }) => ({ ...context.vouch, scannedQr: undefined }) })],
+          // Submitted once: the payload is not asked for again for this verification.
+          actions: [storeUpdate, assign({ scannedQr: undefined, vouch: ({ context }) => ({ ...context.vouch, scanQr: false }) })],
         },
-        onError: [
-          signInAgainIfUnauthorized,
-          rereadIfConnectionLost,
-          { target: 'failed', actions: ['recordProblem', assign({ vouch: ({ context }) => ({ ...context.vouch, scannedQr: undefined }) })] },
-        ],
+        // A refused scan ends the verification (its keys did not match): a new one shows a new code.
+        onError: [signInAgainIfUnauthorized, rereadIfConnectionLost, { target: 'failed', actions: ['recordProblem', assign({ scannedQr: undefined })] }],
       },
     },
     /** The user said the other device does not match: tell the server, then show why it stopped. */
@@ -283,7 +297,7 @@ export const deviceVerification = flow.createStateConfig({
           code: context.rejectCode,
           reason: context.rejectCode === 'm.mismatched_sas' ? 'The emojis did not match.' : 'The other device did not show success.',
         }),
-        onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onDone: { target: 'failed', actions: storeUpdate },
         onError: [
           signInAgainIfUnauthorized,
           // `code` and `reason` are optional in the contract: a server that refuses them gets a bare cancel.
@@ -297,7 +311,7 @@ export const deviceVerification = flow.createStateConfig({
       invoke: {
         src: 'cancelVerification',
         input: verificationInput,
-        onDone: { target: 'failed', actions: { type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) } },
+        onDone: { target: 'failed', actions: storeUpdate },
         onError: [signInAgainIfUnauthorized, { target: 'failed', actions: 'recordProblem' }],
       },
     },
@@ -320,16 +334,16 @@ export const deviceVerification = flow.createStateConfig({
           {
             guard: 'leavingForRecoveryKey',
             target: '#setup.enterRecoveryKey',
-            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+            actions: [storeUpdate, 'noteCancelledByUs'],
           },
           {
             guard: 'isVouching',
             target: '#setup.vouching',
-            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+            actions: [storeUpdate, 'noteCancelledByUs'],
           },
           {
             target: '#setup.chooseMethod',
-            actions: [{ type: 'storeUpdate', params: ({ event }) => ({ update: event.output }) }, 'noteCancelledByUs'],
+            actions: [storeUpdate, 'noteCancelledByUs'],
           },
         ],
         // Could not cancel (already gone, or offline): leave anyway; it times out on its own.

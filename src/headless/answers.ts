@@ -5,22 +5,23 @@
  * within the machine's limits). Where nobody can answer, an error with exit
  * code 3 names what supplies it. Talks to the world only through AnswerIO.
  */
-import type { StepMeta } from '../../machines/steps.js';
+import type { AskStep, ShowStep } from '../../machines/steps.js';
 import type { SetupContext, SetupEvent } from '../../machines/types.js';
 import type { CliOptions } from '../args.js';
 import { PRIVACY_URL, TERMS_URL } from '../api/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import { expandHome } from '../shared/keyFile.js';
 import { showsUnicode } from '../shared/locale.js';
-import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, retypeProblem, stripWhitespace } from '../shared/recoveryKey.js';
+import { checkRecoveryKey, formatRecoveryKey, retypeProblem, stripWhitespace } from '../shared/recoveryKey.js';
 import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
 import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
 import { cleanUsernameInput } from '../shared/validation.js';
-import { withAttemptsLeft } from '../wording/problems.js';
-import { capitalize, deviceNameOf, otherDevice, verificationNotAppliedText } from '../wording/states.js';
-import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource, writeNewKey } from './keys.js';
+import { missingStepData, withAttemptsLeft } from '../wording/problems.js';
+import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } from '../wording/states.js';
+import { describeKeySource, newKeyFileProblem, readKey, readValidKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
+import { QR_FILE_POLL_MS, readScannedQrFile } from './scannedQr.js';
 import { recordKeyFile } from '../tokenStore.js';
 
 /** What an answer may do: read one line, print, emit, wait for the machine. Nothing else of the driver. */
@@ -40,6 +41,8 @@ export interface AnswerIO {
   ask(what: PromptFor, message: string, missing: () => CliError, secret?: boolean): Promise<string>;
   /** Resolves once the machine's context satisfies `ready` (or the step changes). */
   until(ready: (context: SetupContext) => boolean): Promise<void>;
+  /** Tries `attempt` every `everyMs` (the run's clock) until it gives a value; stops when the step changes. */
+  poll<T>(attempt: () => Promise<T | undefined>, everyMs: number): Promise<T>;
   /** A problem that ends the run, as the error to throw. */
   fail(problem: NonNullable<SetupContext['problem']>): HeadlessError;
 }
@@ -75,192 +78,212 @@ function replyTo(io: AnswerIO, context: SetupContext): void {
   io.emit({ event: 'problem', code: problem.code ?? problem.kind, message, ...(problem.attemptsLeft !== undefined ? { attemptsLeft: problem.attemptsLeft } : {}) });
 }
 
-export async function answer(step: StepMeta['step'], context: SetupContext, io: AnswerIO, memory: AnswerMemory): Promise<SetupEvent | undefined> {
-  const { options } = io;
-  switch (step) {
-    case 'email': {
-      replyTo(io, context);
-      if (options.email !== undefined) return { type: 'SUBMIT_EMAIL', email: options.email, source: 'preset' };
-      const line = await io.ask('email', 'Email address of your Beeper account (or the one to create it with):', needs(
-        'An email address is needed to sign in.',
-        'Pass --email EMAIL.',
-      ));
-      return { type: 'SUBMIT_EMAIL', email: line.trim() };
-    }
+/** What a step's answer gets: the context, the world (io), and what earlier answers remembered. */
+type Answer = (context: SetupContext, io: AnswerIO, memory: AnswerMemory) => Promise<SetupEvent | undefined> | SetupEvent | undefined;
 
-    case 'code': {
-      if (context.notice !== 'sign-in-restarted') replyTo(io, context);
-      // --code belongs to the sign-in it continues; a new request needs the new email's code.
-      if (options.code !== undefined && (memory.codeUsedFor === undefined || memory.codeUsedFor === context.setupRequestID)) {
-        memory.codeUsedFor = context.setupRequestID;
-        return { type: 'SUBMIT_CODE', code: new Secret(options.code), source: 'preset' };
-      }
-      const line = await io.ask('code', `Enter the sign-in code emailed to ${context.email}:`, needs(
-        `The sign-in code emailed to ${context.email} is needed, and stdin has nothing to read.`,
-        options.saveToken
-          ? 'Write the code to stdin (one line), or run the same command again with --code CODE: it continues this sign-in.'
-          : 'Write the code to stdin (one line).',
-      ));
-      return { type: 'SUBMIT_CODE', code: new Secret(line.trim()) };
-    }
+/** The steps headless answers: every step that asks, and every outcome that offers a way on. */
+export type AnsweredStep = AskStep | ShowStep;
 
-    case 'username': {
-      replyTo(io, context);
-      const registration = context.registration;
-      if (!memory.registrationChecked) {
-        memory.registrationChecked = true;
-        // Everything a new account needs is checked before it is created; a person at the terminal is asked instead.
-        if (!options.acceptTerms && !io.person) {
-          throw new HeadlessError(
-            'terms-not-accepted',
-            [
-              `${context.email} has no Beeper account yet. Creating one needs your agreement:`,
-              `  "${registration?.copy.terms ?? ''}"`,
-              `  Terms of Use: ${TERMS_URL}`,
-              `  Privacy Policy: ${PRIVACY_URL}`,
-            ].join('\n'),
-            ExitCode.InputNeeded,
-            'Pass --accept-terms if you agree. A rerun continues this sign-in at the username, without a new code.',
-          );
-        }
-        if (!io.person) {
-          const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
-          if (keyProblem) throw keyProblem;
-        }
-      }
-      if (options.username !== undefined) return { type: 'SUBMIT_USERNAME', username: options.username, source: 'preset' };
-      const suggested = registration?.usernameSuggestions ?? [];
-      if (suggested.length > 1 && memory.usernameOffer === undefined) io.say(`Suggested usernames: ${suggested.join(', ')}.`);
-      const offer = memory.usernameOffer ?? suggested[0];
-      const line = (
-        await io.ask(
-          'username',
-          `Choose a username for the new account${offer ? ` (Enter for "${offer}")` : ''}:`,
-          needs(`${context.email} has no Beeper account yet; a username is needed to create one.`, `Pass --username NAME${suggested.length ? ` (available: ${suggested.join(', ')})` : ''}.`),
-        )
-      ).trim();
-      if (line === '' && offer) return { type: 'SUBMIT_USERNAME', username: offer };
-      // What Beeper refuses is said, and the cleaned name offered, never sent unseen.
-      const { kept, note } = cleanUsernameInput(line);
-      if (note && kept.length > 0) {
-        io.say(`${note} Press Enter for "${kept}", or type another.`);
-        memory.usernameOffer = kept;
-        return undefined;
-      }
-      return { type: 'SUBMIT_USERNAME', username: line };
-    }
+/** A stop with nothing to choose without a person: the run ends on its problem. */
+const stopped = (context: SetupContext, io: AnswerIO): never => {
+  throw io.fail(context.problem ?? { kind: 'unexpected', message: 'Setup stopped.' });
+};
 
-    case 'terms': {
-      replyTo(io, context);
-      const text = context.registration?.copy.terms ?? '';
-      io.say(`${text}\n  Terms of Use: ${TERMS_URL}\n  Privacy Policy: ${PRIVACY_URL}`);
-      if (options.acceptTerms) io.say('Accepted with --accept-terms.');
-      else if (!(await agrees(io, context, 'terms', 'Do you agree to the Terms of Use and the Privacy Policy? Answer yes or no:'))) {
+/** One answer per step that needs one: a step added without its answer fails the typecheck. */
+export const ANSWERS: Record<AnsweredStep, Answer> = {
+  email: async (context, io) => {
+    const { options } = io;
+    replyTo(io, context);
+    if (options.email !== undefined) return { type: 'SUBMIT_EMAIL', email: options.email, source: 'preset' };
+    const line = await io.ask('email', 'Email address of your Beeper account (or the one to create it with):', needs(
+      'An email address is needed to sign in.',
+      'Pass --email EMAIL.',
+    ));
+    return { type: 'SUBMIT_EMAIL', email: line.trim() };
+  },
+
+  code: async (context, io, memory) => {
+    const { options } = io;
+    if (context.notice !== 'sign-in-restarted') replyTo(io, context);
+    // --code belongs to the sign-in it continues; a new request needs the new email's code.
+    if (options.code !== undefined && (memory.codeUsedFor === undefined || memory.codeUsedFor === context.setupRequestID)) {
+      memory.codeUsedFor = context.setupRequestID;
+      return { type: 'SUBMIT_CODE', code: new Secret(options.code), source: 'preset' };
+    }
+    const line = await io.ask('code', `Enter the sign-in code emailed to ${context.email}:`, needs(
+      `The sign-in code emailed to ${context.email} is needed, and stdin has nothing to read.`,
+      options.saveToken
+        ? 'Write the code to stdin (one line), or run the same command again with --code CODE: it continues this sign-in.'
+        : 'Write the code to stdin (one line).',
+    ));
+    return { type: 'SUBMIT_CODE', code: new Secret(line.trim()) };
+  },
+
+  username: async (context, io, memory) => {
+    const { options } = io;
+    replyTo(io, context);
+    const registration = context.registration;
+    if (!memory.registrationChecked) {
+      memory.registrationChecked = true;
+      // Everything a new account needs is checked before it is created; a person at the terminal is asked instead.
+      if (!options.acceptTerms && !io.person) {
         throw new HeadlessError(
-          'terms-declined',
-          `No account was created for ${context.email}: creating one needs your agreement to the terms.`,
-          ExitCode.Error,
-          'Run again to continue at the username; or sign in with the email of an existing account.',
+          'terms-not-accepted',
+          [
+            `${context.email} has no Beeper account yet. Creating one needs your agreement:`,
+            `  "${registration?.copy.terms ?? ''}"`,
+            `  Terms of Use: ${TERMS_URL}`,
+            `  Privacy Policy: ${PRIVACY_URL}`,
+          ].join('\n'),
+          ExitCode.InputNeeded,
+          'Pass --accept-terms if you agree. A rerun continues this sign-in at the username, without a new code.',
         );
       }
-      io.emit({ event: 'terms', text, termsUrl: TERMS_URL, privacyUrl: PRIVACY_URL, accepted: true });
-      return { type: 'ACCEPT_TERMS' };
-    }
-
-    case 'choose-method':
-      return chooseMethod(io, context);
-
-    case 'recovery-key':
-      return recoveryKey(io, context);
-
-    case 'create-recovery-key': {
-      // The account's first key: only made once it has a file to go to, or a person to show it to.
       if (!io.person) {
         const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
         if (keyProblem) throw keyProblem;
       }
-      io.say('This account has no recovery key yet; creating one.');
-      return { type: 'CREATE_RECOVERY_KEY' };
     }
-
-    case 'reset-warning': {
-      if (context.problem) throw io.fail(context.problem);
-      if (options.verify !== 'reset') {
-        // Chosen at the terminal, not by a flag: the cost is said and agreed to first, as in the wizard.
-        io.say('A new recovery key replaces the old one: messages that only the old key can unlock may stay unreadable on this device, and other devices may need to be verified again.');
-        if (!(await agrees(io, context, 'reset-confirm', 'Make a new recovery key? Answer yes or no:'))) return { type: 'BACK' };
-      }
-      io.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
-      const source = recoveryKeySource(options, io.env);
-      // An old key still at hand keeps old backups readable.
-      const existing = source && source.kind !== 'stdin' ? await readKey(source, io.env) : undefined;
-      return { type: 'CONFIRM_RESET', existingRecoveryKey: existing && checkRecoveryKey(existing.reveal()).ok ? existing : undefined };
+    if (options.username !== undefined) return { type: 'SUBMIT_USERNAME', username: options.username, source: 'preset' };
+    const suggested = registration?.usernameSuggestions ?? [];
+    if (suggested.length > 1 && memory.usernameOffer === undefined) io.say(`Suggested usernames: ${suggested.join(', ')}.`);
+    const offer = memory.usernameOffer ?? suggested[0];
+    const line = (
+      await io.ask(
+        'username',
+        `Choose a username for the new account${offer ? ` (Enter for "${offer}")` : ''}:`,
+        needs(`${context.email} has no Beeper account yet; a username is needed to create one.`, `Pass --username NAME${suggested.length ? ` (available: ${suggested.join(', ')})` : ''}.`),
+      )
+    ).trim();
+    if (line === '' && offer) return { type: 'SUBMIT_USERNAME', username: offer };
+    // What Beeper refuses is said, and the cleaned name offered, never sent unseen.
+    const { kept, note } = cleanUsernameInput(line);
+    if (note && kept.length > 0) {
+      io.say(`${note} Press Enter for "${kept}", or type another.`);
+      memory.usernameOffer = kept;
+      return undefined;
     }
+    return { type: 'SUBMIT_USERNAME', username: line };
+  },
 
-    case 'save-recovery-key': {
-      // The confirm lost its answer and Beeper did not take the key: it is in its file, so confirm it again, once.
-      if (context.problem?.kind === 'key-not-activated' && memory.keySaved && !memory.confirmedAgain) {
-        memory.confirmedAgain = true;
-        io.say(`${context.problem.message} Confirming it again.`);
-        return { type: 'KEY_SAVED' };
-      }
-      // Back here with a problem: activating the saved key failed.
-      if (context.problem) throw io.fail(context.problem);
-      const path = options.newRecoveryKeyFile;
-      const key = context.newRecoveryKey;
-      if (!key) throw new Error('no new recovery key in the machine context');
-      if (!path && io.person) return keepShownKey(io, context, key, memory);
-      if (!path) throw (await newKeyFileProblem(path, io.env))!;
-      const savedTo = await writeNewKey(path, key);
-      // Noted before the key is sent to be activated: a rerun that finds the file says what it holds.
-      await recordKeyFile(savedTo, 'written', undefined, io.env).catch(() => {});
-      memory.keySaved = true;
-      io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
-      io.emit({ event: 'recovery-key-saved', path });
-      return { type: 'KEY_SAVED', savedTo };
-    }
-
-    case 'compare-emojis':
-      return compareEmojis(io, context, memory);
-
-    case 'confirm-scan': {
-      const device = deviceNameOf(context.verification) ?? 'your other device';
-      const yes = await yesNo(io, context, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
-      return yes === undefined ? undefined : { type: yes ? 'SCAN_CONFIRMED' : 'SCAN_DENIED' };
-    }
-
-    case 'awaiting-request':
-      return awaitRequest(io, context);
-
-    case 'verification-not-applied': {
-      const text = verificationNotAppliedText(context);
-      const source = recoveryKeySource(options, io.env);
-      if (source) {
-        io.say(`${text.message} Using the recovery key from ${describeKeySource(source)} instead.`);
-        return { type: 'USE_RECOVERY_KEY' };
-      }
-      throw new HeadlessError('verification-not-applied', text.message, ExitCode.Error, 'Run again to verify again, or use your recovery key (--recovery-key-file PATH).');
-    }
-
-    case 'verification-failed': {
-      const reason = context.verification?.error?.reason ?? context.problem?.message ?? 'It was cancelled.';
+  terms: async (context, io) => {
+    const { options } = io;
+    replyTo(io, context);
+    const text = context.registration?.copy.terms ?? '';
+    io.say(`${text}\n  Terms of Use: ${TERMS_URL}\n  Privacy Policy: ${PRIVACY_URL}`);
+    if (options.acceptTerms) io.say('Accepted with --accept-terms.');
+    else if (!(await agrees(io, context, 'terms', 'Do you agree to the Terms of Use and the Privacy Policy? Answer yes or no:'))) {
       throw new HeadlessError(
-        'verification-failed',
-        `The verification stopped: ${reason}`,
+        'terms-declined',
+        `No account was created for ${context.email}: creating one needs your agreement to the terms.`,
         ExitCode.Error,
-        context.mode === 'vouch'
-          ? 'Nothing was trusted. Run beeper-setup verify again to start a new verification.'
-          : 'Nothing was trusted. Run again to start a new verification, or verify with your recovery key (--recovery-key-file PATH).',
+        'Run again to continue at the username; or sign in with the email of an existing account.',
       );
     }
+    io.emit({ event: 'terms', text, termsUrl: TERMS_URL, privacyUrl: PRIVACY_URL, accepted: true });
+    return { type: 'ACCEPT_TERMS' };
+  },
 
-    case 'creation-failed':
-    case 'failed':
-      throw io.fail(context.problem ?? { kind: 'unexpected', message: 'Setup stopped.' });
+  'choose-method': (context, io) => chooseMethod(io, context),
 
-    default:
-      throw new Error(`headless mode has no answer for the step "${step}"`);
-  }
+  'recovery-key': (context, io) => recoveryKey(io, context),
+
+  'create-recovery-key': async (_context, io) => {
+    const { options } = io;
+    // The account's first key: only made once it has a file to go to, or a person to show it to.
+    if (!io.person) {
+      const keyProblem = await newKeyFileProblem(options.newRecoveryKeyFile, io.env);
+      if (keyProblem) throw keyProblem;
+    }
+    io.say('This account has no recovery key yet; creating one.');
+    return { type: 'CREATE_RECOVERY_KEY' };
+  },
+
+  'reset-warning': async (context, io) => {
+    const { options } = io;
+    if (context.problem) throw io.fail(context.problem);
+    if (options.verify !== 'reset') {
+      // Chosen at the terminal, not by a flag: the cost is said and agreed to first, as in the wizard.
+      io.say('A new recovery key replaces the old one: messages that only the old key can unlock may stay unreadable on this device, and other devices may need to be verified again.');
+      if (!(await agrees(io, context, 'reset-confirm', 'Make a new recovery key? Answer yes or no:'))) return { type: 'BACK' };
+    }
+    io.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
+    const source = recoveryKeySource(options, io.env);
+    // An old key still at hand keeps old backups readable.
+    const existing = source && source.kind !== 'stdin' ? await readKey(source, io.env) : undefined;
+    return { type: 'CONFIRM_RESET', existingRecoveryKey: existing && checkRecoveryKey(existing.reveal()).ok ? existing : undefined };
+  },
+
+  'save-recovery-key': async (context, io, memory) => {
+    const { options } = io;
+    // The confirm lost its answer and Beeper did not take the key: it is in its file, so confirm it again, once.
+    if (context.problem?.kind === 'key-not-activated' && memory.keySaved && !memory.confirmedAgain) {
+      memory.confirmedAgain = true;
+      io.say(`${context.problem.message} Confirming it again.`);
+      return { type: 'KEY_SAVED' };
+    }
+    // Back here with a problem: activating the saved key failed.
+    if (context.problem) throw io.fail(context.problem);
+    const path = options.newRecoveryKeyFile;
+    const key = context.newRecoveryKey;
+    // A bug, as the wizard shows it: the step has nothing to save.
+    if (!key) throw new Error(missingStepData('save-recovery-key', 'the new recovery key').message);
+    if (!path && io.person) return keepShownKey(io, context, key, memory);
+    if (!path) throw (await newKeyFileProblem(path, io.env))!;
+    const savedTo = await writeNewKey(path, key);
+    // Noted before the key is sent to be activated: a rerun that finds the file says what it holds.
+    await recordKeyFile(savedTo, 'written', undefined, io.env).catch(() => {});
+    memory.keySaved = true;
+    io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
+    io.emit({ event: 'recovery-key-saved', path });
+    return { type: 'KEY_SAVED', savedTo };
+  },
+
+  'compare-emojis': (context, io, memory) => compareEmojis(io, context, memory),
+
+  // Headless never reports QR_ROOM, so the code always fits and this offer is not made; were it made, the code is drawn whatever its size.
+  'offer-emoji': () => ({ type: 'SHOW_QR' }),
+
+  'confirm-scan': async (context, io) => {
+    const device = otherDeviceName(context.verification);
+    const yes = await yesNo(io, context, 'scan-confirm', `Does ${device} say the QR code was scanned and the verification succeeded? Answer yes or no:`);
+    return yes === undefined ? undefined : { type: yes ? 'SCAN_CONFIRMED' : 'SCAN_DENIED' };
+  },
+
+  'awaiting-request': (context, io) => awaitRequest(io, context),
+
+  'qr-payload': (context, io) => scannedQr(io, context),
+
+  'verification-not-applied': async (context, io) => {
+    const { options } = io;
+    const text = verificationNotAppliedText(context);
+    const source = recoveryKeySource(options, io.env);
+    if (source) {
+      io.say(`${text.message} Using the recovery key from ${describeKeySource(source)} instead.`);
+      return { type: 'USE_RECOVERY_KEY' };
+    }
+    throw new HeadlessError('verification-not-applied', text.message, ExitCode.Error, 'Run again to verify again, or use your recovery key (--recovery-key-file PATH).');
+  },
+
+  'verification-failed': async (context) => {
+    const reason = context.verification?.error?.reason ?? context.problem?.message ?? 'It was cancelled.';
+    throw new HeadlessError(
+      'verification-failed',
+      `The verification stopped: ${reason}`,
+      ExitCode.Error,
+      context.mode === 'vouch'
+        ? 'Nothing was trusted. Run beeper-setup verify again to start a new verification.'
+        : 'Nothing was trusted. Run again to start a new verification, or verify with your recovery key (--recovery-key-file PATH).',
+    );
+  },
+
+  'creation-failed': stopped,
+
+  failed: stopped,
+};
+
+export async function answer(step: AnsweredStep, context: SetupContext, io: AnswerIO, memory: AnswerMemory): Promise<SetupEvent | undefined> {
+  return ANSWERS[step](context, io, memory);
 }
 
 async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
@@ -296,7 +319,7 @@ async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupE
         );
       }
       if (context.incomingVerification) {
-        io.say(`Accepting the verification request from ${deviceNameOf(context.incomingVerification) ?? 'your other device'}.`);
+        io.say(accepting(context));
         return { type: 'ACCEPT_INCOMING', source: 'preset' };
       }
       return { type: 'CHOOSE_DEVICE', source: 'preset' };
@@ -310,10 +333,12 @@ async function chooseMethod(io: AnswerIO, context: SetupContext): Promise<SetupE
   }
 }
 
+const accepting = (context: SetupContext) => `Accepting the verification request from ${otherDeviceName(context.incomingVerification)}.`;
+
 /** verify: accept the other device's request, or (without --wait) send one when none came. */
 async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
   if (context.incomingVerification) {
-    io.say(`Accepting the verification request from ${deviceNameOf(context.incomingVerification) ?? 'your other device'}.`);
+    io.say(accepting(context));
     return { type: 'ACCEPT_INCOMING' };
   }
   if (io.options.wait) {
@@ -326,6 +351,32 @@ async function awaitRequest(io: AnswerIO, context: SetupContext): Promise<SetupE
     return undefined;
   }
   return { type: 'REQUEST_VERIFICATION' };
+}
+
+/**
+ * verify --qr-file: the other device shows its code now that the verification is accepted. Its
+ * payload, scanned with another app, is read from stdin ("-"), or from the file once it is there.
+ */
+async function scannedQr(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
+  const path = io.options.qrFile;
+  const shown = `Scan the QR code ${otherDevice(context.verification)} shows now`;
+  if (path && path !== '-') {
+    const message = `${shown}, and write its payload to ${path}: it is read as soon as it is there.`;
+    io.say(message);
+    io.emit({ event: 'prompt', for: 'qr-payload', message });
+    const data = await io.poll(() => readScannedQrFile(path), QR_FILE_POLL_MS);
+    return { type: 'SUBMIT_QR', data: new Secret(data), source: 'preset' };
+  }
+  const line = await io.ask(
+    'qr-payload',
+    `${shown}, and paste its payload (one line):`,
+    needs(`The payload of the QR code ${otherDevice(context.verification)} shows is needed, and stdin has nothing more to read.`, 'Write it to stdin once the prompt for "qr-payload" comes, or give --qr-file PATH.'),
+  );
+  if (!line.trim()) {
+    io.say('That line is empty: paste the payload your scanner read from the code.');
+    return undefined;
+  }
+  return { type: 'SUBMIT_QR', data: new Secret(line.trim()) };
 }
 
 /** A reset is only started once the new key has somewhere to go: a file, or a person who sees it. */
@@ -345,7 +396,7 @@ interface MethodChoice {
 /** The wizard's choices, one per line, answered with a number: what a screen reader reads out well. */
 async function askMethod(io: AnswerIO, context: SetupContext): Promise<SetupEvent | undefined> {
   const incoming = context.incomingVerification;
-  const other = incoming ? deviceNameOf(incoming) ?? 'your other device' : undefined;
+  const other = incoming ? otherDeviceName(incoming) : undefined;
   const start = incoming ? ({ type: 'ACCEPT_INCOMING' } as const) : ({ type: 'CHOOSE_DEVICE' } as const);
   const choices: MethodChoice[] = [
     { label: other ? `Accept the request from ${other} and compare emojis` : 'Compare emojis with another device where you are signed in', event: { ...start, method: 'emoji' } },
@@ -424,10 +475,7 @@ async function recoveryKey(io: AnswerIO, context: SetupContext): Promise<SetupEv
   replyTo(io, context);
   const source = recoveryKeySource(options, io.env);
   if (source && source.kind !== 'stdin') {
-    const key = await readKey(source, io.env);
-    const check = checkRecoveryKey(key.reveal());
-    // A file or variable holding something else: say what is wrong with it, without sending it.
-    if (!check.ok) throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(source)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
+    const key = await readValidKey(source, io.env);
     io.say(`Using the recovery key from ${describeKeySource(source)}.`);
     return { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: key, source: 'preset' };
   }
@@ -457,7 +505,7 @@ async function compareEmojis(io: AnswerIO, context: SetupContext, memory: Answer
     io.say(`Compare these emojis with the ones ${otherDevice(verification)} shows:`);
     io.say(`  ${emojis.map((entry, i) => `${i + 1}. ${entry.emoji} ${entry.name}${entry.english ? ` (${entry.english})` : ''}`).join('   ')}`);
     if (decimals) io.say(`  (or the numbers: ${decimals})`);
-    io.emit({ event: 'verification', otherDevice: deviceNameOf(verification) ?? 'your other device', emojis, decimals, language: io.language });
+    io.emit({ event: 'verification', otherDevice: otherDeviceName(verification), emojis, decimals, language: io.language });
   }
   const yes = await yesNo(io, context, 'emoji-match', `Do all of them match, in the same order, on ${device.replace(/^Your/, 'your')}? Answer yes or no:`);
   return yes === undefined ? undefined : { type: yes ? 'MATCH' : 'NO_MATCH' };

@@ -8,16 +8,17 @@ import type { Actor } from 'xstate';
 import type { RunClock } from '../clock.js';
 import type { SetupMachine } from '../../machines/setupMachine.js';
 import type { PresetAnswer, Problem } from '../../machines/problems.js';
-import { sameStep, stepOf, type StepMeta } from '../../machines/steps.js';
+import { sameStep, stepOf, type EndStep, type StepMeta } from '../../machines/steps.js';
 import type { SetupContext, SetupEvent } from '../../machines/types.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
 import { printToken } from '../setupActor.js';
 import { drawQr, qrPayloadBytes } from '../shared/qr.js';
 import type { KeeperReport } from '../tokenKeeper.js';
-import { describeToken, formatDuration, formatElapsed } from '../wording/format.js';
-import { explainProblem, withAttemptsLeft } from '../wording/problems.js';
-import { capitalize, describeSessionState, deviceNameOf, noticeText, otherDevice, stallText, waitText } from '../wording/states.js';
+import { readyLine, SIMULATION_ENDS, stoppedBy, stoppedLine, timedOutText, verifiedText } from '../wording/endOfRun.js';
+import { describeToken, formatElapsed } from '../wording/format.js';
+import { explainProblem, PROBLEM_ENDS, withAttemptsLeft } from '../wording/problems.js';
+import { noticeText, otherDevice, otherDeviceName, stallText, waitText } from '../wording/states.js';
 import { answer, type AnswerIO, type AnswerMemory } from './answers.js';
 import { describeKeySource, recoveryKeySource } from './keys.js';
 import type { LineSource } from '../lines.js';
@@ -53,8 +54,6 @@ export class Driver {
   private readonly memory: AnswerMemory = {};
   private announcedNotice: SetupContext['notice'];
   private connected = false;
-  /** The last step announced before the end: what a timeout interrupted. */
-  private lastStep: StepMeta | undefined;
 
   constructor(
     readonly ctx: RunContext,
@@ -79,7 +78,7 @@ export class Driver {
       this.announceNews(snapshot);
       if (!previous || !sameStep(previous, step)) this.announce(step, snapshot);
       previous = step;
-      if (step.kind === 'end') return this.finish(step, snapshot, await this.ctx.keeper.flush());
+      if (step.kind === 'end') return this.finish(step.step, snapshot, await this.ctx.keeper.flush());
       try {
         if (step.kind === 'ask' || step.kind === 'show') {
           const event = await answer(step.step, snapshot.context, this.answerIO(step), this.memory);
@@ -94,37 +93,20 @@ export class Driver {
     }
   }
 
-  /** A problem that ends the run: unreachable → 5, an answer nobody can give → 3, anything else → 1. */
+  /** A problem that ends the run, with its code and exit code from the one table (PROBLEM_ENDS). */
   fail(problem: Problem): HeadlessError {
     if (this.options.debug) {
       const details = [problem.call, problem.status && `status ${problem.status}`, problem.code, problem.reason].filter(Boolean).join(', ');
       if (details) this.out.debug(`${problem.kind}: ${details}`);
     }
-    const text = explainProblem(problem, { baseUrl: this.ctx.baseUrl });
-    switch (problem.kind) {
-      case 'unreachable':
-        return new HeadlessError('unreachable', text.message, ExitCode.Unreachable, text.fix);
-      case 'not-beeper':
-        return new HeadlessError('not-beeper', text.message, ExitCode.Unreachable, text.fix);
-      case 'key-outcome-unknown':
-        return new HeadlessError('key-outcome-unknown', text.message, ExitCode.Unreachable, text.fix);
-      case 'unsupported-build':
-      case 'server':
-      case 'invalid-response':
-      case 'insecure':
-      case 'not-set-up':
-      case 'already-signed-in':
-        return new HeadlessError(problem.kind, text.message, ExitCode.Error, text.fix);
-      case 'too-many-attempts':
-        return new HeadlessError('wrong-recovery-key', text.message, ExitCode.Error, 'Check the saved key, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.');
-      case 'verification-keeps-ending':
-        return new HeadlessError('verification-failed', text.message, ExitCode.Error, 'Run again, or use --recovery-key-file PATH.');
-      default: {
-        // The server refused an answer from a flag or a file: its words, which flag it was, and what a rerun needs.
-        const message = problem.preset ? `${withAttemptsLeft(problem)} (from ${this.presetSource(problem.preset)})` : problem.message;
-        return new HeadlessError(problem.code ?? problem.kind, message, ExitCode.Error, problem.preset ? this.presetFix(problem.preset) : undefined);
-      }
+    const end = PROBLEM_ENDS[problem.kind];
+    if (end.code) {
+      const text = explainProblem(problem, { baseUrl: this.ctx.baseUrl });
+      return new HeadlessError(end.code, text.message, end.exitCode, end.hint ?? text.fix);
     }
+    // The server refused an answer from a flag or a file: its words, which flag it was, and what a rerun needs.
+    const message = problem.preset ? `${withAttemptsLeft(problem)} (from ${this.presetSource(problem.preset)})` : problem.message;
+    return new HeadlessError(problem.code ?? problem.kind, message, end.exitCode, problem.preset ? this.presetFix(problem.preset) : undefined);
   }
 
   /** The flag, file or variable a refused answer came from. */
@@ -150,6 +132,8 @@ export class Driver {
           : 'Run again with another --username.';
       case 'recovery-key':
         return 'Check the key against your saved copy, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.';
+      case 'qr-file':
+        return 'Run beeper-setup verify again, and scan the code the other device shows once it is accepted.';
     }
   }
 
@@ -165,6 +149,7 @@ export class Driver {
       canAsk: () => this.io.lines.canAsk(),
       ask: (what, message, missing, secret) => this.ask(what, message, missing, secret),
       until: (ready) => this.untilContext(step, ready),
+      poll: (attempt, everyMs) => this.poll(step, attempt, everyMs),
       fail: (problem) => this.fail(problem),
     };
   }
@@ -209,6 +194,36 @@ export class Driver {
     });
   }
 
+  /** Tries `attempt` every `everyMs` on the run's clock until it gives a value; ABORTED once the machine leaves `step`. */
+  private poll<T>(step: StepMeta, attempt: () => Promise<T | undefined>, everyMs: number): Promise<T> {
+    const { clock } = this.io;
+    return new Promise((resolve, reject) => {
+      let timer: unknown;
+      let settled = false;
+      const settle = (end: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
+        subscription.unsubscribe();
+        end();
+      };
+      const left = (snapshot: Snapshot) => snapshot.status !== 'active' || !sameStep(stepOf(snapshot), step);
+      const subscription = this.actor.subscribe((snapshot) => {
+        if (left(snapshot)) settle(() => reject(ABORTED));
+      });
+      const tryOnce = () =>
+        void attempt().then(
+          (value) => {
+            if (value !== undefined) settle(() => resolve(value));
+            else if (!settled) timer = clock.setTimeout(tryOnce, everyMs);
+          },
+          (error: unknown) => settle(() => reject(error)),
+        );
+      if (left(this.actor.getSnapshot())) settle(() => reject(ABORTED));
+      else tryOnce();
+    });
+  }
+
   private send(event: SetupEvent, step: StepMeta): void {
     const before = this.actor.getSnapshot();
     this.actor.send(event);
@@ -239,7 +254,6 @@ export class Driver {
   private announce(step: StepMeta, snapshot: Snapshot): void {
     if (step.kind === 'end' || step.step === 'routing') return;
     this.out.emit({ event: 'step', step: step.step });
-    this.lastStep = step;
     if (step.kind !== 'wait') return;
     if (step.step === 'showing-qr') return this.showQr(snapshot.context.verification?.qr?.data);
     const text = waitText(step.step, snapshot.context, { baseUrl: this.ctx.baseUrl, via: this.ctx.tokenKey.startsWith('ssh://') ? this.ctx.tokenKey : undefined });
@@ -349,50 +363,41 @@ export class Driver {
     return controller;
   }
 
-  private finish(end: StepMeta, snapshot: Snapshot, kept: KeeperReport): number {
+  private finish(end: EndStep, snapshot: Snapshot, kept: KeeperReport): number {
     const { context } = snapshot;
-    switch (end.step) {
+    switch (end) {
       case 'ready': {
-        const matrix = context.session?.matrix;
-        this.out.say(matrix ? `Ready: ${matrix.userID} is signed in on device ${matrix.deviceID} (${matrix.homeserver}).` : 'Ready.');
+        this.out.say(readyLine(context.session));
         if (this.options.verify === 'reset' && !this.memory.keySaved) {
           this.out.say('This device was already set up, so no new recovery key was made: the account keeps its current key.');
         }
         // The demo keeps nothing: its simulated Beeper ends with this run.
-        if (this.ctx.demo) this.out.say('That was the simulation; nothing was saved, and the simulated Beeper stops now.');
+        if (this.ctx.demo) this.out.say(SIMULATION_ENDS);
         else this.reportToken(kept);
         // `ready` is the last event of a run that succeeded.
+        const matrix = context.session?.matrix;
         this.out.emit({ event: 'ready', userID: matrix?.userID ?? '', deviceID: matrix?.deviceID ?? '', homeserver: matrix?.homeserver ?? '' });
         printToken(this.options, context, this.io.stdout);
         return ExitCode.Ready;
       }
       case 'verified': {
-        const name = deviceNameOf(context.verification) ?? 'your other device';
-        this.out.say(`Verified: ${name} is now trusted.`);
-        this.out.emit({ event: 'verified', otherDevice: name, userID: context.verification?.otherUserID ?? context.session?.matrix?.userID ?? '' });
+        this.out.say(`${verifiedText(context.verification).title}.`);
+        this.out.emit({ event: 'verified', otherDevice: otherDeviceName(context.verification), userID: context.verification?.otherUserID ?? context.session?.matrix?.userID ?? '' });
         return ExitCode.Ready;
       }
       case 'interrupted': {
         // A hang-up (SIGHUP) ends with 129 and is said as such; Ctrl-C and SIGTERM with 130.
         const signal = this.ctx.stops.received;
         const exitCode = signal ? exitCodeForSignal(signal) : ExitCode.Interrupted;
-        this.out.say(
-          this.ctx.demo
-            ? 'Demo stopped; the simulated Beeper stops with it.'
-            : `Interrupted. Nothing was cancelled on the server: run ${commandLine(this.ctx.invocation)} again to resume.`,
-        );
-        this.out.emit({ event: 'error', code: 'interrupted', message: signal === 'SIGHUP' ? 'Hung up.' : 'Interrupted.', exitCode });
+        const { invocation } = this.ctx;
+        this.out.say(stoppedLine(context, { again: commandLine(invocation), demoAgain: this.ctx.demo ? commandLine(invocation, '--demo') : undefined, baseUrl: this.ctx.baseUrl }));
+        this.out.emit({ event: 'error', code: 'interrupted', message: stoppedBy(signal), exitCode });
         return exitCode;
       }
-      case 'timed-out':
-        throw new HeadlessError(
-          'timeout',
-          `${this.options.command === 'verify' ? 'Nothing verified' : 'Not ready'} after ${formatDuration(this.options.timeoutMs)}: ${this.waitedFor(snapshot)}`,
-          ExitCode.NotReady,
-          this.options.command === 'verify' ? 'Run it again, or allow longer with --timeout.' : 'Run the same command again to resume, or allow longer with --timeout.',
-        );
-      default:
-        throw this.fail(context.problem ?? { kind: 'unexpected', message: 'Setup stopped.' });
+      case 'timed-out': {
+        const text = timedOutText(context);
+        throw new HeadlessError('timeout', text.message, ExitCode.NotReady, text.fix);
+      }
     }
   }
 
@@ -401,17 +406,6 @@ export class Driver {
     const report = describeToken(kept, { tokenSource: this.ctx.tokenSource, saveToken: this.options.saveToken });
     for (const line of report.lines) this.out.say(line);
     if (report.saved) this.out.emit({ event: 'token-saved', path: report.saved.path, mode: '0600', repaired: report.saved.repaired });
-  }
-
-  /** What the run was waiting for when --timeout ran out, in words. */
-  private waitedFor(snapshot: Snapshot): string {
-    const { context } = snapshot;
-    if (this.lastStep?.step === 'awaiting-request') return 'No verification request came from your other device.';
-    if (this.lastStep?.waitsFor === 'other-device' || this.lastStep?.waitsFor === 'other-device-confirm') {
-      return `${capitalize(otherDevice(context.verification))} did not finish the verification.`;
-    }
-    const state = context.session?.state;
-    return state ? `Beeper is still ${describeSessionState(state)}.` : 'Beeper did not answer.';
   }
 }
 

@@ -11,7 +11,8 @@ import { CliError, ExitCode } from '../exitCodes.js';
 import { expandHome, fileProblem, readSmallFile, writeKeyFile } from '../shared/keyFile.js';
 import { lookUpKeyFile } from '../tokenStore.js';
 import { existingKeyFile } from '../wording/newKey.js';
-import { stripWhitespace } from '../shared/recoveryKey.js';
+import { HeadlessError } from './output.js';
+import { checkRecoveryKey, describeRecoveryKeyProblem, stripWhitespace } from '../shared/recoveryKey.js';
 import { Secret } from '../shared/secret.js';
 
 export type KeySource = { kind: 'file'; path: string } | { kind: 'env' } | { kind: 'stdin' };
@@ -46,6 +47,14 @@ export async function readKey(source: KeySource & { kind: 'file' | 'env' }, env:
     );
   }
   return new Secret(stripWhitespace(file.bytes.toString('utf8')));
+}
+
+/** A key from a file or the environment that must be a valid key: one that is not is refused, saying why, and never sent. */
+export async function readValidKey(source: KeySource & { kind: 'file' | 'env' }, env: NodeJS.ProcessEnv): Promise<Secret> {
+  const key = await readKey(source, env);
+  const check = checkRecoveryKey(key.reveal());
+  if (!check.ok) throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(source)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
+  return key;
 }
 
 /**

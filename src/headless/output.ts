@@ -4,6 +4,7 @@
  * last guard every line and event is cleaned of terminal controls and every
  * secret the process holds is redacted, in any grouping.
  */
+import type { WaitsFor } from '../../machines/steps.js';
 import { CliError, errorEventCode, ExitCode } from '../exitCodes.js';
 import { scrub } from '../shared/redact.js';
 import { cleanText, printable, safeJson } from '../shared/terminalText.js';
@@ -14,7 +15,7 @@ export type HeadlessEvent =
   | { event: 'step'; step: string }
   | { event: 'prompt'; for: PromptFor; message: string }
   | { event: 'notice'; code: string; message: string }
-  | { event: 'waiting'; for: 'other-device' | 'other-device-confirm' | 'server'; elapsedMs: number; state?: string; stalled?: string }
+  | { event: 'waiting'; for: WaitsFor; elapsedMs: number; state?: string; stalled?: string }
   | { event: 'problem'; code: string; message: string; attemptsLeft?: number }
   | { event: 'terms'; text: string; termsUrl: string; privacyUrl: string; accepted: boolean }
   | {
@@ -33,7 +34,7 @@ export type HeadlessEvent =
   | { event: 'logout'; key: string; forgotten: boolean }
   | { event: 'error'; code: string; message: string; exitCode: number };
 
-export type PromptFor = 'email' | 'code' | 'username' | 'terms' | 'method' | 'reset-confirm' | 'recovery-key' | 'new-key-file' | 'new-key-check' | 'emoji-match' | 'scan-confirm';
+export type PromptFor = 'email' | 'code' | 'username' | 'terms' | 'method' | 'reset-confirm' | 'recovery-key' | 'new-key-file' | 'new-key-check' | 'emoji-match' | 'scan-confirm' | 'qr-payload';
 
 export interface Reporter {
   /** A line for people (stderr). */

@@ -8,11 +8,11 @@
  */
 import { CliError, ExitCode } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
-import { checkRecoveryKey, describeRecoveryKeyProblem } from '../shared/recoveryKey.js';
 import { codeProblem, emailProblem, usernameProblem } from '../shared/validation.js';
-import { describeKeySource, newKeyFileProblem, readKey, recoveryKeySource } from './keys.js';
+import { newKeyFileProblem, readValidKey, recoveryKeySource } from './keys.js';
 import type { LineSource } from '../lines.js';
 import { HeadlessError } from './output.js';
+import { checkScannedQrFile } from './scannedQr.js';
 
 export interface PreflightIO {
   lines: LineSource;
@@ -39,15 +39,23 @@ export async function preflight(ctx: RunContext, io: PreflightIO): Promise<void>
 
   // Files and variables that hold answers: readable and well-formed before anything is sent.
   const keySource = recoveryKeySource(options, env);
-  if (keySource && keySource.kind !== 'stdin') {
-    const check = checkRecoveryKey((await readKey(keySource, env)).reveal());
-    if (!check.ok) {
-      throw new HeadlessError('invalid-recovery-key', `The recovery key in ${describeKeySource(keySource)} is not valid: ${describeRecoveryKeyProblem(check.reason)}`, ExitCode.Error);
-    }
-  }
+  if (keySource && keySource.kind !== 'stdin') await readValidKey(keySource, env);
   if (options.newRecoveryKeyFile !== undefined) {
     const problem = await newKeyFileProblem(options.newRecoveryKeyFile, env);
     if (problem) throw problem;
+  }
+
+  // verify --qr-file: read once the verification is accepted, but a path that could never be read is refused now.
+  if (options.command === 'verify' && options.qrFile) {
+    if (options.qrFile === '-' && !io.lines.canAsk()) {
+      throw new HeadlessError(
+        'input-needed',
+        "--qr-file - reads the payload of the other device's QR code from stdin once the verification is accepted, and stdin has nothing to read.",
+        ExitCode.InputNeeded,
+        'Write the payload to stdin once the prompt for "qr-payload" comes, or give --qr-file PATH.',
+      );
+    }
+    await checkScannedQrFile(options.qrFile);
   }
 
   // Answers that will be needed and that nobody will be able to give.

@@ -9,11 +9,9 @@ import { CliError } from '../exitCodes.js';
 import type { RunContext } from '../runtime.js';
 import { createSetupActor } from '../setupActor.js';
 import { resolveLanguage } from '../shared/sasNames.js';
-import { Secret } from '../shared/secret.js';
 import { Driver, type DriverIO } from './driver.js';
 import { createReporter, eventCodeOf } from './output.js';
 import { preflight } from './preflight.js';
-import { readScannedQr } from './scannedQr.js';
 
 export async function runHeadless(ctx: RunContext): Promise<number> {
   const { options, io } = ctx;
@@ -43,12 +41,10 @@ export async function runHeadless(ctx: RunContext): Promise<number> {
     if (language.source === 'flag' && language.unknown) full.out.say(`No emoji names in "${language.unknown}"; showing them in English.`);
     // The demo's mailbox and phone speak on stderr, since nothing else shows them here.
     for (const line of ctx.demo?.banner ?? []) full.out.say(`[demo] ${line}`);
-    const scannedQr = options.command === 'verify' && options.qrFile ? new Secret(await readScannedQr(options.qrFile, full.lines)) : undefined;
 
     const actor = createSetupActor(
       ctx,
       {
-        scannedQr,
         // Emojis unless --qr: they need nothing but text, which every stderr can show.
         preferEmoji: !options.qr,
         // A short --timeout still gets a few polls in before it runs out.

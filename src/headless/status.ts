@@ -3,6 +3,8 @@
  * Exit 0 when ready, 4 when not (yet), 5 when nothing answers.
  * `beeper-setup logout`: forgets the saved access token for the address.
  */
+import type { ProblemKind } from '../../machines/problems.js';
+import { isFinished } from '../../machines/routing.js';
 import { HttpError, UnreachableError } from '../api/errors.js';
 import type { AppInfo, Session } from '../api/types.js';
 import type { CliOptions } from '../args.js';
@@ -10,6 +12,7 @@ import { ExitCode } from '../exitCodes.js';
 import type { ProgramIO } from '../io.js';
 import type { RunContext, RunPlan } from '../runtime.js';
 import { forgetToken, TokenStoreError } from '../tokenStore.js';
+import { PROBLEM_ENDS } from '../wording/problems.js';
 import { describeSessionState, deviceNameOf } from '../wording/states.js';
 import { printable } from '../shared/terminalText.js';
 import { explainNotBeeper, explainUnreachable } from '../wording/unreachable.js';
@@ -53,7 +56,7 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
     const { error } = result;
     if (error instanceof UnreachableError) {
       const words = explainUnreachable(error.baseUrl, error.reason);
-      throw new HeadlessError('unreachable', words.message, ExitCode.Unreachable, words.fix);
+      throw ended('unreachable', words.message, words.fix);
     }
     if (error instanceof HttpError && error.status === 401) {
       // Signed in, but we hold no token for it (or a stale one): the state is not ours to see.
@@ -69,10 +72,10 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
     }
     if (error instanceof HttpError && !info) {
       const words = explainNotBeeper(ctx.baseUrl);
-      throw new HeadlessError('not-beeper', words.message, ExitCode.Unreachable, words.fix);
+      throw ended('not-beeper', words.message, words.fix);
     }
     if (error instanceof HttpError && error.status === 404) {
-      throw new HeadlessError('unsupported-build', `The app at ${ctx.baseUrl} has no terminal setup.`, ExitCode.Error, 'Update Beeper Desktop or Beeper Server.');
+      throw ended('unsupported-build', `The app at ${ctx.baseUrl} has no terminal setup.`, 'Update Beeper Desktop or Beeper Server.');
     }
     throw new HeadlessError('error', error instanceof Error ? error.message : String(error), ExitCode.Error);
   }
@@ -101,12 +104,18 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
   return ready ? ExitCode.Ready : ExitCode.NotReady;
 }
 
+/** A problem that ends `status`, coded as it ends any run (PROBLEM_ENDS). */
+function ended(kind: ProblemKind, message: string, hint?: string): HeadlessError {
+  const end = PROBLEM_ENDS[kind];
+  return new HeadlessError(end.code ?? kind, message, end.exitCode, hint);
+}
+
 function describe(session: Session, info: AppInfo | undefined, ctx: RunContext): string[] {
   const words = describeSessionState(session.state);
   const lines = [`${describeApp(info, ctx.baseUrl)}: ${words}${words === session.state ? '' : ` (${session.state})`}`];
   if (session.matrix) lines.push(`  account: ${session.matrix.userID} on ${session.matrix.homeserver}`, `  device:  ${session.matrix.deviceID}`);
   const v = session.verification;
-  if (v && !['done', 'cancelled', 'error'].includes(v.state)) {
+  if (v && !isFinished(v)) {
     lines.push(`  verification in progress: ${v.state}, ${v.direction}, with ${deviceNameOf(v) ?? 'another device'}`);
   }
   if (session.state === 'needs-login' && ctx.accessToken) lines.push('  (an access token is saved, but the app is signed out)');

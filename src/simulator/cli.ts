@@ -37,7 +37,7 @@ export async function runSimulateCommand(options: SimulateCommandOptions = {}): 
     [
       `profile: ${simulator.control.config().profile}${
         options.strict
-          ? ' (purpose inferred; only a login verification trusts; unknown body fields refused; methods empty until accepted; millisecond timestamps; extra response fields; no /v1/info)'
+          ? ' (purpose inferred; only a login verification trusts; unknown body fields refused; methods empty until accepted; the other device shows its QR code only once accepted; millisecond timestamps; extra response fields; no /v1/info)'
           : ''
       }`,
       `set it up from another terminal: ${options.command ?? 'beeper-setup'}${connect}`,

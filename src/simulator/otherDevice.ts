@@ -11,7 +11,7 @@ import { APP_NAME } from './accounts.js';
 import { invalidState } from './errors.js';
 import type { AppState } from './state.js';
 import type { OtherDeviceAction, SimulatorConfig } from './types.js';
-import { describeSas, toWire, type VerificationEvent, type VerificationRecord } from './verification.js';
+import { describeSas, isActive, toWire, type VerificationEvent, type VerificationRecord } from './verification.js';
 
 export interface OtherDeviceScreen {
   deviceName: string;
@@ -56,10 +56,18 @@ export class OtherDevice {
     return record;
   }
 
-  /** The QR payload the other device shows for the current verification (for `qr/scan`). */
+  /**
+   * The QR payload the other device shows for the current verification (for `qr/scan`). A Matrix
+   * client shows its code only once the request is accepted (the code carries the transaction and
+   * both keys), and only while the verification runs: strict holds to that (409 before and after);
+   * lenient shows it from the request on.
+   */
   qr(): string {
     const record = this.deps.app.verifications().current();
     if (!record) throw invalidState('There is no verification, so the other device shows no QR code.');
+    if (this.deps.config.profile === 'strict' && (!record.accepted || !isActive(record))) {
+      throw invalidState(`The other device shows its QR code only while the verification is accepted and running; it is "${record.state}".`);
+    }
     return record.theirQr;
   }
 

@@ -6,7 +6,8 @@
  * failure with no words of Beeper's own (a proxy's HTML page) names the call
  * that failed, since nothing else says what broke.
  */
-import type { Problem } from '../../machines/problems.js';
+import type { Problem, ProblemKind } from '../../machines/problems.js';
+import { ExitCode } from '../exitCodes.js';
 import { firstSentence } from './states.js';
 import { explainNotBeeper, explainUnreachable } from './unreachable.js';
 
@@ -153,6 +154,41 @@ export function inlineProblem(problem: Problem, where: Where): Problem {
   if (problem.kind === 'rejected' || problem.kind === 'unauthorized' || problem.kind === 'sign-in-expired') return problem;
   const text = explainProblem(problem, where);
   return { ...problem, message: [text.message, text.fix].filter(Boolean).join(' ') };
+}
+
+/**
+ * How each problem ends a run without the wizard: the NDJSON `error` code and the exit code
+ * (README's "error codes" table), and where a flag is the way on, headless mode's own fix. A kind
+ * with a `code` is said in the words above; one without keeps the problem's own message (the
+ * server's words for a refused answer, the machine's sentence) and is coded by the server's code
+ * when it sent one, else by its kind.
+ */
+export const PROBLEM_ENDS: Record<ProblemKind, { code?: string; exitCode: ExitCode; hint?: string }> = {
+  unreachable: { code: 'unreachable', exitCode: ExitCode.Unreachable },
+  'not-beeper': { code: 'not-beeper', exitCode: ExitCode.Unreachable },
+  'key-outcome-unknown': { code: 'key-outcome-unknown', exitCode: ExitCode.Unreachable },
+  'unsupported-build': { code: 'unsupported-build', exitCode: ExitCode.Error },
+  server: { code: 'server', exitCode: ExitCode.Error },
+  'invalid-response': { code: 'invalid-response', exitCode: ExitCode.Error },
+  insecure: { code: 'insecure', exitCode: ExitCode.Error },
+  'not-set-up': { code: 'not-set-up', exitCode: ExitCode.Error },
+  'already-signed-in': { code: 'already-signed-in', exitCode: ExitCode.Error },
+  'too-many-attempts': {
+    code: 'wrong-recovery-key',
+    exitCode: ExitCode.Error,
+    hint: 'Check the saved key, or make a new one with --reset-recovery-key --new-recovery-key-file PATH.',
+  },
+  'verification-keeps-ending': { code: 'verification-failed', exitCode: ExitCode.Error, hint: 'Run again, or use --recovery-key-file PATH.' },
+  rejected: { exitCode: ExitCode.Error },
+  unauthorized: { exitCode: ExitCode.Error },
+  'sign-in-expired': { exitCode: ExitCode.Error },
+  'key-not-activated': { exitCode: ExitCode.Error },
+  unexpected: { exitCode: ExitCode.Error },
+};
+
+/** A step reached without the data it shows (a bug): what --debug says about it. */
+export function missingStepData(step: string, what: string): Problem {
+  return { kind: 'unexpected', message: `The step "${step}" has no ${what} to show.` };
 }
 
 /** The details --debug adds: call, status, server code, raw message. */

@@ -5,7 +5,7 @@
  */
 import { keyActiveNotice, keyUnknownNotice } from './newKey.js';
 import type { Session, Verification } from '../api/types.js';
-import type { StepMeta } from '../../machines/steps.js';
+import type { StepName, WaitStep } from '../../machines/steps.js';
 import type { Notice, SetupContext } from '../../machines/types.js';
 import type { TokenSource } from '../tokenStore.js';
 
@@ -28,6 +28,9 @@ export function describeSessionState(state: string): string {
 export const deviceNameOf = (verification: Verification | undefined): string | undefined =>
   verification?.otherDevice?.name ?? verification?.otherDevice?.id;
 
+/** "Pixel 8", or "your other device" when it has neither name nor id. */
+export const otherDeviceName = (verification: Verification | undefined): string => deviceNameOf(verification) ?? 'your other device';
+
 /** "your other device (Pixel 8)". */
 export function otherDevice(verification: Verification | undefined): string {
   const name = deviceNameOf(verification);
@@ -48,66 +51,64 @@ export interface WaitText {
   detail?: string | undefined;
 }
 
-/** Words for every `wait` step. `where` is the base URL (and the tunnel, if any). */
-export function waitText(step: StepMeta['step'], context: SetupContext, where: { baseUrl: string; via?: string | undefined }): WaitText {
-  const other = otherDevice(context.verification ?? context.incomingVerification);
-  const vouching = context.mode === 'vouch';
-  switch (step) {
-    case 'connecting':
-      return { title: `Connecting to Beeper at ${where.baseUrl}${where.via ? ` (${where.via}, through an ssh tunnel)` : ''}` };
-    case 'reconnecting':
-      return {
-        title: 'Reconnecting to Beeper',
-        detail: 'The connection dropped before Beeper answered, so whether it acted is unknown. beeper-setup asks where things stand once it answers again.',
-      };
-    case 'starting-sign-in':
-      return { title: 'Starting sign-in' };
-    case 'sending-code':
-      return { title: context.notice === 'code-resent' ? `Sending a new code to ${context.email}` : `Sending a sign-in code to ${context.email}` };
-    case 'checking-code':
-      return { title: 'Checking the code' };
-    case 'registering':
-      return { title: `Creating the account ${context.username}` };
-    case 'verifying-recovery-key':
-      return { title: 'Checking the recovery key' };
-    case 'creating-recovery-key':
-      return { title: 'Creating a new recovery key' };
-    case 'confirming-recovery-key':
-      return { title: 'Activating your new recovery key' };
-    case 'starting-verification':
-      if (context.incomingVerification) return { title: `Accepting the request from ${other}` };
-      return { title: vouching ? `Asking ${other} to be verified` : 'Asking your other devices to verify this one' };
-    case 'waiting-other-device':
-      if (context.verification?.state === 'requested' || !context.verification) {
-        return {
-          title: `Waiting for ${other} to accept`,
-          detail: vouching
-            ? 'Open Beeper on that device and accept the verification request there.'
-            : 'Open Beeper on a phone or computer where you are signed in and accept the verification request there.',
-        };
-      }
-      return { title: `Waiting for ${other}` };
-    case 'showing-qr':
-      return { title: `Waiting for ${other} to scan the QR code` };
-    case 'starting-sas':
-      return { title: 'Starting emoji comparison' };
-    case 'confirming-sas':
-      return { title: 'Sending your answer' };
-    case 'waiting-other-confirm':
-      return { title: `Waiting for ${other} to confirm the emojis match too` };
-    case 'confirming-scan':
-      return { title: 'Finishing the verification' };
-    case 'rejecting':
-      return { title: 'Stopping the verification' };
-    case 'cancelling':
-      return { title: 'Cancelling the verification' };
-    case 'submitting-qr':
-      return { title: 'Submitting the scanned QR code' };
-    case 'waiting-server':
-      return serverWaitText(context.session);
-    default:
-      return { title: 'Working' };
-  }
+/** Where the app is: the base URL, and the ssh tunnel reaching it, if any. */
+export interface Where {
+  baseUrl: string;
+  via?: string | undefined;
+}
+
+interface WaitWords {
+  context: SetupContext;
+  where: Where;
+  /** "your other device (Pixel 8)": the verification's, or the incoming request's. */
+  other: string;
+  /** `beeper-setup verify`: this app vouches for another device. */
+  vouching: boolean;
+}
+
+/** Words for every `wait` step: one entry per wait step, so a new one without words fails the typecheck. */
+export const WAIT_TEXTS: Record<WaitStep, (words: WaitWords) => WaitText> = {
+  connecting: ({ where }) => ({ title: `Connecting to Beeper at ${where.baseUrl}${where.via ? ` (${where.via}, through an ssh tunnel)` : ''}` }),
+  reconnecting: () => ({
+    title: 'Reconnecting to Beeper',
+    detail: 'The connection dropped before Beeper answered, so whether it acted is unknown. beeper-setup asks where things stand once it answers again.',
+  }),
+  // A moment between steps (or the session read again after a verification vanished).
+  routing: () => ({ title: 'Working' }),
+  'starting-sign-in': () => ({ title: 'Starting sign-in' }),
+  'sending-code': ({ context }) => ({ title: context.notice === 'code-resent' ? `Sending a new code to ${context.email}` : `Sending a sign-in code to ${context.email}` }),
+  'checking-code': () => ({ title: 'Checking the code' }),
+  registering: ({ context }) => ({ title: `Creating the account ${context.username}` }),
+  'verifying-recovery-key': () => ({ title: 'Checking the recovery key' }),
+  'creating-recovery-key': () => ({ title: 'Creating a new recovery key' }),
+  'confirming-recovery-key': () => ({ title: 'Activating your new recovery key' }),
+  'starting-verification': ({ context, other, vouching }) => {
+    if (context.incomingVerification) return { title: `Accepting the request from ${other}` };
+    return { title: vouching ? `Asking ${other} to be verified` : 'Asking your other devices to verify this one' };
+  },
+  'waiting-other-device': ({ context, other, vouching }) => {
+    if (context.verification && context.verification.state !== 'requested') return { title: `Waiting for ${other}` };
+    return {
+      title: `Waiting for ${other} to accept`,
+      detail: vouching
+        ? 'Open Beeper on that device and accept the verification request there.'
+        : 'Open Beeper on a phone or computer where you are signed in and accept the verification request there.',
+    };
+  },
+  'showing-qr': ({ other }) => ({ title: `Waiting for ${other} to scan the QR code` }),
+  'starting-sas': () => ({ title: 'Starting emoji comparison' }),
+  'confirming-sas': () => ({ title: 'Sending your answer' }),
+  'waiting-other-confirm': ({ other }) => ({ title: `Waiting for ${other} to confirm the emojis match too` }),
+  'confirming-scan': () => ({ title: 'Finishing the verification' }),
+  rejecting: () => ({ title: 'Stopping the verification' }),
+  cancelling: () => ({ title: 'Cancelling the verification' }),
+  'submitting-qr': () => ({ title: 'Submitting the scanned QR code' }),
+  'waiting-server': ({ context }) => serverWaitText(context.session),
+};
+
+/** The words of a `wait` step. `where` is the base URL (and the tunnel, if any). */
+export function waitText(step: WaitStep, context: SetupContext, where: Where): WaitText {
+  return WAIT_TEXTS[step]({ context, where, other: otherDevice(context.verification ?? context.incomingVerification), vouching: context.mode === 'vouch' });
 }
 
 function serverWaitText(session: Session | undefined): WaitText {
@@ -127,7 +128,7 @@ function serverWaitText(session: Session | undefined): WaitText {
  * A wait that lasted longer than the app's state explains (`context.stalled`): what is
  * going on and the way forward. `keys` says how the front end offers the other ways.
  */
-export function stallText(step: StepMeta['step'], context: SetupContext, keys: 'wizard' | 'headless'): string | undefined {
+export function stallText(step: StepName, context: SetupContext, keys: 'wizard' | 'headless'): string | undefined {
   if (!context.stalled) return undefined;
   const state = context.session?.state;
   if (step === 'waiting-other-device' || step === 'showing-qr') {

@@ -125,6 +125,13 @@ export const STEP_FIXTURES: Record<StepName, () => SetupSnapshot> = {
     ),
   'verification-not-applied': () => snapshotAt({ verificationNotApplied: 'idle' }, { session: needsVerification, verification: verification({ state: 'done' }) }),
   'awaiting-request': () => snapshotAt({ vouching: 'idle' }, { mode: 'vouch', session: session('ready') }),
+  'qr-payload': () =>
+    snapshotAt(tracking('enteringQr'), {
+      mode: 'vouch',
+      vouch: { scanQr: true },
+      session: session('ready'),
+      verification: verification({ state: 'ready', direction: 'incoming', purpose: 'device', otherDevice: { id: 'NEW', name: 'MacBook Air' }, availableActions: ['sas.start', 'cancel'] }),
+    }),
   'submitting-qr': () => snapshotAt({ deviceVerification: 'submittingQr' }, { mode: 'vouch' }),
   'waiting-server': () => snapshotAt({ firstSync: 'idle' }, { session: session('needs-first-sync') }),
   failed: () => snapshotAt('failed', { problem: { kind: 'unreachable', message: 'Nothing answered.', baseUrl: 'http://127.0.0.1:23373', reason: 'refused' } }),

@@ -5,13 +5,14 @@ import { ConfirmScanStep } from '../../components/ConfirmScanStep.js';
 import { EmojiCompare, gridGlyph } from '../../components/EmojiCompare.js';
 import { headerRows } from '../../components/Header.js';
 import { OfferEmojiStep } from '../../components/OfferEmojiStep.js';
+import { QrPayloadStep } from '../../components/QrPayloadStep.js';
 import { QrStep, largestQr } from '../../components/QrStep.js';
 import { useTerminalSize } from '../../components/hooks.js';
 import type { SetupEvent } from '../../machines/types.js';
 import { drawQr } from '../../src/shared/qr.js';
 import { SAS_EMOJI_TABLE, parseSasEmojis } from '../../src/shared/sas.js';
 import { noticeText } from '../../src/wording/states.js';
-import { ASCII, NO_COLOR, hintText, renderAt, stripAnsi, unmountAll, widestLine } from './render.js';
+import { ASCII, KEYS, NO_COLOR, hintText, renderAt, stripAnsi, unmountAll, widestLine } from './render.js';
 
 afterEach(unmountAll);
 
@@ -353,5 +354,42 @@ describe('ConfirmScanStep', () => {
     await ui.type('n');
     await ui.press('escape');
     expect(onEvent.mock.calls.map(([event]) => event.type)).toEqual(['SCAN_CONFIRMED', 'SCAN_DENIED', 'BACK']);
+  });
+});
+
+describe('QrPayloadStep (verify --qr-file)', () => {
+  const PAYLOAD = Buffer.from('MATRIX\u0002\u0001payload', 'latin1').toString('base64');
+
+  it('sends a pasted payload (spaces and line breaks dropped), and refuses an empty one saying why', async () => {
+    const onEvent = events();
+    const ui = renderAt(<QrPayloadStep deviceName="MacBook Air" onEvent={onEvent} />, { columns: 60 });
+    expect(ui.frame()).toContain('Scan the code on your other device (MacBook Air)');
+    await ui.type(KEYS.enter);
+    expect(ui.frame()).toContain('Paste the payload your scanner read from the code first.');
+    expect(onEvent).not.toHaveBeenCalled();
+    await ui.type(`${PAYLOAD.slice(0, 10)} \n${PAYLOAD.slice(10)}`);
+    await ui.type(KEYS.enter);
+    const sent = onEvent.mock.calls.at(-1)?.[0];
+    expect(sent).toMatchObject({ type: 'SUBMIT_QR' });
+    expect(sent?.type === 'SUBMIT_QR' && sent.data.reveal()).toBe(PAYLOAD);
+    expect(widestLine(ui.frame())).toBeLessThanOrEqual(60);
+  });
+
+  it('--qr-file PATH: names the file, sends its payload once it is there, and says why it cannot be read', async () => {
+    const onEvent = events();
+    let found: ((payload: string) => void) | undefined;
+    let failed: ((message: string) => void) | undefined;
+    const stop = vi.fn();
+    const file = { path: '/tmp/scanned.txt', watch: (onFound: (payload: string) => void, onFailed: (message: string) => void) => ((found = onFound), (failed = onFailed), stop) };
+    const ui = renderAt(<QrPayloadStep deviceName="MacBook Air" file={file} onEvent={onEvent} />);
+    expect(ui.frame().replace(/\s+/g, ' ')).toContain('or write it to /tmp/scanned.txt: it is read as soon as it is there.');
+    failed!('/tmp/scanned.txt is too large to hold a QR payload.');
+    await ui.waitFor('too large to hold a QR payload');
+    found!(PAYLOAD);
+    const sent = onEvent.mock.calls.at(-1)?.[0];
+    expect(sent).toMatchObject({ type: 'SUBMIT_QR', source: 'preset' });
+    expect(sent?.type === 'SUBMIT_QR' && sent.data.reveal()).toBe(PAYLOAD);
+    ui.unmount();
+    expect(stop).toHaveBeenCalledTimes(1);
   });
 });

@@ -103,12 +103,36 @@ describe('beeper-setup verify in the wizard (60 columns)', () => {
     expect(sim.control.requests().some((request) => request.path === '/v1/app/setup/verifications/qr/scan' && request.status === 200)).toBe(true);
   });
 
-  it('--qr-file - is refused in the wizard, which reads the keyboard from stdin', { timeout: TIMEOUT }, async () => {
-    const { sim, home } = await readyApp('lenient');
-    // Refused before any wizard is drawn: plain lines, wrapped by the terminal.
-    const terminal = wizard(sim, { columns: 60, rows: 24, home, configHome: join(home, '.config'), args: ['verify', '--qr-file', '-'], lineMode: true });
-    await terminal.waitFor('which the wizard needs for the keyboard');
-    expect(await terminal.exitCode()).toBe(2);
+  it('--qr-file -: the request is accepted first, then the payload of the code the new device shows is pasted (strict simulator)', { timeout: TIMEOUT }, async () => {
+    const { sim, home } = await readyApp('strict');
+    sim.control.otherDevice('request');
+    // The keyboard is stdin: "-" is the screen's field, asked for once the new device shows its code.
+    const terminal = wizard(sim, { columns: 60, rows: 24, home, configHome: join(home, '.config'), args: ['verify', '--qr-file', '-'] });
+    await terminal.waitFor('MacBook Air asks to be verified by this device');
+    expect(() => sim.control.otherDeviceQr()).toThrow();
+    terminal.press('Enter');
+    await terminal.waitFor('Scan the code on your other device (MacBook Air)');
+    expect(sim.control.requests().some((request) => request.path.endsWith('/accept'))).toBe(true);
+    terminal.type(sim.control.otherDeviceQr());
+    terminal.press('Enter');
+    await terminal.waitFor('Verified: MacBook Air is now trusted');
+    expect(await terminal.exitCode()).toBe(0);
+    expect(sim.control.requests().some((request) => request.path === '/v1/app/setup/verifications/qr/scan' && request.status === 200)).toBe(true);
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+  });
+
+  it('--qr-file PATH: read once the new device shows its code, written then by another tool (strict simulator)', { timeout: TIMEOUT }, async () => {
+    const { sim, home } = await readyApp('strict');
+    sim.control.otherDevice('request');
+    const qrFile = join(home, 'scanned.txt');
+    const terminal = wizard(sim, { columns: 60, rows: 24, home, configHome: join(home, '.config'), args: ['verify', '--qr-file', qrFile] });
+    await terminal.waitFor('MacBook Air asks to be verified by this device');
+    terminal.press('Enter');
+    await terminal.waitFor('it is read as soon as it is there');
+    writeFileSync(qrFile, `${sim.control.otherDeviceQr()}\n`);
+    await terminal.waitFor('Verified: MacBook Air is now trusted');
+    expect(await terminal.exitCode()).toBe(0);
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
   });
 
   it('a mismatch stops with the reason and trusts nothing', { timeout: TIMEOUT }, async () => {

@@ -1,8 +1,9 @@
 /**
  * `beeper-setup verify`: a ready app vouches for the user's other (new) device,
  * headless with --json: an incoming request accepted and verified by emoji, an
- * outgoing request (purpose "device") verified by QR, a scanned QR payload
- * submitted from a file, a mismatch, and an app that is not set up.
+ * outgoing request (purpose "device") verified by QR, a scanned QR payload asked
+ * for once the other device shows its code (from a file or stdin), a mismatch,
+ * and an app that is not set up.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,12 @@ let sim: RunningSimulator;
 afterEach(async () => {
   await sim?.close();
 });
+
+/** Whether the request was accepted, and a scanned payload submitted, so far. */
+function acceptedBeforeScan() {
+  const requests = sim.control.requests();
+  return { accepted: requests.some((request) => request.path.endsWith('/accept')), scanned: requests.some((request) => request.path.endsWith('/qr/scan')) };
+}
 
 /** Signs this app in and unlocks it (headless, recovery key): the app is ready and trusted. */
 async function readyApp(profile: 'lenient' | 'strict' = 'lenient') {
@@ -55,13 +62,16 @@ describe.each(['lenient', 'strict'] as const)('beeper-setup verify (%s simulator
     expect(sim.control.verifiedDevices()).toContain('MacBook Air');
   });
 
-  it('submits the QR payload of the new device, scanned with another app and read from a file', async () => {
+  it('submits the QR payload of the new device, scanned with another app and read from a file once it shows its code', async () => {
     const { env, dir } = await readyApp(profile);
-    // The new device asks and shows its code; the user scanned it elsewhere and saved what it said.
+    // The new device asks; it shows its code once the request is accepted, and only then can the file be written.
     sim.control.otherDevice('request');
     const qrFile = join(dir, 'scanned.txt');
-    writeFileSync(qrFile, `${sim.control.otherDeviceQr()}\n`);
     const run = runCli(['verify', '--base-url', sim.url, '--qr-file', qrFile, '--json'], env);
+    await run.waitFor('"for":"qr-payload"');
+    expect(acceptedBeforeScan()).toEqual({ accepted: true, scanned: false });
+    expect(run.stderr()).toContain(`and write its payload to ${qrFile}: it is read as soon as it is there.`);
+    writeFileSync(qrFile, `${sim.control.otherDeviceQr()}\n`);
     const result = await run.result;
 
     expect(result.code, result.stderr).toBe(0);
@@ -71,10 +81,30 @@ describe.each(['lenient', 'strict'] as const)('beeper-setup verify (%s simulator
     expect(sim.control.verifiedDevices()).toContain('MacBook Air');
   });
 
-  it('takes the scanned payload from stdin with --qr-file -', async () => {
+  it('takes the scanned payload from stdin with --qr-file -, asked for once the request is accepted', async () => {
     const { env } = await readyApp(profile);
     sim.control.otherDevice('request');
     const run = runCli(['verify', '--base-url', sim.url, '--qr-file', '-', '--json'], env);
+    // Accepted first: only then does the new device show the code the payload comes from.
+    await run.waitFor('"for":"qr-payload"');
+    expect(acceptedBeforeScan()).toEqual({ accepted: true, scanned: false });
+    expect(sim.control.session().verification).toMatchObject({ state: 'ready', direction: 'incoming' });
+    run.write(sim.control.otherDeviceQr());
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(0);
+    expect(sim.control.verifiedDevices()).toContain('MacBook Air');
+    expect(stepsOf(result.events)).toEqual(expect.arrayContaining(['awaiting-request', 'starting-verification', 'qr-payload', 'submitting-qr']));
+    expect(result.events.find((event) => event.event === 'prompt')).toMatchObject({ for: 'qr-payload' });
+    expect(result.events.at(-1)).toMatchObject({ event: 'verified', otherDevice: 'MacBook Air' });
+  });
+
+  it('sends a request, and asks for the payload once the new device accepted it', async () => {
+    const { env } = await readyApp(profile);
+    const run = runCli(['verify', '--base-url', sim.url, '--qr-file', '-', '--json'], env);
+    await run.waitFor('"step":"waiting-other-device"');
+    expect(run.stdout()).not.toContain('"for":"qr-payload"');
+    sim.control.otherDevice('accept');
+    await run.waitFor('"for":"qr-payload"');
     run.write(sim.control.otherDeviceQr());
     const result = await run.result;
     expect(result.code, result.stderr).toBe(0);
@@ -106,6 +136,18 @@ describe('beeper-setup verify, refused', () => {
     expect(result.stderr).toContain('This app is not signed in');
     expect(result.stderr).toContain('Run beeper-setup first; then beeper-setup verify.');
     expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'not-set-up', exitCode: 1 });
+  });
+
+  it('--qr-file - with nothing on stdin stops before anything is sent (exit 3)', async () => {
+    const { env } = await readyApp();
+    const before = sim.control.requests().length;
+    const run = runCli(['verify', '--base-url', sim.url, '--qr-file', '-', '--json'], env);
+    run.end();
+    const result = await run.result;
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('--qr-file - reads the payload');
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'input-needed', exitCode: 3 });
+    expect(sim.control.requests().length).toBe(before);
   });
 
   it('--wait times out with exit 4 when no request comes', async () => {

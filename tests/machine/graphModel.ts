@@ -49,6 +49,7 @@ export const USER_EVENTS: SetupEvent[] = [
   { type: 'USE_RECOVERY_KEY' },
   { type: 'REQUEST_VERIFICATION' },
   { type: 'SUBMIT_QR', data: new Secret('TUFUUklY') },
+  { type: 'SUBMIT_QR', data: new Secret(' '), source: 'preset' },
   { type: 'SUBMIT_EMAIL', email: 'not-an-email', source: 'preset' },
   { type: 'SUBMIT_RECOVERY_KEY', recoveryKey: new Secret(TYPO_KEY), source: 'preset' },
   { type: 'CHOOSE_DEVICE', source: 'preset' },
@@ -189,6 +190,7 @@ export function serializeForGraph(snapshot: { value: unknown; status: string; co
     top === 'signIn' && !!c.registration,
     top === 'signIn' && !!c.setupRequestID,
     c.confirmedBeeper,
-    !!c.vouch.scannedQr,
+    !!c.vouch.scanQr,
+    !!c.scannedQr,
   ]);
 }

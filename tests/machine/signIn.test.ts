@@ -187,6 +187,35 @@ describe('input refused locally, without calling the server', () => {
   });
 });
 
+describe('an invalid answer given up front ends the run on it, saying which one', () => {
+  it('email', async () => {
+    const flow = await atEnterEmail();
+    await flow.send({ type: 'SUBMIT_EMAIL', email: 'alice@example', source: 'preset' });
+    expect(flow.state()).toBe('failed');
+    expect(flow.context().problem).toMatchObject({ kind: 'rejected', code: 'INVALID_EMAIL', preset: 'email' });
+    expect(flow.context().email).toBe('alice@example');
+    expect(flow.server.count('sendCode') + flow.server.count('restartSignIn')).toBe(0);
+  });
+
+  it('code', async () => {
+    const flow = await atEnterCode();
+    await flow.send({ ...code('12'), source: 'preset' });
+    expect(flow.state()).toBe('failed');
+    expect(flow.context().problem).toMatchObject({ kind: 'rejected', code: 'INVALID_CODE_FORMAT', preset: 'code' });
+    expect(flow.server.count('submitCode')).toBe(0);
+  });
+
+  it('username', async () => {
+    const flow = await atEnterCode();
+    flow.server.next('submitCode', REGISTRATION);
+    await flow.send(code('123456'));
+    await flow.send({ type: 'SUBMIT_USERNAME', username: 'Carol', source: 'preset' });
+    expect(flow.state()).toBe('failed');
+    expect(flow.context().problem).toMatchObject({ kind: 'rejected', code: 'INVALID_USERNAME', preset: 'username' });
+    expect(flow.context().username).toBe('Carol');
+  });
+});
+
 describe('create an account', () => {
   async function atChooseUsername(): Promise<Flow> {
     const flow = await atEnterCode();

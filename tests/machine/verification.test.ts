@@ -188,3 +188,70 @@ describe('verify with another device', () => {
     expect(flow.state()).toBe('enterRecoveryKey');
   });
 });
+
+describe('verify --qr-file: the other device shows its code only once the request is accepted', () => {
+  const incoming = () => verification('requested', { id: 'incoming-1', direction: 'incoming', purpose: 'device', availableActions: ['accept', 'cancel'] });
+
+  /** A ready app vouching, with an incoming request waiting; `scanQr`: the user scans the other device's code elsewhere. */
+  async function vouchingWithRequest(): Promise<Flow> {
+    const flow = await startFlow({
+      input: { accessToken: new Secret('token-0'), mode: 'vouch', vouch: { scanQr: true } },
+      prepare: (server) => {
+        server.session = session('ready');
+        server.incoming = incoming();
+      },
+    });
+    await flow.advance(1000);
+    expect(flow.step()).toMatchObject({ step: 'awaiting-request' });
+    expect(flow.context().incomingVerification?.id).toBe('incoming-1');
+    return flow;
+  }
+
+  it('accepts first, then asks for the payload, submits it once, and ends verified', async () => {
+    const flow = await vouchingWithRequest();
+    flow.server.moves('beginVerification', verification('ready', { id: 'incoming-1', direction: 'incoming', purpose: 'device' }));
+    await flow.send({ type: 'ACCEPT_INCOMING' });
+    expect(flow.server.callsTo('beginVerification')).toEqual([expect.objectContaining({ incomingID: 'incoming-1' })]);
+    expect(flow.step()).toMatchObject({ step: 'qr-payload', kind: 'ask' });
+    // Polls while the payload is awaited keep the step (and never submit anything by themselves).
+    await flow.advance(3000);
+    expect(flow.step().step).toBe('qr-payload');
+    expect(flow.server.count('submitScannedQr')).toBe(0);
+    flow.server.next('submitScannedQr', () => {
+      flow.server.verification = verification('done', { id: 'incoming-1', direction: 'incoming' });
+      return flow.server.update();
+    });
+    await flow.send({ type: 'SUBMIT_QR', data: new Secret('TUFUUklY') });
+    expect(flow.server.callsTo('submitScannedQr').map((input) => (input.data as Secret).reveal())).toEqual(['TUFUUklY']);
+    expect(flow.actor.getSnapshot().output?.outcome).toBe('vouched');
+  });
+
+  it('while the request is not yet taken up (sent by us, "requested"), nothing is asked for', async () => {
+    const flow = await startFlow({ input: { accessToken: new Secret('token-0'), mode: 'vouch', vouch: { scanQr: true } }, prepare: (server) => void (server.session = session('ready')) });
+    await flow.advance(1000);
+    flow.server.moves('beginVerification', verification('requested', { purpose: 'device' }));
+    await flow.send({ type: 'REQUEST_VERIFICATION' });
+    await flow.advance(3000);
+    expect(flow.step().step).toBe('waiting-other-device');
+    flow.server.verification = verification('ready', { purpose: 'device' });
+    await flow.advance(1000);
+    expect(flow.step().step).toBe('qr-payload');
+  });
+
+  it('an empty payload is refused: typed, it is asked for again; from a file, the run stops naming --qr-file', async () => {
+    for (const source of ['typed', 'preset'] as const) {
+      const flow = await vouchingWithRequest();
+      flow.server.moves('beginVerification', verification('ready', { id: 'incoming-1', direction: 'incoming', purpose: 'device' }));
+      await flow.send({ type: 'ACCEPT_INCOMING' });
+      await flow.send({ type: 'SUBMIT_QR', data: new Secret('  '), source });
+      expect(flow.server.count('submitScannedQr')).toBe(0);
+      if (source === 'typed') {
+        expect(flow.step().step).toBe('qr-payload');
+        expect(flow.context().problem).toMatchObject({ code: 'INVALID_QR_CODE' });
+      } else {
+        expect(flow.state()).toBe('failed');
+        expect(flow.context().problem).toMatchObject({ code: 'INVALID_QR_CODE', preset: 'qr-file' });
+      }
+    }
+  });
+});

@@ -19,9 +19,9 @@ closeSimulatorsAfterEach();
 const TABLE_GLYPHS = new Set(SAS_EMOJI_TABLE.map((entry) => entry.emoji));
 
 /** Signed in, past initializing, with a manual clock. */
-async function ready(email = 'alice@example.com') {
+async function ready(email = 'alice@example.com', profile: 'lenient' | 'strict' = 'lenient') {
   const clock = manualClock();
-  const sim = await start({ now: clock.now });
+  const sim = await start({ now: clock.now, profile });
   const token = await signIn(sim, email);
   clock.advance(FAST.initializingMs);
   const act = async (id: string, action: string, body: unknown = {}) => post(sim, vpath(id, action), body, token);
@@ -131,6 +131,28 @@ describe('outgoing verification', () => {
     const right = await post(sim, `${SETUP}/verifications/qr/scan`, { data }, token);
     expect(right.status).toBe(200);
     expect(right.body.verification.state).toBe('done');
+  });
+
+  it('strict: the other device shows its code only once the request is accepted, and only while it runs', async () => {
+    const { sim, token, requestVerification } = await ready('alice@example.com', 'strict');
+    await requestVerification();
+    const before = await get(sim, '/_sim/other-device/qr');
+    expect(before.status).toBe(409);
+    expect(() => sim.control.otherDeviceQr()).toThrow(/only while the verification is accepted and running; it is "requested"/);
+    sim.control.otherDevice('accept');
+    const shown = await get(sim, '/_sim/other-device/qr');
+    expect(shown.status).toBe(200);
+    const scanned = await post(sim, `${SETUP}/verifications/qr/scan`, { data: shown.body.data }, token);
+    expect(scanned.body.verification.state).toBe('done');
+    expect((await get(sim, '/_sim/other-device/qr')).status).toBe(409);
+  });
+
+  it('lenient: the other device shows its code from the request on', async () => {
+    const { sim, requestVerification } = await ready();
+    await requestVerification();
+    const shown = await get(sim, '/_sim/other-device/qr');
+    expect(shown.status).toBe(200);
+    expect(shown.body.data).toBe(sim.control.otherDeviceQr());
   });
 
   it('only starts while the device needs verification', async () => {
