@@ -188,7 +188,7 @@ export const PROBLEM_ENDS: Record<ProblemKind, { code?: string; exitCode: ExitCo
 
 /** A step reached without the data it shows (a bug): what --debug says about it. */
 export function missingStepData(step: string, what: string): Problem {
-  return { kind: 'unexpected', message: `The step "${step}" has no ${what} to show.` };
+  return { kind: 'unexpected', message: `The step "${step}" was reached without ${what} it shows.` };
 }
 
 /** The details --debug adds: call, status, server code, raw message. */

@@ -110,7 +110,7 @@ describe('a step reached without its data shows one error screen, not a blank', 
     expect(ui.frame()).toContain('Something went wrong in beeper-setup');
     expect(ui.frame()).toContain('This is a bug in beeper-setup, not something you did.');
     // --debug says what was missing, where.
-    expect(ui.frame()).toContain(`message: The step "${name}" has no ${what} to show.`);
+    expect(ui.frame()).toContain(`message: The step "${name}" was reached without ${what} it shows.`);
   });
 
   it('without --debug, the screen says it is a bug and how to see the details', () => {
