@@ -50,6 +50,11 @@ export class SimulatorControl {
   }
 
   /** A move by the other device on the current verification; throws SimError 409 when not possible now. */
+  /** How many automatic moves the other device has scheduled (autoOtherDevice); 0: it waits on us. */
+  otherDevicePendingMoves(): number {
+    return this.sim.otherDevice.pendingMoves;
+  }
+
   otherDevice(action: OtherDeviceAction): Verification {
     return toWire(this.sim.otherDevice.act(action), this.sim.config.profile);
   }

@@ -107,6 +107,11 @@ export class OtherDevice {
     }
   }
 
+  /** Automatic moves scheduled and not yet made: with none, the other device does nothing until spoken to. */
+  get pendingMoves(): number {
+    return this.timers.size;
+  }
+
   /** Forgets pending automatic moves (sign-out, shutdown). */
   stop(): void {
     for (const timer of this.timers) clearTimeout(timer);

@@ -303,16 +303,18 @@ describe('automatic other device', () => {
     await vi.waitFor(async () => expect((await get(sim, vpath(v.id), token)).body.verification.state).toBe('ready'), {
       interval: 10,
     });
-    // Left alone in `ready` for several of its delays, it does nothing more.
-    await new Promise((resolve) => setTimeout(resolve, FAST.otherDeviceMs * 5));
+    // In `ready` it has nothing scheduled: left alone it does nothing more (no time needs to pass to show it).
+    expect(sim.control.otherDevicePendingMoves()).toBe(0);
     expect((await get(sim, vpath(v.id), token)).body.verification.state).toBe('ready');
 
     const sas = (await post(sim, vpath(v.id, 'sas/start'), {}, token)).body.verification.sas;
     const first = parseSasEmojis(sas.emojis)[0]!;
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[other device: Pixel 8\\] compare: ${first.emoji} ${first.name}, .* / ${sas.decimals}$`, 'u')));
-    await new Promise((resolve) => setTimeout(resolve, FAST.otherDeviceMs * 3));
+    // It confirms only after us: nothing is scheduled until we do.
+    expect(sim.control.otherDevicePendingMoves()).toBe(0);
     expect((await get(sim, vpath(v.id), token)).body.verification.state).toBe('sas_ready');
     await post(sim, vpath(v.id, 'sas/confirm'), {}, token);
+    expect(sim.control.otherDevicePendingMoves()).toBe(1);
     await vi.waitFor(async () => expect((await get(sim, vpath(v.id), token)).body.verification.state).toBe('done'), {
       interval: 10,
     });

@@ -2,7 +2,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SimulatorOptions } from '../../src/simulator/index.js';
 import {
-  FAST,
   SETUP,
   closeSimulatorsAfterEach,
   get,
@@ -152,7 +151,8 @@ describe('automatic new device', () => {
     expect(lines).toContain('[other device: MacBook Air] Beeper Server offers to verify this device. Accepting…');
     await vi.waitFor(() => expect(sim.control.session().verification?.state).toBe('ready'), { interval: 10 });
     expect((await act(v.id, 'sas/start')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, FAST.otherDeviceMs * 3));
+    // It confirms only after us: nothing is scheduled until we do.
+    expect(sim.control.otherDevicePendingMoves()).toBe(0);
     expect(sim.control.session().verification?.state).toBe('sas_ready');
     await act(v.id, 'sas/confirm');
     await vi.waitFor(() => expect(sim.control.session().verification?.state).toBe('done'), { interval: 10 });
