@@ -272,7 +272,7 @@ async function waitingSession(ctx, proxy) {
     await session.waitFor('Compare emojis');
     session.write('y');
     await session.waitFor('to confirm too');
-    latencies.confirmSas = await changeToScreen(ctx, session, 'confirm-sas', 'Step 4 of 4');
+    latencies.confirmSas = await changeToScreen(ctx, session, 'confirm-sas', 'Step 3 of 3');
 
     return {
       seconds,
