@@ -104,7 +104,7 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
 
   code: async (context, io, memory) => {
     const { options } = io;
-    if (context.notice !== 'sign-in-restarted') replyTo(io, context);
+    replyTo(io, context);
     // --code belongs to the sign-in it continues; a new request needs the new email's code.
     if (options.code !== undefined && (memory.codeUsedFor === undefined || memory.codeUsedFor === context.setupRequestID)) {
       memory.codeUsedFor = context.setupRequestID;
