@@ -184,7 +184,8 @@ export const newRecoveryKey = flow.createStateConfig({
     /** The confirm's answer was lost: the session, read again, says whether the new key is the account's now. */
     checkingConfirm: {
       ...wait('confirming-recovery-key', 'encryption', 'server'),
-      initial: 'idle',
+      // Read at once: the answer was lost a moment ago, and the session may already say.
+      initial: 'checking',
       after: {
         waitTimeout: {
           target: '#setup.failed',
@@ -192,7 +193,6 @@ export const newRecoveryKey = flow.createStateConfig({
         },
       },
       states: {
-        idle: { after: { pollDelay: 'checking' } },
         checking: {
           invoke: {
             src: 'fetchSession',
@@ -226,9 +226,11 @@ export const newRecoveryKey = flow.createStateConfig({
                 actions: ['notePollSuccess', assign({ session: ({ event }) => event.output, newRecoveryKey: undefined, notice: 'new-key-unknown' as Notice })],
               },
             ],
-            onError: [signInAgainIfUnauthorized, { target: 'idle', actions: 'notePollFailure' }],
+            onError: [signInAgainIfUnauthorized, { target: 'pausing', actions: 'notePollFailure' }],
           },
         },
+        /** Beeper did not answer the re-read either: try again after the poll's backoff. */
+        pausing: { after: { pollDelay: 'checking' } },
       },
     },
   },
