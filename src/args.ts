@@ -39,7 +39,7 @@ export interface CliOptions {
   wait: boolean;
   /** verify: the user to verify a device of (`userID`); the app decides when absent. */
   user: string | undefined;
-  /** verify: a QR payload scanned from the other device, read from this file ("-" for stdin). */
+  /** verify: a QR payload scanned from the other device, read from this file once the request is accepted ("-" for stdin). */
   qrFile: string | undefined;
   /** simulate: the strict profile, which disagrees with assumptions the documents do not make. */
   strict: boolean;
@@ -105,7 +105,7 @@ export const FLAGS = [
   { name: 'timeout', type: 'string', section: 'answers', value: { name: 'DURATION', example: '10m' }, help: 'longest wait for the app or another device, e.g. 90s, 10m (default 10m)' },
   { name: 'wait', type: 'boolean', section: 'verify', commands: ['verify'], help: 'wait for a request from the other device' },
   { name: 'user', type: 'string', section: 'verify', commands: ['verify'], value: { name: 'USER_ID', example: '@you:beeper.com' }, help: 'the user whose device to verify' },
-  { name: 'qr-file', type: 'string', section: 'verify', commands: ['verify'], value: { name: 'PATH', example: 'scanned.txt' }, help: 'a QR payload scanned from the other device ("-" reads it from stdin)' },
+  { name: 'qr-file', type: 'string', section: 'verify', commands: ['verify'], value: { name: 'PATH', example: 'scanned.txt' }, help: "the other device's QR payload, scanned with another app; read once the request is accepted (- for stdin)" },
   { name: 'plain', type: 'boolean', section: 'output', help: 'line by line, no animation: for screen readers and logs (script, tee)' },
   { name: 'non-interactive', type: 'boolean', section: 'output', help: 'never prompt in a full-screen UI' },
   { name: 'json', type: 'boolean', section: 'output', help: 'machine-readable NDJSON events on stdout' },
