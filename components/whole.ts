@@ -72,8 +72,10 @@ export function describeSizes(windows: Size[]): string {
  * that needs the content was pressed (`refused`), it starts with why that key did nothing.
  */
 export function wholeNotice(whole: Whole, windows: Size[], window: Size, refused?: string): string {
-  const sizes = `the window must be at least ${describeSizes(windows)}; this one is ${window.columns}×${window.rows}.`;
+  const needed = describeSizes(windows);
+  const current = `${window.columns}×${window.rows}`;
   const instead = whole.instead ? ` ${whole.instead}` : '';
-  if (refused) return `${refused} does nothing until ${whole.what} can be seen whole: ${sizes}${instead}`;
-  return `To see ${whole.what} whole, ${sizes} Make it bigger.${instead}`;
+  // No longer than the notice it replaces, so the sizes still fit where the notice did.
+  if (refused) return `${refused} does nothing until ${whole.what} can be shown whole: at least ${needed} (this window is ${current}).${instead}`;
+  return `To see ${whole.what} whole, the window must be at least ${needed}; this one is ${current}. Make it bigger.${instead}`;
 }

@@ -271,7 +271,7 @@ describe('NewRecoveryKeyStep', () => {
       const need = /To see your new recovery key whole, the window must be at least (\d+)×(\d+); this one is (\d+)×(\d+)\./.exec(ui.text());
       expect(need, ui.text()).not.toBeNull();
       await ui.press('enter');
-      expect(ui.text()).toContain(`Enter does nothing until your new recovery key can be seen whole: the window must be at least ${need![1]}×${need![2]}`);
+      expect(ui.text()).toContain(`Enter does nothing until your new recovery key can be shown whole: at least ${need![1]}×${need![2]} (this window is ${need![3]}×${need![4]}).`);
       expect(ui.text()).not.toContain('type the last two groups');
       // Typing the visible end of the key changes nothing either.
       await ui.type('nRwKpUY1');

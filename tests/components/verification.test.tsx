@@ -152,7 +152,7 @@ describe('EmojiCompare must be seen whole', () => {
     await ui.type('y');
     await ui.type('n');
     expect(onEvent).not.toHaveBeenCalled();
-    expect(ui.text()).toContain('n does nothing until the seven emojis can be seen whole');
+    expect(ui.text()).toContain('n does nothing until the seven emojis can be shown whole');
     await ui.resize(Number(need![1]), Number(need![2]) - 1);
     expect(allShown(ui.frame())).toBe(false);
     await ui.resize(Number(need![1]), Number(need![2]));

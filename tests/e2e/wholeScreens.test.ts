@@ -47,7 +47,9 @@ describe('the new recovery key is seen whole before it can be confirmed', () => 
     const notice = await terminal.waitFor(/the window must be at least \d+×\d+; this one is \d+×\d+/);
     expect(notice.replace(/\s+/g, ' ')).toContain(`this one is ${columns}×${rows}`);
     terminal.press('Enter');
-    await terminal.waitFor('Enter does nothing until your new recovery key can be seen whole');
+    // The refusal is read whole too, the window's size included, in the room the notice had.
+    const refusal = await terminal.waitFor('Enter does nothing until your new recovery key can be shown whole');
+    expect(refusal.replace(/\s+/g, ' ')).toMatch(new RegExp(`can be shown whole: at least \\d+×\\d+ \\(this window is ${columns}×${rows}\\)\\.`));
     // What an unlucky user would type at the gate: eight characters and Enter.
     terminal.type('abcdEFGH');
     terminal.press('Enter');
@@ -85,7 +87,7 @@ describe('the seven emojis are seen whole before they are confirmed', () => {
     await terminal.waitFor(/To see the seven emojis whole, the window must be at least \d+×\d+; this one is 40×15/);
     const names = parseSasEmojis(sim.control.session().verification!.sas!.emojis).map((entry) => entry.name);
     terminal.type('y');
-    await terminal.waitFor('y does nothing until the seven emojis can be seen whole');
+    await terminal.waitFor('y does nothing until the seven emojis can be shown whole');
     expect(calls(sim).some((line) => line.includes('sas/confirm'))).toBe(false);
     expect(terminal.screens.filter((screen) => names.some((name) => new RegExp(`\\b${name}\\b`).test(screen)))).toEqual([]);
 
