@@ -19,22 +19,40 @@ export interface PageProps {
   children: ReactNode;
   /** Which end of a step too tall for its room stays in view: its keys (bottom, the default) or its first lines. */
   align?: 'top' | 'bottom';
+  /**
+   * Redrawn often with little on it (a wait): the frame is only as tall as its lines while they
+   * leave GROWTH_ROWS to spare and the window keeps its size, so each redraw lays out and erases
+   * a few rows, not the window.
+   */
+  fitContent?: boolean | undefined;
 }
 
-export function Page({ figure, children, align = 'bottom' }: PageProps) {
+/**
+ * What a fitted step may grow by from one frame to the next (a stall sentence, a connection line):
+ * its height is measured after each frame, so one frame may be drawn with the height before.
+ */
+export const GROWTH_ROWS = 10;
+
+export function Page({ figure, children, align = 'bottom', fitContent = false }: PageProps) {
   const { frame, finished } = useContext(ShellContext);
   const theme = useTheme();
   const panelBox = useRef<DOMElement>(null);
   const stepBox = useRef<DOMElement>(null);
   // The step's own height, for the last frame (the run over): as tall as it is, unless taller than the terminal.
   const [stepRows, setStepRows] = useState<number | undefined>();
+  // A resize reflows what is on screen, and Ink may still write a frame laid out for the old size: only
+  // frames of the window's height erase all of that, so after a resize a fitted step fills the window.
+  const windowKey = frame ? `${frame.window.columns}×${frame.window.rows}` : '';
+  const firstWindow = useRef(windowKey);
+  const resized = useRef(false);
+  if (windowKey !== firstWindow.current) resized.current = true;
   const width = frame ? columnWidth(frame.window, figure?.columns) : 0;
   const panel = frame?.panel;
   const panelMin = panel ? panel.minRowsAt(width) : 0;
   // The panel takes what the step leaves: known once laid out, so measured after each frame.
   useLayoutEffect(() => {
-    const measured = panelBox.current ? measureElement(panelBox.current).height : 0;
-    if (panel && measured !== panel.rows) panel.onRows(measured);
+    const panelRows = panelBox.current ? measureElement(panelBox.current).height : 0;
+    if (panel && panelRows !== panel.rows) panel.onRows(panelRows);
     const step = stepBox.current ? measureElement(stepBox.current).height : undefined;
     if (step !== stepRows) setStepRows(step);
   });
@@ -43,13 +61,15 @@ export function Page({ figure, children, align = 'bottom' }: PageProps) {
   const frameRows = Math.max(1, frame.window.rows - SPARE_ROWS);
   const fixed = { flexShrink: 0, flexDirection: 'column' } as const;
   const natural = stepRows === undefined ? Infinity : frame.headerRowsAt(width) + HEADER_GAP + stepRows + frame.debugLines.length;
+  const asTallAsItIs = finished ? natural <= frameRows : fitContent && !panel && !resized.current && natural + GROWTH_ROWS <= frameRows;
   return (
     // While the run is on, the frame takes the terminal's height less one row: the step shrinks into
     // what the header, the debug lines and the panel leave, so no frame is ever too tall. The last
-    // frame is as tall as it is (the lines printed after it follow it), within the same limit.
+    // frame is as tall as it is (the lines printed after it follow it), within the same limit, and
+    // so is a fitted step's while its lines leave room to grow.
     <Box
       width={frame.window.columns}
-      height={finished && natural <= frameRows ? undefined : frameRows}
+      height={asTallAsItIs ? undefined : frameRows}
       overflowY="hidden"
       paddingX={PAGE_PADDING}
       flexDirection="row"

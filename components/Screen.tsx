@@ -67,9 +67,11 @@ export interface ScreenProps {
   whole?: Whole | undefined;
   /** The body; with `whole`, a function of the layout drawn (its index in whole.layouts). */
   children: ReactNode | ((layout: number) => ReactNode);
+  /** A frame only as tall as the screen while it has room to spare (Page's fitContent): for waits, redrawn every second. */
+  fitContent?: boolean | undefined;
 }
 
-export function Screen({ actions = [], whole, children }: ScreenProps) {
+export function Screen({ actions = [], whole, children, fitContent }: ScreenProps) {
   const { warning, finished, frame, onWhole } = useContext(ShellContext);
   const box = useRef<DOMElement>(null);
   // What was drawn last did not fit after all (the arithmetic fell short): by how many rows, for this window.
@@ -132,7 +134,7 @@ export function Screen({ actions = [], whole, children }: ScreenProps) {
 
   const chosen = whole && layout !== undefined ? whole.layouts[layout] : undefined;
   return (
-    <Page figure={chosen?.beside}>
+    <Page figure={chosen?.beside} fitContent={fitContent}>
       <Box flexDirection="column" flexShrink={0} ref={box}>
         {typeof children === 'function' ? children(layout ?? 0) : children}
         {warning}

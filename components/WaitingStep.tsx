@@ -34,7 +34,7 @@ export function WaitingStep({ title, detail, stall, notice, since, retrying, act
   const theme = useTheme();
   const now = useNow(1000);
   return (
-    <Screen actions={eventKeys(actions, onEvent)}>
+    <Screen actions={eventKeys(actions, onEvent)} fitContent>
       <Box flexDirection="column" gap={1}>
         <Busy tick={Math.max(0, Math.floor((now - since) / 1000))}>
           {title}

@@ -143,6 +143,19 @@ describe('after any resize exactly one header is on screen', () => {
     await resizeAround(terminal, { '60×24': 'y they match', '40×15': 'this one is 40×15', '100×30': 'y they match' });
   });
 
+  it('on a wait, whose frame is only as tall as its lines until the window changes', { timeout: TIMEOUT }, async () => {
+    const sim = await simulator();
+    const terminal = wizard(sim);
+    await signIn(terminal, sim);
+    await terminal.waitFor('Verify this device');
+    terminal.press('Enter');
+    await terminal.waitFor('Waiting for your other device (Pixel 8) to accept');
+    const waiting = 'Waiting for your other device (Pixel 8) to accept';
+    await resizeAround(terminal, { '60×24': waiting, '40×15': waiting, '100×30': waiting });
+    sim.control.otherDevice('accept');
+    await terminal.waitFor('Scan this code with your other device (Pixel 8)');
+  });
+
   it('on the new key', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const terminal = wizard(sim);
