@@ -2,69 +2,48 @@
  * A confirm of the new recovery key whose answer is lost: the connection drops after Beeper took
  * the key, or before it got the request, or Beeper is gone for good. The run reads the session again
  * and says whether the new key is the account's, naming its file; it never leaves that unsaid.
- * Faults come from a small proxy between the run and the simulator.
+ * Faults come from a relay between the run and the simulator.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, relay, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
 const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
-let sim: RunningSimulator | undefined;
-let proxy: Server | undefined;
-afterEach(async () => {
-  proxy?.closeAllConnections();
-  proxy?.close();
-  proxy = undefined;
-  await sim?.close();
-  sim = undefined;
-});
-
 type Drop = 'after-applied' | 'before-sent';
 
 /** Relays to the simulator; the first confirm loses its connection (after or before reaching it); `deadAfter`: all after it too. */
-async function faultyProxy(target: string, drop: Drop, deadAfter = false): Promise<string> {
+function faultyRelay(target: string, drop: Drop, deadAfter = false): Promise<string> {
   let dropped = false;
-  proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const isConfirm = req.url === CONFIRM && !dropped;
-      if ((dropped && deadAfter) || (isConfirm && drop === 'before-sent')) {
-        dropped = true;
-        return req.socket.destroy();
-      }
-      const upstream = request(new URL(req.url!, target), { method: req.method, headers: req.headers }, (answer) => {
-        if (isConfirm) {
-          // Beeper took it; its answer never arrives.
-          dropped = true;
-          answer.resume();
-          answer.on('end', () => req.socket.destroy());
-          return;
-        }
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.end(Buffer.concat(chunks));
+  return relay(target, ({ req, forward }) => {
+    const isConfirm = req.url === CONFIRM && !dropped;
+    if ((dropped && deadAfter) || (isConfirm && drop === 'before-sent')) {
+      dropped = true;
+      req.socket.destroy();
+      return true;
+    }
+    if (!isConfirm) return false;
+    forward((answer) => {
+      // Beeper took it; its answer never arrives.
+      dropped = true;
+      answer.resume();
+      answer.on('end', () => req.socket.destroy());
     });
+    return true;
   });
-  await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 }
 
 const confirms = (s: RunningSimulator) => s.control.requests().filter((r) => r.path === CONFIRM).length;
 const accountKey = (s: RunningSimulator) => s.control.accounts().find((a) => a.email === EMAIL)!.recoveryKey!;
 
 async function resetThrough(drop: Drop, deadAfter = false, extra: string[] = []) {
-  sim = await simulator();
-  const url = await faultyProxy(sim.url, drop, deadAfter);
+  const sim = await simulator();
+  const url = await faultyRelay(sim.url, drop, deadAfter);
   const dir = tempDir();
   const keyFile = join(dir, 'new-key.txt');
   const run = runCli(['--base-url', url, '--email', EMAIL, '--reset-recovery-key', '--new-recovery-key-file', keyFile, '--json', ...extra], cliEnv(join(dir, 'config')));

@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,18 +37,57 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Running
   return sim;
 }
 
-/** Every run and simulator of the current test, for the secret scan after it. */
-const watched: { runs: { env: NodeJS.ProcessEnv; args: string[]; output: () => string }[]; sims: RunningSimulator[] } = { runs: [], sims: [] };
+/** Every run, simulator and relay of the current test, for the secret scan after it and closing. */
+const watched: { runs: { env: NodeJS.ProcessEnv; args: string[]; output: () => string }[]; sims: RunningSimulator[]; relays: Server[] } = {
+  runs: [],
+  sims: [],
+  relays: [],
+};
+
+/** One request through a relay, whole: what `intercept` may answer, drop or pass on. */
+export interface RelayedRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Sends it on; its answer goes to `onAnswer` instead of back when given. */
+  forward(onAnswer?: (answer: IncomingMessage) => void): void;
+}
+
+/**
+ * A relay in front of the simulator, for faults a simulator cannot make (an answer lost after
+ * the call was applied, a connection cut before it was sent): every request is passed on and its
+ * answer passed back, unless `intercept` returns true (it has dealt with it). Closed after the test.
+ */
+export async function relay(target: string, intercept: (request: RelayedRequest) => boolean = () => false): Promise<string> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const forward = (onAnswer?: (answer: IncomingMessage) => void) => {
+        const upstream = request(new URL(req.url!, target), { method: req.method, headers: req.headers }, (answer) => {
+          if (onAnswer) return onAnswer(answer);
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        });
+        upstream.end(Buffer.concat(chunks));
+      };
+      if (!intercept({ req, res, forward })) forward();
+    });
+  });
+  watched.relays.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 /**
  * After each test: nothing any run printed (stdout and stderr) holds a token, a mailed code or
  * an account's recovery key, in any grouping. Only --print-token's last line prints a token,
- * on purpose. Then every simulator the test started is closed. Call once per test file.
+ * on purpose. Then every simulator and relay the test started is closed. Call once per test file.
  */
 export function scanOutputsAfterEach(): void {
   afterEach(async () => {
     const runs = watched.runs.splice(0);
     const sims = watched.sims.splice(0);
+    const relays = watched.relays.splice(0);
     try {
       const tokens = runs.flatMap((run) => Object.values(savedTokens(run.env.XDG_CONFIG_HOME ?? '')));
       const secrets = [...new Set([...sims.flatMap((sim) => secretsOf(sim)), ...tokens])];
@@ -56,6 +97,10 @@ export function scanOutputsAfterEach(): void {
       }
     } finally {
       // Closed whatever the scan finds (closing twice is harmless).
+      for (const server of relays) {
+        server.closeAllConnections();
+        server.close();
+      }
       await Promise.all(sims.map((sim) => sim.close()));
     }
   });

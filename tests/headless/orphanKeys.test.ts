@@ -4,52 +4,28 @@
  * one sent whose answer never came (the run stopped while waiting), and one that is the account's.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, feedCodes, relay, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
 const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
-let sim: RunningSimulator | undefined;
-let proxy: Server | undefined;
-afterEach(async () => {
-  proxy?.closeAllConnections();
-  proxy?.close();
-  proxy = undefined;
-  await sim?.close();
-  sim = undefined;
-});
-
 /** Relays to the simulator, except the confirm: `hold` never answers it, `refuse` answers 400 without passing it on. */
-async function confirmProxy(target: string, mode: 'hold' | 'refuse'): Promise<{ url: string; held: Promise<void> }> {
+async function confirmRelay(target: string, mode: 'hold' | 'refuse'): Promise<{ url: string; held: Promise<void> }> {
   let sawConfirm: () => void = () => {};
   const held = new Promise<void>((resolve) => (sawConfirm = resolve));
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.url === CONFIRM) {
-        sawConfirm();
-        if (mode === 'refuse') {
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ code: 'INVALID_RECOVERY_KEY', message: 'That is not the new recovery key.' }));
-        }
-        return;
-      }
-      const upstream = request(new URL(req.url!, target), { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.end(Buffer.concat(chunks));
-    });
+  const url = await relay(target, ({ req, res }) => {
+    if (req.url !== CONFIRM) return false;
+    sawConfirm();
+    if (mode === 'refuse') {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'INVALID_RECOVERY_KEY', message: 'That is not the new recovery key.' }));
+    }
+    return true;
   });
-  await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, held };
+  return { url, held };
 }
 
 function reset(url: string, keyFile: string, config: string) {
@@ -58,8 +34,8 @@ function reset(url: string, keyFile: string, config: string) {
 
 describe('a key file from an earlier run', () => {
   it('whose confirm was refused: the rerun says it was never activated and unlocks nothing, and leaves it', async () => {
-    sim = await simulator();
-    const { url } = await confirmProxy(sim.url, 'refuse');
+    const sim = await simulator();
+    const { url } = await confirmRelay(sim.url, 'refuse');
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
     const first = reset(url, keyFile, join(dir, 'config'));
@@ -78,8 +54,8 @@ describe('a key file from an earlier run', () => {
   });
 
   it('whose confirm never got an answer (the run was stopped): the rerun says it may be the account key, and to keep it', async () => {
-    sim = await simulator();
-    const { url, held } = await confirmProxy(sim.url, 'hold');
+    const sim = await simulator();
+    const { url, held } = await confirmRelay(sim.url, 'hold');
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
     const first = reset(url, keyFile, join(dir, 'config'));
@@ -100,7 +76,7 @@ describe('a key file from an earlier run', () => {
   });
 
   it("that is the account's key: the rerun says so and never overwrites it", async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
     const first = reset(sim.url, keyFile, join(dir, 'config'));
