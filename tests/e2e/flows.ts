@@ -116,6 +116,39 @@ export async function signIn(terminal: Terminal, sim: RunningSimulator, email = 
   terminal.press('Enter');
 }
 
+/** At the recovery-key step: the key typed, checked as valid while typed, and sent. */
+export async function enterRecoveryKey(terminal: Terminal, key: string): Promise<void> {
+  await terminal.waitFor('Verify with your recovery key');
+  terminal.type(key);
+  await terminal.waitFor('This is a valid recovery key.');
+  terminal.press('Enter');
+}
+
+/** From the method menu to the reset warning's second Enter ("I lost my recovery key"): the next Enter makes the new key. */
+export async function toNewKeyConfirm(terminal: Terminal): Promise<void> {
+  await terminal.waitFor('Verify this device');
+  terminal.type('3');
+  await terminal.waitFor('Make a new recovery key?');
+  terminal.press('Enter');
+  await terminal.waitFor('Press Enter again to make a new key');
+}
+
+/** The key as the new-key screen shows it, in one or two lines of six groups. */
+export function newKeyOn(screen: string): string {
+  const lines = screen.split('\n').filter((line) => /^\W*(?:[1-9A-HJ-NP-Za-km-z]{4} ?){6,12}\W*$/.test(line));
+  const key = lines.map((line) => line.replace(/[^1-9A-HJ-NP-Za-km-z ]/g, '').trim()).join(' ');
+  expect(key.split(' ')).toHaveLength(12);
+  return key;
+}
+
+/** From the new key on screen: "I saved it", then its last two groups typed back at the gate. */
+export async function typeBackKey(terminal: Terminal, key: string): Promise<void> {
+  terminal.press('Enter');
+  await terminal.waitFor('type the last two groups of your key');
+  terminal.type(key.split(' ').slice(-2).join(' '));
+  terminal.press('Enter');
+}
+
 export async function chooseDevice(terminal: Terminal, sim: RunningSimulator): Promise<void> {
   await terminal.waitFor('Verify this device');
   terminal.press('Enter');

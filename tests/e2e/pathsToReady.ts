@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TIMEOUT, calls, chooseDevice, compareEmojis, finish, recoveryKeyOf, signIn, simulator, wizard, type Profile } from './flows.js';
+import { TIMEOUT, calls, chooseDevice, compareEmojis, enterRecoveryKey, finish, newKeyOn, recoveryKeyOf, signIn, simulator, toNewKeyConfirm, typeBackKey, wizard, type Profile } from './flows.js';
 import { qrRows } from './terminal.js';
 
 export function everyPathToReady(profile: Profile): void {
@@ -21,10 +21,7 @@ export function everyPathToReady(profile: Profile): void {
       expect(terminal.screen()).toContain('Step 2 of 3');
       terminal.press('Down');
       terminal.press('Enter');
-      await terminal.waitFor('Verify with your recovery key');
-      terminal.type(recoveryKeyOf(sim, 'alice@example.com'));
-      await terminal.waitFor('This is a valid recovery key.');
-      terminal.press('Enter');
+      await enterRecoveryKey(terminal, recoveryKeyOf(sim, 'alice@example.com'));
       await finish(terminal);
       // The status command works where it was typed: the clone's path, and the address that was given.
       expect(terminal.text()).toContain(`Check this setup any time with: node dist/cli.js status --base-url ${sim.url}`);
@@ -88,18 +85,11 @@ export function everyPathToReady(profile: Profile): void {
       const home = mkdtempSync(join(tmpdir(), 'beeper-setup-home-'));
       const terminal = wizard(sim, { home });
       await signIn(terminal, sim);
-      await terminal.waitFor('Verify this device');
-      terminal.type('3');
-      await terminal.waitFor('Make a new recovery key?');
-      terminal.press('Enter');
-      await terminal.waitFor('Press Enter again to make a new key');
+      await toNewKeyConfirm(terminal);
       terminal.press('Enter');
       await terminal.waitFor('Your new recovery key');
       const key = newKeyOn(terminal.screen());
-      terminal.press('Enter');
-      await terminal.waitFor('type the last two groups of your key');
-      terminal.type(key.split(' ').slice(-2).join(' '));
-      terminal.press('Enter');
+      await typeBackKey(terminal, key);
       await finish(terminal);
       expect(sim.control.accounts().find((account) => account.email === 'alice@example.com')?.recoveryKey).toBe(key);
     });
@@ -144,13 +134,5 @@ export function everyPathToReady(profile: Profile): void {
       expect(calls(sim)).toContain('POST /v1/app/setup/verification/recovery-key/reset/confirm 200');
     });
   });
-}
-
-/** The key as the new-key screen shows it, in one or two lines of six groups. */
-export function newKeyOn(screen: string): string {
-  const lines = screen.split('\n').filter((line) => /^\W*(?:[1-9A-HJ-NP-Za-km-z]{4} ?){6,12}\W*$/.test(line));
-  const key = lines.map((line) => line.replace(/[^1-9A-HJ-NP-Za-km-z ]/g, '').trim()).join(' ');
-  expect(key.split(' ')).toHaveLength(12);
-  return key;
 }
 

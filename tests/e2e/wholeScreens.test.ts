@@ -7,30 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSasEmojis } from '../../src/shared/sas.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { TIMEOUT, calls, chooseDevice, compareEmojis, finish, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
+import { TIMEOUT, calls, chooseDevice, compareEmojis, finish, newKeyOn, signIn, simulator, toNewKeyConfirm, typeBackKey, useBuiltCliInTmux, wizard } from './flows.js';
 import type { Terminal } from './terminal.js';
 
 useBuiltCliInTmux();
 
 /** Lines with the header's first words: one per screen, never two. */
 const headers = (screen: string) => screen.split('\n').filter((line) => /(^|\s)Beeper setup(\s|$)/.test(line)).length;
-
-/** Signed in at 100×30, at the reset warning's second Enter: the next key makes the new key. */
-async function atResetConfirm(sim: RunningSimulator, terminal: Terminal): Promise<void> {
-  await signIn(terminal, sim);
-  await terminal.waitFor('Verify this device');
-  terminal.type('3');
-  await terminal.waitFor('Make a new recovery key?');
-  terminal.press('Enter');
-  await terminal.waitFor('Press Enter again to make a new key');
-}
-
-/** The key as the new-key screen shows it, in one or two lines of six groups. */
-function newKeyOn(screen: string): string {
-  const lines = screen.split('\n').filter((line) => /^\W*(?:[1-9A-HJ-NP-Za-km-z]{4} ?){6,12}\W*$/.test(line));
-  return lines.map((line) => line.replace(/[^1-9A-HJ-NP-Za-km-z ]/g, '').trim()).join(' ');
-}
 
 describe('the new recovery key is seen whole before it can be confirmed', () => {
   it.each([
@@ -39,7 +22,8 @@ describe('the new recovery key is seen whole before it can be confirmed', () => 
   ])('at %i×%i: no group on screen, Enter and the typed end confirm nothing; grown to 100×30 it reaches ready', { timeout: TIMEOUT }, async (columns, rows) => {
     const sim = await simulator();
     const terminal = wizard(sim);
-    await atResetConfirm(sim, terminal);
+    await signIn(terminal, sim);
+    await toNewKeyConfirm(terminal);
     // Already small when the key screen draws.
     terminal.resize(columns, rows);
     await terminal.waitGone('Press Enter again');
@@ -60,14 +44,10 @@ describe('the new recovery key is seen whole before it can be confirmed', () => 
     expect(shown).not.toContain('type the last two groups');
     expect(calls(sim).some((line) => line.includes('reset/confirm'))).toBe(false);
     const key = newKeyOn(terminal.screen());
-    expect(key.split(' ')).toHaveLength(12);
     // Before the window grew, not one group of the key was on screen.
     const seen = key.split(' ').filter((group) => terminal.screens.slice(0, since).some((screen) => new RegExp(`(^|\\W)${group}(\\W|$)`).test(screen)));
     expect(seen).toEqual([]);
-    terminal.press('Enter');
-    await terminal.waitFor('type the last two groups of your key');
-    terminal.type(key.split(' ').slice(-2).join(' '));
-    terminal.press('Enter');
+    await typeBackKey(terminal, key);
     await finish(terminal);
     expect(calls(sim)).toContain('POST /v1/app/setup/verification/recovery-key/reset/confirm 200');
     expect(sim.control.accounts().find((account) => account.email === 'alice@example.com')?.recoveryKey).toBe(key);
@@ -159,7 +139,8 @@ describe('after any resize exactly one header is on screen', () => {
   it('on the new key', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
     const terminal = wizard(sim);
-    await atResetConfirm(sim, terminal);
+    await signIn(terminal, sim);
+    await toNewKeyConfirm(terminal);
     terminal.press('Enter');
     await terminal.waitFor('It is shown only this once');
     await resizeAround(terminal, { '60×24': 'Enter I saved it', '40×15': 'this one is 40×15', '100×30': 'Enter I saved it' });

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { qrPayloadBytes } from '../../src/shared/qr.js';
-import { TIMEOUT, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
-import { decodedOn, demoSignedIn, keyFromPanel, ready } from './window80x24.js';
+import { TIMEOUT, enterRecoveryKey, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
+import { decodedOn, demoSignedIn, emojisInsteadOfQr, keyFromPanel, ready } from './window80x24.js';
 
 useBuiltCliInTmux();
 
@@ -54,12 +54,7 @@ describe('80×24: every demo path reaches ready', () => {
 
   it('alice, emojis instead of the code', { timeout: TIMEOUT }, async () => {
     const term = await demoSignedIn('alice@example.com');
-    await term.waitFor('Verify this device');
-    term.press('Enter');
-    await term.waitFor('Scan this code with your other', 20_000);
-    term.press('e');
-    await term.waitFor('Press y if they match');
-    term.type('y');
+    await emojisInsteadOfQr(term);
     await ready(term);
   });
 
@@ -67,10 +62,7 @@ describe('80×24: every demo path reaches ready', () => {
     const term = await demoSignedIn('alice@example.com');
     await term.waitFor('Verify this device');
     term.type('2');
-    await term.waitFor('Verify with your recovery key');
-    term.type(await keyFromPanel(term, 'alice'));
-    await term.waitFor('This is a valid recovery key.');
-    term.press('Enter');
+    await enterRecoveryKey(term, await keyFromPanel(term, 'alice'));
     await ready(term);
   });
 });

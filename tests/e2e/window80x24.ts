@@ -37,6 +37,16 @@ export async function keyFromPanel(term: Terminal, name: string): Promise<string
   return new RegExp(`${name}'s recovery key: ((?:\\w{4} ){11}\\w{4})`).exec(flat)![1]!;
 }
 
+/** From the method menu: the other device, its QR code drawn, then the emojis instead, matched. */
+export async function emojisInsteadOfQr(term: Terminal): Promise<void> {
+  await term.waitFor('Verify this device');
+  term.press('Enter');
+  await term.waitFor('Scan this code with your other', 20_000);
+  term.press('e');
+  await term.waitFor('Press y if they match');
+  term.type('y');
+}
+
 export async function ready(term: Terminal): Promise<void> {
   await term.waitFor('Beeper is ready', 20_000);
   expect(await term.exitCode()).toBe(0);

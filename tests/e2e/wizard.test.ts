@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHOWS_SECRETS_ON_PURPOSE, TIMEOUT, finish, recoveryKeyOf, savedTokens, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
+import { SHOWS_SECRETS_ON_PURPOSE, TIMEOUT, enterRecoveryKey, finish, recoveryKeyOf, savedTokens, signIn, simulator, useBuiltCliInTmux, wizard } from './flows.js';
 import { everyPathToReady } from './pathsToReady.js';
 
 useBuiltCliInTmux();
@@ -23,10 +23,7 @@ describe('what the wizard says after its last frame', () => {
     await terminal.waitFor('Verify this device');
     terminal.press('Down');
     terminal.press('Enter');
-    await terminal.waitFor('Verify with your recovery key');
-    terminal.type(recoveryKeyOf(sim, 'alice@example.com'));
-    await terminal.waitFor('This is a valid recovery key.');
-    terminal.press('Enter');
+    await enterRecoveryKey(terminal, recoveryKeyOf(sim, 'alice@example.com'));
     await finish(terminal);
     const saved = Object.values(savedTokens(join(home, '.config')));
     expect(saved).toHaveLength(1);

@@ -42,12 +42,18 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
     sim = undefined;
   });
 
-  it('sets up Beeper on the remote side through the tunnel, saving the token under ssh://user@host:port', async () => {
-    sim = await simulator();
+  /** A simulator for this test, and a config folder and the account's recovery key in a file beside it. */
+  async function simulatorAndKeyFile(): Promise<{ sim: RunningSimulator; config: string; keyFile: string }> {
+    const started = await simulator();
+    sim = started;
     const work = tempDir();
-    const config = join(work, 'config');
     const keyFile = join(work, 'recovery-key');
-    writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL));
+    writeFileSync(keyFile, recoveryKeyOf(started, EMAIL));
+    return { sim: started, config: join(work, 'config'), keyFile };
+  }
+
+  it('sets up Beeper on the remote side through the tunnel, saving the token under ssh://user@host:port', async () => {
+    const { sim, config, keyFile } = await simulatorAndKeyFile();
     const env = cliEnv(config, { BEEPER_SETUP_SSH_COMMAND: sshCommand(sshd.userKey) });
     const run = spawnCli(
       ['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port), '--email', EMAIL, '--recovery-key-file', keyFile, '--json', '--debug'],
@@ -123,11 +129,7 @@ describe.skipIf(!SSHD)('--ssh through a throwaway sshd', () => {
   });
 
   it('ends on the tunnel, its host and ssh\'s exit status when the tunnel dies mid set-up (exit 5); a rerun resumes', async () => {
-    sim = await simulator();
-    const work = tempDir();
-    const config = join(work, 'config');
-    const keyFile = join(work, 'recovery-key');
-    writeFileSync(keyFile, recoveryKeyOf(sim, EMAIL));
+    const { sim, config, keyFile } = await simulatorAndKeyFile();
     const env = cliEnv(config, { BEEPER_SETUP_SSH_COMMAND: sshCommand(sshd.userKey) });
     const args = ['--ssh', `${USER}@127.0.0.1:${sshdPort}`, '--remote-port', String(sim.port), '--email', EMAIL, '--recovery-key-file', keyFile, '--json'];
     const run = spawnCli(args, env);
