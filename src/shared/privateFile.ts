@@ -181,7 +181,8 @@ export class PlaceFileError extends Error {
  * written and fsynced, then moved to `file` and the folder fsynced, so that after a crash the file
  * is there complete or not at all. `replace` renames over what is there; `create` never touches an
  * existing file: link(2) gives the temp file its final name only if the name is free (EEXIST
- * otherwise), which no rename in Node can promise. On any failure the temp file is removed, and with
+ * otherwise), which no rename in Node can promise; where there are no hard links (FAT), an empty
+ * file claims the name first and the temp file is renamed over it. On any failure the temp file is removed, and with
  * `create` nothing is left at `file`. `folder` is the open folder; `randomName` exists for tests.
  */
 export async function placeFile(
@@ -202,7 +203,10 @@ export async function placeFile(
   let placed = false;
   try {
     try {
-      await handle.chmod(0o600); // the umask can only have taken bits away; now it is exactly 0600
+      // The umask can only have taken bits away; now it is exactly 0600. FAT has no modes to set.
+      await handle.chmod(0o600).catch((error: unknown) => {
+        if (!UNSUPPORTED.has(errno(error) ?? '')) throw error;
+      });
       await writeAll(handle, Buffer.from(text, 'utf8'));
       await handle.sync();
     } catch (error) {
@@ -217,7 +221,18 @@ export async function placeFile(
     }
     try {
       if (how === 'replace') await fileCalls.rename(temp, file);
-      else await fileCalls.link(temp, file);
+      else {
+        try {
+          await fileCalls.link(temp, file);
+        } catch (error) {
+          if (!UNSUPPORTED.has(errno(error) ?? '')) throw error;
+          // No hard links here (FAT, exFAT, some network mounts): the name is claimed with an empty
+          // file made only if it is free, and the written file renamed over that claim.
+          await (await fileCalls.open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)).close();
+          placed = true;
+          await fileCalls.rename(temp, file);
+        }
+      }
       placed = true;
     } catch (error) {
       if (errno(error) === 'EEXIST') throw new PlaceFileError(file, 'exists', 'it exists already', { cause: error });

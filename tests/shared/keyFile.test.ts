@@ -104,6 +104,34 @@ describe('writeKeyFile', () => {
     expect(readdirSync(dir)).toEqual(['new-key.txt']);
   });
 
+  it('where there are no hard links (FAT, a USB stick): claims the free name and renames the synced key over it', async () => {
+    const calls = watchCalls({ call: 'link temp file', code: 'EPERM' });
+    expect(await writeKeyFile(path, KEY)).toEqual({ ok: true, path });
+    expect(calls.filter((call) => !call.startsWith('close folder'))).toEqual([
+      'open folder',
+      'open temp',
+      'write temp',
+      'sync temp',
+      'close temp',
+      'link temp file',
+      'open file',
+      'close file',
+      'unlink temp',
+      'sync folder',
+    ]);
+    expect(readFileSync(path, 'utf8')).toBe(`${KEY}\n`);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(['new-key.txt']);
+  });
+
+  it('where there are no hard links, still never touches a file already at the path', async () => {
+    writeFileSync(path, 'an older key\n', { mode: 0o600 });
+    watchCalls({ call: 'link temp file', code: 'EPERM' });
+    expect(await writeKeyFile(path, KEY)).toEqual({ ok: false, path, exists: true, reason: 'it exists already' });
+    expect(readFileSync(path, 'utf8')).toBe('an older key\n');
+    expect(readdirSync(dir)).toEqual(['new-key.txt']);
+  });
+
   it('says a missing folder plainly and creates nothing', async () => {
     const missing = join(dir, 'nowhere', 'key.txt');
     expect(await writeKeyFile(missing, KEY)).toMatchObject({ ok: false, exists: false, reason: 'its folder does not exist' });
