@@ -69,10 +69,12 @@ export async function newKeyFileProblem(path: string | undefined, env: NodeJS.Pr
       'Pass --new-recovery-key-file PATH (created with mode 0600; an existing file is never overwritten).',
     );
   }
+  // Checked where the key will be written (a "~/" the shell left alone included), named as given.
+  const full = expandHome(path);
   try {
-    await lstat(path);
+    await lstat(full);
     // Perhaps a key an earlier run wrote: say what it holds, and whether it may be the account's.
-    const record = await lookUpKeyFile(expandHome(path), env).catch(() => undefined);
+    const record = await lookUpKeyFile(full, env).catch(() => undefined);
     const text = existingKeyFile(path, record, '--new-recovery-key-file');
     return new CliError(text.message, ExitCode.Error, text.fix);
   } catch (error) {
@@ -81,7 +83,7 @@ export async function newKeyFileProblem(path: string | undefined, env: NodeJS.Pr
     }
   }
   try {
-    await access(dirname(path), constants.W_OK);
+    await access(dirname(full), constants.W_OK);
   } catch (error) {
     return new CliError(`Cannot create ${path} for the new recovery key: ${fileProblem(error, true)}.`, ExitCode.Error, 'Choose a path in a folder you can write to.');
   }
