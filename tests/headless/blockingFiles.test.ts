@@ -5,15 +5,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, simulator, spawnCli, tempDir, type CliResult } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, scanOutputsAfterEach, simulator, spawnCli, tempDir, type CliResult } from './helpers.js';
 
-let sim: RunningSimulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+scanOutputsAfterEach();
+
 
 function fifo(): string {
   const path = join(tempDir(), 'nobody-writes-here');
@@ -39,7 +35,7 @@ describe('files that would block', () => {
     ['a FIFO nobody writes to', () => fifo(), 'is a named pipe (FIFO), not a regular file'],
     ['a character device', () => '/dev/zero', 'is a device (a terminal, say), not a regular file'],
   ])('--recovery-key-file naming %s is refused at once, with the way to pipe a key', async (_, path, words) => {
-    sim = await simulator();
+    const sim = await simulator();
     const file = path();
     const run = spawnCli(['--base-url', sim.url, '--email', 'alice@example.com', '--recovery-key-file', file, '--timeout', '5s'], cliEnv(join(tempDir(), 'config')));
     const result = await endsWithin(run, 8_000);
@@ -52,7 +48,7 @@ describe('files that would block', () => {
   }, 20_000);
 
   it('verify --qr-file naming a FIFO is refused at once, naming --qr-file -', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const file = fifo();
     const run = spawnCli(['verify', '--base-url', sim.url, '--qr-file', file, '--timeout', '5s'], cliEnv(join(tempDir(), 'config')));
     const result = await endsWithin(run, 8_000);

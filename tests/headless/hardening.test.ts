@@ -8,17 +8,11 @@ import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
-let sim: RunningSimulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
 
 const EMAIL = 'alice@example.com';
 /** ESC, BEL or an 8-bit control: anything a terminal would act on rather than print. */
@@ -60,7 +54,7 @@ describe('a user name and password in the address', () => {
     ['BEEPER_BASE_URL', ['logout']],
     ['--base-url', ['status', '--json']],
   ] as const)('from %s (%s) is a usage error that never prints them, before any request', async (from, command) => {
-    sim = await simulator();
+    const sim = await simulator();
     const url = withPassword(sim.url);
     const args = [...command, ...(from === '--base-url' ? ['--base-url', url] : []), ...(command.length ? [] : ['--email', 'a@b.c'])];
     const env = cliEnv(join(tempDir(), 'config'), from === 'BEEPER_BASE_URL' ? { BEEPER_BASE_URL: url } : {});
@@ -84,7 +78,7 @@ describe('a user name and password in the address', () => {
 
 describe('a server that answers with terminal escapes', () => {
   it('reaches neither stderr nor the --json events: names, messages and emojis come out plain', async () => {
-    sim = await simulator({ hostileText: true, autoOtherDevice: true });
+    const sim = await simulator({ hostileText: true, autoOtherDevice: true });
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(tempDir(), 'config')));
     feedCodes(sim, run, EMAIL);
     await run.waitFor('"for":"emoji-match"');
@@ -102,7 +96,7 @@ describe('a server that answers with terminal escapes', () => {
 
 describe('connections and sessions that change under the run', () => {
   it('a dropped POST is not "unreachable": the state is re-read and the run goes on', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFileFor(dir, recoveryKeyOf(sim, EMAIL)), '--json'], cliEnv(join(dir, 'config')));
     await run.waitFor('"for":"code"');
@@ -120,7 +114,7 @@ describe('connections and sessions that change under the run', () => {
   });
 
   it('a session replaced under the run says so, and answers from flags are used again', async () => {
-    sim = await simulator({ timings: { firstSyncMs: 1500 } });
+    const sim = await simulator({ timings: { firstSyncMs: 1500 } });
     const dir = tempDir();
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', keyFileFor(dir, recoveryKeyOf(sim, EMAIL)), '--json'], cliEnv(join(dir, 'config')));
     feedCodes(sim, run, EMAIL);
@@ -136,7 +130,7 @@ describe('connections and sessions that change under the run', () => {
   });
 
   it('a persistent HTML 502 says which call failed and what to do, not only "Bad Gateway"', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     sim.control.setFaults({ htmlError: 1000 });
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--json'], cliEnv(join(tempDir(), 'config')));
     const result = await run.result;
@@ -170,7 +164,7 @@ describe('stop signals', () => {
     ['SIGTERM', 130],
     ['SIGHUP', 129],
   ] as const)('%s while waiting for the other device: exit %i, nothing cancelled, the token kept', async (signal, code) => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--verify', 'device', '--json'], cliEnv(join(dir, 'config')));
     feedCodes(sim, run, EMAIL);
@@ -187,7 +181,7 @@ describe('stop signals', () => {
 
 describe('the token file', () => {
   it('a world-readable token file is made private, and the run says so', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const config = join(dir, 'config');
     mkdirSync(join(config, 'beeper-setup'), { recursive: true });
@@ -203,7 +197,7 @@ describe('the token file', () => {
   });
 
   it('the token-saved event lists the repair made while loading, and a damaged file is moved aside and said plainly', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const config = join(dir, 'config');
     const store = join(config, 'beeper-setup');

@@ -4,8 +4,7 @@
  * while the emojis to compare keep the variation selectors they need.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
@@ -17,17 +16,13 @@ const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]|\u{e0041}|\u{e007f}|\u0301{
 /** Cloud, Heart, Umbrella, Pencil, Scissors, Telephone, Aeroplane: the seven written with U+FE0F. */
 const WITH_VARIATION_SELECTOR = [21, 29, 37, 43, 45, 49, 53];
 
-let sim: RunningSimulator;
-afterEach(async () => {
-  await sim?.close();
-});
 
 describe('headless: invisible characters from the server', () => {
   it.each([
     ['--json', ['--json']],
     ['plain', ['--plain']],
   ] as const)('%s: the device name is shown without them, the emojis with their U+FE0F', async (_, mode) => {
-    sim = await simulator();
+    const sim = await simulator();
     sim.control.seedAccount({ email: 'dora@example.com', username: 'dora', otherDeviceName: DEVICE_NAME });
     sim.control.configure({ sasNumbers: WITH_VARIATION_SELECTOR });
     const run = runCli(['--base-url', sim.url, '--email', 'dora@example.com', '--verify', 'device', ...mode], cliEnv(join(tempDir(), 'config')));

@@ -18,12 +18,7 @@ scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
 const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
-let sim: RunningSimulator | undefined;
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await sim?.close();
-  sim = undefined;
-});
+afterEach(() => vi.restoreAllMocks());
 
 const confirmed = (s: RunningSimulator) => s.control.requests().some((request) => request.path === CONFIRM);
 const account = (s: RunningSimulator) => s.control.accounts().find((candidate) => candidate.email === EMAIL)!;
@@ -52,11 +47,11 @@ function onFolderSync(folder: string, onSync: () => void): void {
 
 describe('the new key file before reset/confirm', () => {
   it('syncs the key file folder before the confirm request is sent', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
     const confirmedAtSync: boolean[] = [];
-    onFolderSync(dir, () => void confirmedAtSync.push(confirmed(sim!)));
+    onFolderSync(dir, () => void confirmedAtSync.push(confirmed(sim)));
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--reset-recovery-key', '--new-recovery-key-file', keyFile, '--json'], cliEnv(join(dir, 'config')));
     feedCodes(sim, run, EMAIL);
     const result = await run.result;
@@ -67,7 +62,7 @@ describe('the new key file before reset/confirm', () => {
   });
 
   it('when the folder cannot be synced: exit 1, the key not activated, nothing left at the path', async () => {
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
     const before = account(sim).recoveryKey;
@@ -119,7 +114,7 @@ const hasStrace = (() => {
 describe('under strace (the built CLI)', () => {
   it('fsyncs the key file and then its folder before the confirm request leaves', async (test) => {
     if (!hasStrace) return test.skip('skipped: strace is not installed (apt-get install strace; .ci/run installs it)');
-    sim = await simulator();
+    const sim = await simulator();
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
     const traceFile = join(dir, 'trace.txt');

@@ -6,21 +6,25 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, recoveryKeyOf, savedTokens, simulator, spawnCli, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, savedTokens, scanOutputsAfterEach, simulator, spawnCli, tempDir } from './helpers.js';
+
+scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
-let sims: RunningSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((sim) => sim.close()));
-  sims = [];
-});
 
 function keyFile(dir: string, sim: RunningSimulator, name: string): string {
   const path = join(dir, `${name}.txt`);
   writeFileSync(path, recoveryKeyOf(sim, EMAIL), { mode: 0o600 });
   return path;
+}
+
+/** One app, its account's key in a file, and a config folder of its own. */
+async function oneApp() {
+  const dir = tempDir();
+  const sim = await simulator();
+  return { dir, env: cliEnv(join(dir, 'config')), sim, key: keyFile(dir, sim, 'key') };
 }
 
 describe('runs sharing one config folder', () => {
@@ -29,7 +33,7 @@ describe('runs sharing one config folder', () => {
   it(`8 parallel runs against 8 apps keep 8 of 8 tokens, ${rounds} rounds in a row`, async () => {
     const dir = tempDir();
     const env = cliEnv(join(dir, 'config'));
-    sims = await Promise.all(Array.from({ length: 8 }, () => simulator()));
+    const sims = await Promise.all(Array.from({ length: 8 }, () => simulator()));
     const keys = sims.map((sim, i) => keyFile(dir, sim, `key-${i}`));
     let previous: Record<string, string> = {};
     for (let round = 1; round <= rounds; round++) {
@@ -51,11 +55,7 @@ describe('runs sharing one config folder', () => {
   }, 240_000);
 
   it('a second run against the same app stops at once, naming the first one, which goes on undisturbed', async () => {
-    const dir = tempDir();
-    const env = cliEnv(join(dir, 'config'));
-    const sim = await simulator();
-    sims.push(sim);
-    const key = keyFile(dir, sim, 'key');
+    const { dir, env, sim, key } = await oneApp();
     const first = spawnCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', key, '--json'], env);
     await first.waitFor('"for":"code"');
 
@@ -76,11 +76,7 @@ describe('runs sharing one config folder', () => {
   }, 60_000);
 
   it('a run that was killed leaves a lock the next run takes over', async () => {
-    const dir = tempDir();
-    const env = cliEnv(join(dir, 'config'));
-    const sim = await simulator();
-    sims.push(sim);
-    const key = keyFile(dir, sim, 'key');
+    const { env, sim, key } = await oneApp();
     const killed = spawnCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', key], env);
     await killed.waitFor('sign-in code');
     killed.child.kill('SIGKILL');
