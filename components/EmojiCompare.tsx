@@ -13,6 +13,7 @@ import stringWidth from 'string-width';
 import type { SetupEvent } from '../machines/types.js';
 import type { SasEmoji } from '../src/shared/sas.js';
 import { sasNames } from '../src/shared/sasNames.js';
+import { otherDeviceNamed } from '../src/wording/states.js';
 import { stacked, textRows, widthOf } from './layout.js';
 import { Para } from './Para.js';
 import { Busy } from './Say.js';
@@ -110,7 +111,7 @@ export const EMOJI_MIN_COLUMNS = 24;
 
 export function EmojiCompare({ emojis, decimals, deviceName, waiting, language = 'en', width = 80, onEvent }: EmojiCompareProps) {
   const theme = useTheme();
-  const other = deviceName ? `your other device (${deviceName})` : 'your other device';
+  const other = otherDeviceNamed(deviceName);
   const showEmoji = theme.caps.unicode;
   const entries = entriesOf(emojis, language);
   const widest = Math.max(0, ...entries.map((entry) => stringWidth(entry.name)));

@@ -8,6 +8,7 @@ import { Box, Text } from 'ink';
 import { useContext } from 'react';
 import type { SetupEvent } from '../machines/types.js';
 import { qrModuleCount } from '../src/shared/qr.js';
+import { otherDeviceNamed } from '../src/wording/states.js';
 import { Para } from './Para.js';
 import { qrWindows } from './QrStep.js';
 import { Screen } from './Screen.js';
@@ -24,7 +25,7 @@ export interface OfferEmojiStepProps {
 export function OfferEmojiStep({ data, deviceName, onEvent }: OfferEmojiStepProps) {
   const theme = useTheme();
   const { frame } = useContext(ShellContext);
-  const other = deviceName ? `your other device (${deviceName})` : 'your other device';
+  const other = otherDeviceNamed(deviceName);
   const window = frame ? ` a window of at least ${qrWindows(frame, qrModuleCount(data), deviceName, theme.caps.color)}; this one is ${frame.window.columns}×${frame.window.rows}` : ' a bigger window';
   return (
     <Screen

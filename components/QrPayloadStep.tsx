@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { SetupEvent } from '../machines/types.js';
 import { Secret } from '../src/shared/secret.js';
+import { otherDeviceNamed } from '../src/wording/states.js';
 import { LabeledField } from './LabeledField.js';
 import { Para } from './Para.js';
 import { Say } from './Say.js';
@@ -38,7 +39,7 @@ export function QrPayloadStep({ deviceName, file, onEvent }: QrPayloadStepProps)
   const [value, setValue] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   const [fileProblem, setFileProblem] = useState<string | undefined>();
-  const other = deviceName ? `your other device (${deviceName})` : 'your other device';
+  const other = otherDeviceNamed(deviceName);
 
   // Watched once for as long as the step shows, whatever redraws it (onEvent may be new on each).
   const send = useRef(onEvent);

@@ -12,6 +12,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { SetupEvent } from '../machines/types.js';
 import { drawQr, qrModules, qrPayloadBytes, qrSize } from '../src/shared/qr.js';
+import { otherDeviceNamed } from '../src/wording/states.js';
 import { stacked, textRows } from './layout.js';
 import { footerRows } from './Screen.js';
 import type { ShellFrame } from './shell.js';
@@ -35,7 +36,7 @@ export const BESIDE_TEXT_COLUMNS = 28;
 
 /** The words of the QR step, shared with the sizes the wizard reports to the machine (qrRoom.ts). */
 export function qrWords(deviceName: string | undefined, canShowEmoji: boolean, color: boolean) {
-  const other = deviceName ? `your other device (${deviceName})` : 'your other device';
+  const other = otherDeviceNamed(deviceName);
   const alternative = canShowEmoji ? ' Press e to compare emojis instead.' : ' Press Esc to choose another way.';
   const noColor = color ? '' : ' (Colours are off: the code assumes light text on a dark background.)';
   return {

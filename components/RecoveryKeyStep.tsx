@@ -9,6 +9,7 @@ import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem, formatRecoveryKey, stripWhitespace } from '../src/shared/recoveryKey.js';
 import { Secret } from '../src/shared/secret.js';
+import { attemptsLeftText } from '../src/wording/problems.js';
 import { Say } from './Say.js';
 import { LabeledField } from './LabeledField.js';
 import { useTheme } from './theme.js';
@@ -42,8 +43,7 @@ export function liveCheck(value: string): { tone: 'error' | 'success' | 'info'; 
 }
 
 /** " 2 attempts left." after a wrong key, when the run stops asking after a few. */
-const attemptsLeft = (problem: Problem | undefined) =>
-  problem?.attemptsLeft !== undefined ? ` ${problem.attemptsLeft} ${problem.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.` : '';
+const attemptsLeft = (problem: Problem | undefined) => (problem?.attemptsLeft !== undefined ? ` ${attemptsLeftText(problem.attemptsLeft)}` : '');
 
 export function RecoveryKeyStep({ draft, problem, canGoBack, unlockOnly, notice, onEvent }: RecoveryKeyStepProps) {
   const theme = useTheme();

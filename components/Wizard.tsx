@@ -23,7 +23,7 @@ import { largestQr } from './QrStep.js';
 import type { KeyStorage } from './keyStorage.js';
 import type { Invocation } from '../src/invocation.js';
 import { sameScreen } from './sameScreen.js';
-import { ShellContext, type PanelSlot, type ShellFrame } from './shell.js';
+import { ShellContext, columnWidth, type PanelSlot, type ShellFrame } from './shell.js';
 import { StepView, type SetupSnapshot } from './StepView.js';
 import { useTheme } from './theme.js';
 
@@ -65,6 +65,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
 
   const finished = snapshot.status !== 'active';
   const target = describeTarget(snapshot.context.app, baseUrl, tokenKey);
+  const phase = phaseOf(snapshot);
   // Wait screens have their own "retrying" line; elsewhere the shell says it, above the keys.
   const retrying = snapshot.context.pollFailures > 0 && snapshot.context.problem && step.kind !== 'wait' ? snapshot.context.problem.message : undefined;
   const warning = retrying ? (
@@ -75,7 +76,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
   const headerProps = (width: number): HeaderProps => ({
     target,
     // verify is one step on an app already set up: no "step k of n" of the setup.
-    ...(snapshot.context.mode === 'vouch' ? { title: 'Beeper setup · verify another device' } : { phase: phaseOf(snapshot) }),
+    ...(snapshot.context.mode === 'vouch' ? { title: 'Beeper setup · verify another device' } : { phase }),
     tag: demo ? 'simulated' : undefined,
     width,
   });
@@ -98,10 +99,11 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
 
   // The machine offers a QR code first only where it fits: tell it the largest this window draws whole.
   const deviceName = deviceNameOf(snapshot.context.verification ?? snapshot.context.incomingVerification);
-  const panelMin = panel ? panel.minRowsAt(columns - 2) : 0;
+  const panelMin = panel ? panel.minRowsAt(columnWidth(frame.window)) : 0;
+  // Everything the frame's rows depend on: the header (target, mode, phase, demo tag), debug lines, the panel.
   const qrRoom = useMemo(
     () => largestQr(frame, deviceName, theme.caps),
-    [columns, rows, deviceName, theme.caps.unicode, theme.caps.color, frame.debugLines.length, panelMin, target, snapshot.context.mode],
+    [columns, rows, deviceName, theme.caps.unicode, theme.caps.color, frame.debugLines.length, panelMin, target, snapshot.context.mode, phase, !!demo],
   );
   useEffect(() => {
     if (!finished) actor.send({ type: 'QR_ROOM', modules: qrRoom });
@@ -123,7 +125,7 @@ export function Wizard({ actor, baseUrl, tokenKey, debug, debugLines = [], token
             language={language}
             invocation={invocation}
             qrFile={qrFile}
-            columns={Math.max(20, columns - 2)}
+            columns={Math.max(20, columnWidth(frame.window))}
           />
         </ShellContext.Provider>
       )}

@@ -7,6 +7,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { nextFreeName, readSmallFile, writeKeyFile } from '../src/shared/keyFile.js';
+import { sameRecoveryKey } from '../src/shared/recoveryKey.js';
 import { lookUpKeyFile, recordKeyFile } from '../src/tokenStore.js';
 import { existingKeyFile } from '../src/wording/newKey.js';
 import { osc52 } from './terminalCodes.js';
@@ -39,7 +40,7 @@ export async function saveKeyFile(path: string, key: string, home: string = home
   if (result.exists) {
     // Saved there already, in this run: the file holds this very key.
     const there = await readSmallFile(result.path, 4096);
-    if (there.ok && there.bytes.toString('utf8').replace(/\s+/g, '') === key.replace(/\s+/g, '')) return { ok: true, path: result.path };
+    if (there.ok && sameRecoveryKey(there.bytes.toString('utf8'), key)) return { ok: true, path: result.path };
     const record = await lookUpKeyFile(result.path, env).catch(() => undefined);
     const message = record ? existingKeyFile(result.path, record, '').message : `${result.path} already exists, and beeper-setup never overwrites a file.`;
     return { ...result, message, suggestion: nextFreeName(path, home) };

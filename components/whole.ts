@@ -7,7 +7,7 @@
  * meanwhile and say why. Growing the window draws it whole again.
  */
 import type { ReactNode } from 'react';
-import { stepRoom, windowFor, type ShellFrame, type Size } from './shell.js';
+import { SPARE_ROWS, stepRoom, windowFor, type ShellFrame, type Size } from './shell.js';
 
 /** One way to draw a screen whole. */
 export interface WholeLayout {
@@ -50,7 +50,7 @@ export function fitWhole(whole: Whole, frame: ShellFrame, keysRowsAt: (width: nu
     const fits =
       room.columns >= layout.columns &&
       rowsAt(layout, room.columns) <= room.rows &&
-      (!layout.beside || layout.beside.rows <= frame.window.rows - 1);
+      (!layout.beside || layout.beside.rows <= frame.window.rows - SPARE_ROWS);
     if (fits && chosen === undefined) chosen = index;
     const width = Math.max(layout.columns, room.columns);
     return windowFor(frame, { columns: width, rows: rowsAt(layout, width) }, layout.beside);

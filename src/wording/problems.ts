@@ -206,6 +206,8 @@ export function problemDetails(problem: Problem): string[] {
 export function withAttemptsLeft(problem: Problem, fallback = 'That was not accepted.'): string {
   const message = problem.message || fallback;
   if (problem.attemptsLeft === undefined || /attempt/i.test(message)) return message;
-  const n = problem.attemptsLeft;
-  return `${message} ${n} ${n === 1 ? 'attempt' : 'attempts'} left.`;
+  return `${message} ${attemptsLeftText(problem.attemptsLeft)}`;
 }
+
+/** "2 attempts left." */
+export const attemptsLeftText = (n: number): string => `${n} ${n === 1 ? 'attempt' : 'attempts'} left.`;

@@ -31,11 +31,11 @@ export const deviceNameOf = (verification: Verification | undefined): string | u
 /** "Pixel 8", or "your other device" when it has neither name nor id. */
 export const otherDeviceName = (verification: Verification | undefined): string => deviceNameOf(verification) ?? 'your other device';
 
+/** "your other device (Pixel 8)", from the device's name as the server gives it. */
+export const otherDeviceNamed = (name: string | undefined): string => (name ? `your other device (${name})` : 'your other device');
+
 /** "your other device (Pixel 8)". */
-export function otherDevice(verification: Verification | undefined): string {
-  const name = deviceNameOf(verification);
-  return name ? `your other device (${name})` : 'your other device';
-}
+export const otherDevice = (verification: Verification | undefined): string => otherDeviceNamed(deviceNameOf(verification));
 
 export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
