@@ -107,7 +107,7 @@ function List({ entries, showEmoji }: { entries: Entry[]; showEmoji: boolean }) 
 const NUMBERS_LABEL = 'Or compare the numbers: ';
 
 /** The narrowest the comparison is drawn at (a list line wraps below this). */
-export const EMOJI_MIN_COLUMNS = 24;
+const EMOJI_MIN_COLUMNS = 24;
 
 export function EmojiCompare({ emojis, decimals, deviceName, waiting, language = 'en', width = 80, onEvent }: EmojiCompareProps) {
   const theme = useTheme();

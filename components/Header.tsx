@@ -15,7 +15,7 @@ export const PHASE_LABELS: Record<Phase, string> = {
 };
 
 /** The phases a person goes through, counted in the header; connecting is not a step of theirs. */
-export const COUNTED_PHASES: readonly Phase[] = PHASES.filter((phase) => phase !== 'connect');
+const COUNTED_PHASES: readonly Phase[] = PHASES.filter((phase) => phase !== 'connect');
 
 /** Which counted phase a snapshot is in (0-based), as its state declares; undefined while connecting. */
 export function phaseOf(snapshot: SetupSnapshot): number | undefined {
@@ -51,7 +51,7 @@ export interface HeaderProps {
 const TARGET_ROWS = 2;
 
 /** The header's lines at its width: title and step counter (on one line when both fit), then the target. */
-export function headerLines({ target, phase, tag, title = 'Beeper setup', width }: HeaderProps, separator = ' · '): { title: string; counter: string | undefined; sameLine: boolean; target: string[] } {
+function headerLines({ target, phase, tag, title = 'Beeper setup', width }: HeaderProps, separator = ' · '): { title: string; counter: string | undefined; sameLine: boolean; target: string[] } {
   const count = phase !== undefined ? `Step ${phase + 1} of ${COUNTED_PHASES.length}` : undefined;
   const labelled = phase !== undefined ? `${count}${separator}${PHASE_LABELS[COUNTED_PHASES[phase]!]}` : undefined;
   // The phase's name goes where even a line of its own is too narrow for it.

@@ -33,7 +33,7 @@ export interface NewRecoveryKeyStepProps {
 type Stage = 'show' | 'save' | 'retype';
 
 /** The key in two lines of six groups, in its box: the narrowest it is drawn whole. */
-export const KEY_MIN_COLUMNS = 6 * 5 - 1 + 4;
+const KEY_MIN_COLUMNS = 6 * 5 - 1 + 4;
 
 export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, width, onEvent }: NewRecoveryKeyStepProps) {
   const theme = useTheme();

@@ -32,10 +32,10 @@ export interface QrStepProps {
 }
 
 /** The narrowest column of words beside the code. */
-export const BESIDE_TEXT_COLUMNS = 28;
+const BESIDE_TEXT_COLUMNS = 28;
 
-/** The words of the QR step, shared with the sizes the wizard reports to the machine (qrRoom.ts). */
-export function qrWords(deviceName: string | undefined, canShowEmoji: boolean, color: boolean) {
+/** The words of the QR step, shared with the sizes the wizard reports to the machine (largestQr). */
+function qrWords(deviceName: string | undefined, canShowEmoji: boolean, color: boolean) {
   const other = otherDeviceNamed(deviceName);
   const alternative = canShowEmoji ? ' Press e to compare emojis instead.' : ' Press Esc to choose another way.';
   const noColor = color ? '' : ' (Colours are off: the code assumes light text on a dark background.)';
@@ -47,7 +47,7 @@ export function qrWords(deviceName: string | undefined, canShowEmoji: boolean, c
 }
 
 /** The keys of the QR step. */
-export function qrActions(canShowEmoji: boolean, onEvent: (event: SetupEvent) => void): KeyAction[] {
+function qrActions(canShowEmoji: boolean, onEvent: (event: SetupEvent) => void): KeyAction[] {
   return [
     ...(canShowEmoji ? [{ keys: 'e', label: 'compare emojis', run: () => onEvent({ type: 'SHOW_EMOJI' }) }] : []),
     { keys: 'Esc', label: 'back', run: () => onEvent({ type: 'BACK' }) },
@@ -55,7 +55,7 @@ export function qrActions(canShowEmoji: boolean, onEvent: (event: SetupEvent) =>
 }
 
 /** The three layouts for a code of `size` (full, beside, compact), without what they draw: for the room arithmetic. */
-export function qrLayouts(size: { columns: number; rows: number }, words: ReturnType<typeof qrWords>, figure?: WholeLayout['beside']): WholeLayout[] {
+function qrLayouts(size: { columns: number; rows: number }, words: ReturnType<typeof qrWords>, figure?: WholeLayout['beside']): WholeLayout[] {
   return [
     { columns: size.columns, rowsAt: (width) => stacked([textRows(words.title, width), size.rows, textRows(words.hint, width)]) },
     {
@@ -71,7 +71,7 @@ export function qrLayouts(size: { columns: number; rows: number }, words: Return
 const QR_SIDES = Array.from({ length: 40 }, (_, i) => 21 + 4 * i);
 
 /** How a code with `modules` a side fits the frame, in the QR step's layouts (the keys as the step shows them). */
-export function fitQr(frame: ShellFrame, modules: number, deviceName: string | undefined, color: boolean): WholeFit {
+function fitQr(frame: ShellFrame, modules: number, deviceName: string | undefined, color: boolean): WholeFit {
   const words = qrWords(deviceName, true, color);
   const keys = qrActions(true, () => {});
   return fitWhole({ what: 'the QR code', layouts: qrLayouts(qrSize(modules), words) }, frame, (width, dense) => footerRows(keys, width) - (dense ? 1 : 0));

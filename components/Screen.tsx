@@ -14,7 +14,6 @@ import { ShellContext, stepRoom } from './shell.js';
 import { useTheme } from './theme.js';
 import { fitWhole, wholeNotice, type Whole } from './whole.js';
 
-export { ShellContext, type ShellState } from './shell.js';
 
 export interface KeyAction {
   /** What to press, as shown: "Enter", "Esc", "Ctrl-R", "y", "↑↓", "1–3". */

@@ -62,7 +62,7 @@ export interface ShellState {
 export const ShellContext = createContext<ShellState>({ finished: false });
 
 /** Rows the shell's own lines take at a column width: header, the gap under it, debug lines, the panel's least. */
-export function chromeRowsAt(frame: ShellFrame, width: number): number {
+function chromeRowsAt(frame: ShellFrame, width: number): number {
   return frame.headerRowsAt(width) + HEADER_GAP + frame.debugLines.length + (frame.panel ? frame.panel.minRowsAt(width) : 0);
 }
 

@@ -179,8 +179,8 @@ export async function runInteractive(ctx: RunContext): Promise<number> {
         return () => void debugListeners.delete(listener);
       }
     : undefined;
-  // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
   const qrFile = await scannedQrFileFor(ctx);
+  // Without UTF-8 the QR code cannot be drawn: go straight to comparing (by name).
   const actor = createSetupActor(ctx, { preferEmoji: !caps.unicode });
 
   // Keys typed from now on are read, not echoed: Ink reads them once its first frame is up (type-ahead,

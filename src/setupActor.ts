@@ -11,10 +11,10 @@ import type { RunClock } from './clock.js';
 import type { RunContext } from './runtime.js';
 
 /** What only the front end knows: how it compares by default and how often it polls. */
-export type FrontEndInput = Pick<SetupInput, 'preferEmoji' | 'pollIntervalMs'>;
+type FrontEndInput = Pick<SetupInput, 'preferEmoji' | 'pollIntervalMs'>;
 
 /** What the run gives the machine: the client, the keeper, the token and sign-in to resume, and what the command line asked. */
-export function machineInput(context: RunContext, frontEnd: FrontEndInput): SetupInput {
+function machineInput(context: RunContext, frontEnd: FrontEndInput): SetupInput {
   const { options } = context;
   return {
     api: context.client,

@@ -19,7 +19,6 @@ import { parseSshSpec, sshTokenKey, type SshTarget } from './sshTarget.js';
 
 export interface SshTunnel {
   baseUrl: string;
-  tokenKey: string;
   /**
    * Calls `listener` once if ssh exits while the run still needs the tunnel (not after close()),
    * so the run can end on that instead of taking it for Beeper gone quiet. Returns the unsubscribe.
@@ -292,7 +291,7 @@ async function connect(plan: TunnelPlan, localPort: number, opts: TunnelOptions)
       if (outcome === 'answered') {
         if (opts.debug) opts.log(`[ssh] tunnel ready: ${baseUrl} → ${host}:127.0.0.1:${remotePort}`);
         ready = true;
-        return { baseUrl, tokenKey, onClosed, close };
+        return { baseUrl, onClosed, close };
       }
       // ssh accepts on the local port only once logged in; accepted-then-dropped means the remote port is closed
       // (ssh says so on stderr too, unless its LogLevel hides it).

@@ -184,7 +184,7 @@ export class TokenKeeper implements Persistence {
 }
 
 /** The pending sign-in a file holds, as the machine takes it (the lead token wrapped as a Secret). */
-export function toPendingSignIn(record: PendingSignInRecord | undefined): PendingSignIn | undefined {
+function toPendingSignIn(record: PendingSignInRecord | undefined): PendingSignIn | undefined {
   if (!record) return undefined;
   return {
     setupRequestID: record.setupRequestID,

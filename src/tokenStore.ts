@@ -227,7 +227,7 @@ export interface KeyFileRecord {
   ino: string;
 }
 
-export function keyFilesFile(env: NodeJS.ProcessEnv = process.env): string {
+function keyFilesFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'recovery-key-files.json');
 }
 

@@ -1,7 +1,7 @@
 /** What the terminal's locale says it can show, for the wizard's theme and for plain mode alike. */
 
 /** The locale that decides the character set: LC_ALL, then LC_CTYPE, then LANG (POSIX order). */
-export function localeCharset(env: NodeJS.ProcessEnv): string {
+function localeCharset(env: NodeJS.ProcessEnv): string {
   return env.LC_ALL || env.LC_CTYPE || env.LANG || '';
 }
 

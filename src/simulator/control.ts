@@ -49,12 +49,12 @@ export class SimulatorControl {
     return this.sim.accounts.list();
   }
 
-  /** A move by the other device on the current verification; throws SimError 409 when not possible now. */
   /** How many automatic moves the other device has scheduled (autoOtherDevice); 0: it waits on us. */
   otherDevicePendingMoves(): number {
     return this.sim.otherDevice.pendingMoves;
   }
 
+  /** A move by the other device on the current verification; throws SimError 409 when not possible now. */
   otherDevice(action: OtherDeviceAction): Verification {
     return toWire(this.sim.otherDevice.act(action), this.sim.config.profile);
   }

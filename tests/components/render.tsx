@@ -12,7 +12,7 @@ import stringWidth from 'string-width';
 import { Header, headerRows } from '../../components/Header.js';
 import { useTerminalSize } from '../../components/hooks.js';
 import { KeyRouterProvider } from '../../components/keys.js';
-import { ShellContext } from '../../components/Screen.js';
+import { ShellContext } from '../../components/shell.js';
 import type { ShellFrame } from '../../components/shell.js';
 import { TerminalContext, type TerminalCaps } from '../../components/theme.js';
 
