@@ -7,7 +7,7 @@
 import { constants, existsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileCalls, fileProblem, PlaceFileError, placeFile } from './privateFile.js';
+import { fileCalls, fileProblem, PlaceFileError, placeFile, readAtMost } from './privateFile.js';
 
 export { fileProblem };
 
@@ -84,14 +84,8 @@ export async function readSmallFile(path: string, maxBytes: number): Promise<Sma
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return { ok: false, notAFile: true, reason: `it is ${kindOf(stats)}, not a regular file` };
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) return { ok: true, bytes: buffer.subarray(0, length) };
-      length += bytesRead;
-      if (length > maxBytes) return { ok: false, tooLarge: true, reason: 'it is too large' };
-    }
+    const bytes = await readAtMost(handle, maxBytes);
+    return bytes ? { ok: true, bytes } : { ok: false, tooLarge: true, reason: 'it is too large' };
   } catch (error) {
     return { ok: false, reason: fileProblem(error) };
   } finally {

@@ -110,7 +110,7 @@ async function openFolder(dir: string, create: boolean, report: Report): Promise
 }
 
 /** Reads up to `limit` bytes; undefined when the file holds more. */
-async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer | undefined> {
+export async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer | undefined> {
   const buffer = Buffer.alloc(limit + 1);
   let length = 0;
   for (;;) {
