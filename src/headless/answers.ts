@@ -22,7 +22,6 @@ import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } 
 import { describeKeySource, newKeyFileProblem, readKey, readValidKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
 import { QR_FILE_POLL_MS, readScannedQrFile } from './scannedQr.js';
-import { recordKeyFile } from '../tokenStore.js';
 
 /** What an answer may do: read one line, print, emit, wait for the machine. Nothing else of the driver. */
 export interface AnswerIO {
@@ -230,9 +229,7 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
     if (!key) throw new Error(missingStepData('save-recovery-key', 'the new recovery key').message);
     if (!path && io.person) return keepShownKey(io, context, key, memory);
     if (!path) throw (await newKeyFileProblem(path, io.env))!;
-    const savedTo = await writeNewKey(path, key);
-    // Noted before the key is sent to be activated: a rerun that finds the file says what it holds.
-    await recordKeyFile(savedTo, 'written', undefined, io.env).catch(() => {});
+    const savedTo = await writeNewKey(path, key, io.env);
     memory.keySaved = true;
     io.say(`Saved the new recovery key to ${path} (mode 0600). Keep a copy somewhere safe, off this machine: it unlocks your encrypted messages on new devices.`);
     io.emit({ event: 'recovery-key-saved', path });
@@ -461,8 +458,7 @@ async function keepShownKey(io: AnswerIO, context: SetupContext, key: Secret, me
 /** Writes a shown key to the file a person named ("~/…" works), recorded as not yet active; never over an existing file. */
 async function saveShownKey(path: string, key: Secret, env: NodeJS.ProcessEnv): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
   try {
-    const savedTo = await writeNewKey(expandHome(path), key);
-    await recordKeyFile(savedTo, 'written', undefined, env).catch(() => {});
+    const savedTo = await writeNewKey(expandHome(path), key, env);
     return { ok: true, path: savedTo };
   } catch (error) {
     return { ok: false, message: `${error instanceof Error ? error.message : String(error)} Type another path, or press Enter if it is saved elsewhere.` };

@@ -345,7 +345,7 @@ export class Driver {
         ['r', 'use your recovery key', { type: 'USE_RECOVERY_KEY' }],
         ['b', 'go back to the other choices', { type: 'BACK' }],
       ] as const
-    ).filter(([, , event]) => this.actor.getSnapshot().can(event) && !(event.type === 'USE_RECOVERY_KEY' && this.actor.getSnapshot().context.mode === 'vouch'));
+    ).filter(([, , event]) => this.actor.getSnapshot().can(event));
     if (ways.length === 0) return undefined;
     const words = ways.map(([key, label]) => `${key} to ${label}`);
     this.out.say(`Meanwhile, type ${words.slice(0, -1).join(', ')}${words.length > 1 ? ' or ' : ''}${words.at(-1)}, then Enter.`);

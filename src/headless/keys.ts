@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { CliOptions } from '../args.js';
 import { CliError, ExitCode } from '../exitCodes.js';
 import { expandHome, fileProblem, readSmallFile, writeKeyFile } from '../shared/keyFile.js';
-import { lookUpKeyFile } from '../tokenStore.js';
+import { lookUpKeyFile, recordKeyFile } from '../tokenStore.js';
 import { existingKeyFile } from '../wording/newKey.js';
 import { HeadlessError } from './output.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem, stripWhitespace } from '../shared/recoveryKey.js';
@@ -90,10 +90,17 @@ export async function newKeyFileProblem(path: string | undefined, env: NodeJS.Pr
   return undefined;
 }
 
-/** Creates the file with the key (mode 0600, never over an existing file, synced with its folder); returns its full path. */
-export async function writeNewKey(path: string, key: Secret): Promise<string> {
+/**
+ * Creates the file with the key (mode 0600, never over an existing file, synced with its folder)
+ * and records it as not yet active, before the key is sent to be activated: a rerun that finds the
+ * file says what it holds. Returns its full path.
+ */
+export async function writeNewKey(path: string, key: Secret, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await writeKeyFile(path, key.reveal());
-  if (result.ok) return result.path;
+  if (result.ok) {
+    await recordKeyFile(result.path, 'written', undefined, env).catch(() => {});
+    return result.path;
+  }
   throw new CliError(
     `Could not write the new recovery key to ${path}: ${result.reason}. It was not activated, and nothing was left at that path; your old key (if any) still works.`,
     ExitCode.Error,

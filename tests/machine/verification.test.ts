@@ -233,6 +233,9 @@ describe('verify --qr-file: the other device shows its code only once the reques
     await flow.send({ type: 'REQUEST_VERIFICATION' });
     await flow.advance(3000);
     expect(flow.step().step).toBe('waiting-other-device');
+    // Vouching for another device, this app's recovery key is no way forward: the wait does not offer it.
+    expect(flow.actor.getSnapshot().can({ type: 'USE_RECOVERY_KEY' })).toBe(false);
+    expect(flow.actor.getSnapshot().can({ type: 'BACK' })).toBe(true);
     flow.server.verification = verification('ready', { purpose: 'device' });
     await flow.advance(1000);
     expect(flow.step().step).toBe('qr-payload');
