@@ -11,7 +11,7 @@ import type { Secret } from '../src/shared/secret.js';
 import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
 import { setupActors, type VerificationUpdate } from './actors.js';
 import { toProblem, type PresetAnswer, type Problem } from './problems.js';
-import { isFinished, routeFor, verificationStepFor, type Route, type VerificationStep } from './routing.js';
+import { isFinished, routeFor, verificationStep, type Route, type VerificationStep } from './routing.js';
 import type { StepMeta } from './steps.js';
 import type { Notice, PendingSignIn, SetupContext, SetupEvent, SetupInput, SetupOutcome, SetupOutput } from './types.js';
 
@@ -52,14 +52,6 @@ export const normalizedKey = (key: Secret) => {
 };
 export const errorOf = (event: unknown) => (event as { error?: unknown }).error;
 export const problemOf = (event: unknown) => toProblem(errorOf(event));
-export const verificationStep = (context: SetupContext): VerificationStep =>
-  context.verification
-    ? verificationStepFor(context.verification, {
-        sasConfirmed: context.sasConfirmed,
-        preferEmoji: context.preferEmoji,
-        sasStarted: context.sasStarted,
-      })
-    : 'waitingForOtherDevice';
 /** The QR code on offer fits what the front end can draw whole (QR_ROOM), or the user asked for it anyway. */
 export function qrFits(context: SetupContext): boolean {
   const qr = context.verification?.qr;

@@ -4,7 +4,7 @@
  * status command and the tests agree.
  */
 import type { Session, Verification } from '../src/api/types.js';
-import type { FlowMode } from './types.js';
+import type { FlowMode, SetupContext } from './types.js';
 
 export const ROUTES = [
   'signIn',
@@ -83,6 +83,12 @@ export type VerificationStep =
   | 'confirmingScan'
   | 'finished'
   | 'failed';
+
+/** The step the context's verification calls for; with none yet, waiting for the other device. */
+export const verificationStep = (context: Pick<SetupContext, 'verification' | 'sasConfirmed' | 'preferEmoji' | 'sasStarted'>): VerificationStep =>
+  context.verification
+    ? verificationStepFor(context.verification, { sasConfirmed: context.sasConfirmed, preferEmoji: context.preferEmoji, sasStarted: context.sasStarted })
+    : 'waitingForOtherDevice';
 
 /**
  * Which verification step a server verification calls for. `availableActions`

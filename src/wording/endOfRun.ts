@@ -3,7 +3,7 @@
  * the line it prints under it, and headless mode's last lines, take their sentences from here,
  * so the two front ends never word the same ending differently.
  */
-import { isFinished, verificationStepFor } from '../../machines/routing.js';
+import { isFinished, verificationStep } from '../../machines/routing.js';
 import type { SetupContext } from '../../machines/types.js';
 import type { Session, Verification } from '../api/types.js';
 import type { StopSignal } from '../signals.js';
@@ -48,7 +48,7 @@ function waitedFor(context: SetupContext): string {
   if (context.mode === 'vouch' && session.state === 'ready' && !verification) return 'No verification request came from your other device.';
   // A verification the other device had yet to move on (not one this device had to confirm).
   if (verification && !isFinished(verification)) {
-    const step = verificationStepFor(verification, { sasConfirmed: context.sasConfirmed, preferEmoji: context.preferEmoji, sasStarted: context.sasStarted });
+    const step = verificationStep(context);
     if (step !== 'comparingEmojis' && step !== 'confirmingScan') return `${capitalize(otherDevice(verification))} did not finish the verification.`;
   }
   return `Beeper is still ${describeSessionState(session.state)}.`;

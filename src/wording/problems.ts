@@ -8,7 +8,7 @@
  */
 import type { Problem, ProblemKind } from '../../machines/problems.js';
 import { ExitCode } from '../exitCodes.js';
-import { firstSentence } from './states.js';
+import { firstSentence, type Where } from './states.js';
 import { explainNotBeeper, explainUnreachable } from './unreachable.js';
 
 export interface Explanation {
@@ -19,10 +19,6 @@ export interface Explanation {
   fix?: string;
   /** Whether RETRY is worth offering. */
   retry: boolean;
-}
-
-export interface Where {
-  baseUrl: string;
 }
 
 const UPDATE = 'Update beeper-setup (npx beeper-setup@latest) and Beeper to their latest versions.';
