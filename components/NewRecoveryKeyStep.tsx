@@ -9,6 +9,7 @@ import type { SetupEvent } from '../machines/types.js';
 import type { Problem } from '../machines/problems.js';
 import { formatRecoveryKey, retypeProblem } from '../src/shared/recoveryKey.js';
 import { cleanLine } from '../src/shared/terminalText.js';
+import { TYPE_BACK_PROMPT } from '../src/wording/newKey.js';
 import type { KeyStorage } from './keyStorage.js';
 import { stacked, textRows } from './layout.js';
 import { Say } from './Say.js';
@@ -139,7 +140,7 @@ export function NewRecoveryKeyStep({ recoveryKey, reason, problem, storage, widt
         <Text bold>{title}</Text>
         {stage === 'retype' ? (
           <Box flexDirection="column" gap={1}>
-            <Para>To be sure it is saved, type the last two groups of your key (8 characters) from your saved copy:</Para>
+            <Para>{TYPE_BACK_PROMPT}</Para>
             <Box flexDirection="column">
               <Box>
                 <Text>Last two groups: </Text>

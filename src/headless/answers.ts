@@ -19,6 +19,7 @@ import { Secret } from '../shared/secret.js';
 import { cleanUsernameInput } from '../shared/validation.js';
 import { missingStepData, withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } from '../wording/states.js';
+import { TYPE_BACK_PROMPT } from '../wording/newKey.js';
 import { describeKeySource, newKeyFileProblem, readKey, readValidKey, recoveryKeySource, writeNewKey } from './keys.js';
 import { HeadlessError, type HeadlessEvent, type PromptFor } from './output.js';
 import { QR_FILE_POLL_MS, readScannedQrFile } from './scannedQr.js';
@@ -205,8 +206,10 @@ export const ANSWERS: Record<AnsweredStep, Answer> = {
       // Chosen at the terminal, not by a flag: the cost is said and agreed to first, as in the wizard.
       io.say('A new recovery key replaces the old one: messages that only the old key can unlock may stay unreadable on this device, and other devices may need to be verified again.');
       if (!(await agrees(io, context, 'reset-confirm', 'Make a new recovery key? Answer yes or no:'))) return { type: 'BACK' };
+    } else {
+      // Asked for by a flag: the cost is said once, as it is done.
+      io.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
     }
-    io.say('Making a new recovery key. It replaces the old one; messages that only the old key can unlock may stay unreadable here.');
     const source = recoveryKeySource(options, io.env);
     // An old key still at hand keeps old backups readable.
     const existing = source && source.kind !== 'stdin' ? await readKey(source, io.env) : undefined;
@@ -445,7 +448,7 @@ async function keepShownKey(io: AnswerIO, context: SetupContext, key: Secret, me
     }
   }
   for (;;) {
-    const typed = await io.ask('new-key-check', 'To be sure it is kept, type the last two groups of the key (8 characters) from your saved copy:', needs('The new recovery key was not typed back, and stdin has nothing more to read. It was not activated.', 'Run again: a new key is made then.'));
+    const typed = await io.ask('new-key-check', TYPE_BACK_PROMPT, needs('The new recovery key was not typed back, and stdin has nothing more to read. It was not activated.', 'Run again: a new key is made then.'));
     const wrong = retypeProblem(typed, key.reveal());
     if (!wrong) break;
     io.say(wrong);

@@ -3,6 +3,9 @@
  * earlier run left: always what the file holds, whether the key is the account's, and what to do.
  */
 
+/** The gate before a new key is activated, in the wizard and in plain mode alike. */
+export const TYPE_BACK_PROMPT = 'To be sure it is saved, type the last two groups of your key (8 characters) from your saved copy:';
+
 const inFile = (file: string | undefined) => (file ? ` It is in ${file}.` : '');
 
 export function keyNotActivated(file: string | undefined): string {

@@ -20,7 +20,7 @@ async function keepNewKey(term: Terminal): Promise<string> {
   const key = /\b(Es\w{2}(?: \w{4}){11})\b/.exec(screen)?.[1];
   expect(key).toBeDefined();
   term.press('Enter');
-  await term.waitFor('type the last two groups of the key');
+  await term.waitFor('type the last two groups of your key');
   answer(term, 'xxxx xxxx');
   await term.waitFor('That does not match the end of your key.');
   answer(term, key!.split(' ').slice(-2).join(' '));
