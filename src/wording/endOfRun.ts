@@ -20,7 +20,7 @@ export function readyLine(session: Session | undefined): string {
 }
 
 /** --demo: the simulated Beeper ends with the run. */
-export const SIMULATION_ENDS = 'That was the simulation; nothing was saved, and it stops now.';
+export const SIMULATION_ENDS = 'That was the simulation: no access token was kept, and it stops now.';
 
 /** `beeper-setup verify` finished: the other device is trusted. */
 export function verifiedText(verification: Verification | undefined): { title: string; detail: string } {

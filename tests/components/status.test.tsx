@@ -72,7 +72,7 @@ describe('ReadyStep', () => {
 
   it('after the demo, points at a real setup instead of a status check that has nothing to talk to', () => {
     const ui = renderAt(<ReadyStep userID="@alice:beeper.com" target="Beeper Server 4.2.1 on 127.0.0.1:23373 (simulated)" simulated />, { columns: 60 });
-    expect(ui.frame().replace(/\s+/g, ' ')).toContain('That was the simulation; nothing was saved, and it stops now.');
+    expect(ui.frame().replace(/\s+/g, ' ')).toContain('That was the simulation: no access token was kept, and it stops now.');
     expect(ui.frame()).not.toContain('beeper-setup status');
   });
 });

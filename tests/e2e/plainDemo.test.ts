@@ -22,7 +22,7 @@ describe.each(PLAIN_MODES)('plain mode in a terminal (%s): the demo', (_mode, mo
     answer(term, 'yes');
     await term.waitFor('Ready: @alice:beeper.com', 20_000);
     expect(await term.exitCode()).toBe(0);
-    expect(term.text()).toContain('That was the simulation; nothing was saved');
+    expect(term.text()).toContain('That was the simulation: no access token was kept');
     expect(term.text()).not.toContain('--no-save-token');
     // Escape sequences only where the terminal takes them: the QR code is plain blocks under TERM=dumb.
     if (mode.env?.TERM === 'dumb') expect(term.colorScreen()).not.toMatch(/\u001b/);
