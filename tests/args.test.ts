@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FLAGS, parseCli, type FlagSpec } from '../src/args.js';
 import { CliError } from '../src/exitCodes.js';
 import { HELP } from '../src/help.js';
+import { thrown } from './support/thrown.js';
 
 const TABLE = FLAGS as readonly FlagSpec[];
 const NAMES = TABLE.map((flag) => flag.name).sort();
@@ -26,15 +27,7 @@ function readmeOptionFlags(): string[] {
 }
 
 /** The usage error parseCli throws for `argv`. */
-function refusal(argv: string[]): CliError {
-  try {
-    parseCli(argv);
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error(`parseCli accepted ${argv.join(' ')}`);
-}
+const refusal = (argv: string[]): CliError => thrown(CliError, () => parseCli(argv), `parseCli ${argv.join(' ')}`);
 
 describe('the table of flags', () => {
   it('--help lists every flag in the table, and no other', () => {

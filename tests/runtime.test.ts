@@ -11,6 +11,7 @@ import { CliError } from '../src/exitCodes.js';
 import type { ProgramIO } from '../src/io.js';
 import { planRun, type Mode } from '../src/runtime.js';
 import { StopSignals } from '../src/signals.js';
+import { thrown } from './support/thrown.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TERMINAL = { stdin: true, stdout: true, stderr: true };
@@ -23,15 +24,7 @@ function plan(argv: string[], { tty = TERMINAL, env = {} }: { tty?: ProgramIO['t
   return { plan: planRun(parseCli(argv), io, new StopSignals(), (line) => void said.push(line)), said };
 }
 
-function refusal(run: () => unknown): CliError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+const refusal = (run: () => unknown): CliError => thrown(CliError, run, 'the command line');
 
 describe('planRun', () => {
   it.each<[string, Mode, string[], { tty?: ProgramIO['tty']; env?: NodeJS.ProcessEnv }]>([

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as schemas from '../../src/api/schemas.js';
 import { ShapeError } from '../../src/api/validate.js';
+import { thrown } from '../support/thrown.js';
 
 const e2ee = {
   initialized: true,
@@ -23,15 +24,7 @@ const verification = {
   purpose: 'device',
 };
 
-function shapeError(run: () => unknown): ShapeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ShapeError) return error;
-    throw error;
-  }
-  throw new Error('expected a ShapeError');
-}
+const shapeError = (run: () => unknown): ShapeError => thrown(ShapeError, run, 'the shape check');
 
 describe('session', () => {
   it('accepts the documented shape and drops unknown fields', () => {

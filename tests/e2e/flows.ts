@@ -14,6 +14,9 @@ import { findSecrets, secretsOf } from '../support/secrets.js';
 import { Terminal, overWide, type TerminalOptions } from './terminal.js';
 
 export const TIMEOUT = 60_000;
+
+/** Lines of a screen that start a wizard frame (its header's first words): one per screen, never two. */
+export const headerLines = (screen: string): number => screen.split('\n').filter((line) => /(^|\s)Beeper setup(\s|$)/.test(line)).length;
 export type Profile = 'lenient' | 'strict';
 export const PROFILES: Profile[] = ['lenient', 'strict'];
 
@@ -40,7 +43,7 @@ export function useBuiltCliInTmux(): void {
       const { terminal } = run;
       const wide = run.lineMode ? [] : terminal.screens.flatMap((screen, i) => (terminal.screenColumns[i] === undefined ? [] : overWide(screen, terminal.screenColumns[i]!)));
       // One wizard, one frame: a second header means an earlier frame was left on screen.
-      const torn = run.lineMode ? [] : terminal.screens.filter((screen) => screen.split('\n').filter((line) => /^\s*Beeper setup(\s|$)/.test(line)).length > 1);
+      const torn = run.lineMode ? [] : terminal.screens.filter((screen) => headerLines(screen) > 1);
       terminal.kill();
       expect(wide, 'every screen fits the terminal').toEqual([]);
       expect(torn, 'no screen shows a frame left over from an earlier one').toEqual([]);

@@ -7,13 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSasEmojis } from '../../src/shared/sas.js';
-import { TIMEOUT, calls, chooseDevice, compareEmojis, finish, newKeyOn, signIn, simulator, toNewKeyConfirm, typeBackKey, useBuiltCliInTmux, wizard } from './flows.js';
+import { TIMEOUT, calls, chooseDevice, compareEmojis, finish, headerLines, newKeyOn, signIn, simulator, toNewKeyConfirm, typeBackKey, useBuiltCliInTmux, wizard } from './flows.js';
 import type { Terminal } from './terminal.js';
 
 useBuiltCliInTmux();
 
-/** Lines with the header's first words: one per screen, never two. */
-const headers = (screen: string) => screen.split('\n').filter((line) => /(^|\s)Beeper setup(\s|$)/.test(line)).length;
 
 describe('the new recovery key is seen whole before it can be confirmed', () => {
   it.each([
@@ -99,11 +97,11 @@ describe('after any resize exactly one header is on screen', () => {
       terminal.resize(columns, rows);
       const want = expected[`${columns}×${rows}`]!;
       const shows = (screen: string) => (typeof want === 'string' ? screen.replace(/\s+/g, ' ').includes(want) : want.test(screen.replace(/\s+/g, ' ')));
-      const screen = await terminal.waitForScreen((candidate) => shows(candidate) && headers(candidate) > 0, `${String(want)} under the header at ${columns}×${rows}`);
-      expect(headers(screen), `${columns}×${rows}:\n${screen}`).toBe(1);
+      const screen = await terminal.waitForScreen((candidate) => shows(candidate) && headerLines(candidate) > 0, `${String(want)} under the header at ${columns}×${rows}`);
+      expect(headerLines(screen), `${columns}×${rows}:\n${screen}`).toBe(1);
       expect(screen.split('\n').length, `${columns}×${rows}:\n${screen}`).toBeLessThan(rows);
     }
-    for (const screen of terminal.screens) expect(headers(screen), screen).toBeLessThanOrEqual(1);
+    for (const screen of terminal.screens) expect(headerLines(screen), screen).toBeLessThanOrEqual(1);
   }
 
   it('on the QR code', { timeout: TIMEOUT }, async () => {

@@ -9,19 +9,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, relay, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, relay, RESET_CONFIRM, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
-const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
 type Drop = 'after-applied' | 'before-sent';
 
 /** Relays to the simulator; the first confirm loses its connection (after or before reaching it); `deadAfter`: all after it too. */
 function faultyRelay(target: string, drop: Drop, deadAfter = false): Promise<string> {
   let dropped = false;
   return relay(target, ({ req, forward }) => {
-    const isConfirm = req.url === CONFIRM && !dropped;
+    const isConfirm = req.url === RESET_CONFIRM && !dropped;
     if ((dropped && deadAfter) || (isConfirm && drop === 'before-sent')) {
       dropped = true;
       req.socket.destroy();
@@ -38,8 +37,7 @@ function faultyRelay(target: string, drop: Drop, deadAfter = false): Promise<str
   });
 }
 
-const confirms = (s: RunningSimulator) => s.control.requests().filter((r) => r.path === CONFIRM).length;
-const accountKey = (s: RunningSimulator) => s.control.accounts().find((a) => a.email === EMAIL)!.recoveryKey!;
+const confirms = (s: RunningSimulator) => s.control.requests().filter((r) => r.path === RESET_CONFIRM).length;
 
 async function resetThrough(drop: Drop, deadAfter = false, extra: string[] = []) {
   const sim = await simulator();
@@ -61,7 +59,7 @@ describe('a confirm whose answer is lost', () => {
     expect(notice?.message).toContain("it is now your account's recovery key");
     expect(notice?.message).toContain(keyFile);
     expect(confirms(sim)).toBe(1);
-    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), accountKey(sim))).toBe(true);
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), recoveryKeyOf(sim, EMAIL))).toBe(true);
     expect(result.stderr).not.toContain('Nothing answered');
   });
 
@@ -70,7 +68,7 @@ describe('a confirm whose answer is lost', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Beeper reports that it did not take it: the new key is not active yet, and your old key (if any) still works. It is in ${keyFile}. Confirming it again.`);
     expect(confirms(sim)).toBe(1);
-    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), accountKey(sim))).toBe(true);
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), recoveryKeyOf(sim, EMAIL))).toBe(true);
   });
 
   it('when Beeper does not answer again: exit 5, saying honestly that it is not known, and to keep the file', async () => {
@@ -82,6 +80,6 @@ describe('a confirm whose answer is lost', () => {
     expect(error?.message).toContain("whether the new key is now your account's key is not known");
     expect(error?.message).toContain(`It is in ${keyFile}: keep that file`);
     // It was taken, and the file holds it.
-    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), accountKey(sim))).toBe(true);
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), recoveryKeyOf(sim, EMAIL))).toBe(true);
   });
 });

@@ -25,6 +25,9 @@ export const CLI = join(ROOT, 'dist/cli.js');
 /** The steps of every fresh sign-in, up to the code being checked. */
 export const SIGNED_IN_BY_CODE = ['connecting', 'starting-sign-in', 'email', 'sending-code', 'code', 'checking-code'];
 
+/** The call that activates a new recovery key: what the durability and lost-answer tests watch. */
+export const RESET_CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
+
 export const FAST = { initializingMs: 30, firstSyncMs: 30, otherDeviceMs: 30 };
 
 export function tempDir(prefix = 'beeper-headless-'): string {

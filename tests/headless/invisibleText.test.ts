@@ -6,13 +6,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { HIDDEN_DEVICE_NAME, INVISIBLE } from '../support/invisible.js';
 
 scanOutputsAfterEach();
 
 /** Zero-width space, joiners, word joiner, BOM, soft hyphen, tag characters, and 60 combining acute accents. */
-const HIDDEN = '\u200b\u200c\u200d\u2060\ufeff\u00ad\u{e0041}\u{e007f}';
-const DEVICE_NAME = `Pi${HIDDEN}xel${'\u0301'.repeat(60)} 8`;
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]|\u{e0041}|\u{e007f}|\u0301{4,}/u;
+const DEVICE_NAME = HIDDEN_DEVICE_NAME;
 /** Cloud, Heart, Umbrella, Pencil, Scissors, Telephone, Aeroplane: the seven written with U+FE0F. */
 const WITH_VARIATION_SELECTOR = [21, 29, 37, 43, 45, 49, 53];
 

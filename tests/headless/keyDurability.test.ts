@@ -12,16 +12,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileCalls } from '../../src/shared/privateFile.js';
 import { sameRecoveryKey } from '../../src/shared/recoveryKey.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, runCli, scanOutputsAfterEach, simulator, spawnCli, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, RESET_CONFIRM, runCli, scanOutputsAfterEach, simulator, spawnCli, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
-const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
 afterEach(() => vi.restoreAllMocks());
 
-const confirmed = (s: RunningSimulator) => s.control.requests().some((request) => request.path === CONFIRM);
-const account = (s: RunningSimulator) => s.control.accounts().find((candidate) => candidate.email === EMAIL)!;
+const confirmed = (s: RunningSimulator) => s.control.requests().some((request) => request.path === RESET_CONFIRM);
 
 /** Calls `onSync` whenever the key's folder is synced; it may throw to inject a fault there. */
 function onFolderSync(folder: string, onSync: () => void): void {
@@ -58,14 +56,14 @@ describe('the new key file before reset/confirm', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(confirmedAtSync).toEqual([false]);
     expect(confirmed(sim)).toBe(true);
-    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), account(sim).recoveryKey!)).toBe(true);
+    expect(sameRecoveryKey(readFileSync(keyFile, 'utf8'), recoveryKeyOf(sim, EMAIL))).toBe(true);
   });
 
   it('when the folder cannot be synced: exit 1, the key not activated, nothing left at the path', async () => {
     const sim = await simulator();
     const dir = tempDir();
     const keyFile = join(dir, 'new-key.txt');
-    const before = account(sim).recoveryKey;
+    const before = recoveryKeyOf(sim, EMAIL);
     onFolderSync(dir, () => {
       throw Object.assign(new Error('injected EIO'), { code: 'EIO' });
     });
@@ -77,7 +75,7 @@ describe('the new key file before reset/confirm', () => {
     expect(existsSync(keyFile)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('new-key'))).toEqual([]);
     expect(confirmed(sim)).toBe(false);
-    expect(account(sim).recoveryKey).toBe(before);
+    expect(recoveryKeyOf(sim, EMAIL)).toBe(before);
   });
 });
 
@@ -135,7 +133,7 @@ describe('under strace (the built CLI)', () => {
     for (const [name, at] of Object.entries({ tempOpen, folderOpen, linked })) expect(at, `${name} in the trace`).toBeGreaterThanOrEqual(0);
     const fileSync = calls.findIndex((c, i) => i > tempOpen && c.call === 'fsync' && c.args === calls[tempOpen]!.result);
     const folderSync = calls.findIndex((c, i) => i > linked && c.call === 'fsync' && c.args === calls[folderOpen]!.result);
-    const confirm = calls.findIndex((c) => /^(write|writev|sendto|sendmsg)$/.test(c.call) && c.args.includes(`POST ${CONFIRM}`));
+    const confirm = calls.findIndex((c) => /^(write|writev|sendto|sendmsg)$/.test(c.call) && c.args.includes(`POST ${RESET_CONFIRM}`));
     expect(confirm, 'the confirm request in the trace').toBeGreaterThanOrEqual(0);
     expect(fileSync).toBeGreaterThan(tempOpen);
     expect(linked).toBeGreaterThan(fileSync);

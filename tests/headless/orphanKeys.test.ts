@@ -7,18 +7,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { cliEnv, feedCodes, relay, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, relay, RESET_CONFIRM, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
 const EMAIL = 'alice@example.com';
-const CONFIRM = '/v1/app/setup/verification/recovery-key/reset/confirm';
 /** Relays to the simulator, except the confirm: `hold` never answers it, `refuse` answers 400 without passing it on. */
 async function confirmRelay(target: string, mode: 'hold' | 'refuse'): Promise<{ url: string; held: Promise<void> }> {
   let sawConfirm: () => void = () => {};
   const held = new Promise<void>((resolve) => (sawConfirm = resolve));
   const url = await relay(target, ({ req, res }) => {
-    if (req.url !== CONFIRM) return false;
+    if (req.url !== RESET_CONFIRM) return false;
     sawConfirm();
     if (mode === 'refuse') {
       res.writeHead(400, { 'content-type': 'application/json' });
