@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { SetupEvent } from '../machines/types.js';
 import { Secret } from '../src/shared/secret.js';
+import { qrPayloadProblem } from '../src/shared/validation.js';
 import { otherDeviceNamed } from '../src/wording/states.js';
 import { LabeledField } from './LabeledField.js';
 import { Para } from './Para.js';
@@ -47,7 +48,8 @@ export function QrPayloadStep({ deviceName, file, onEvent }: QrPayloadStepProps)
   useEffect(() => file?.watch((payload) => send.current({ type: 'SUBMIT_QR', data: new Secret(payload), source: 'preset' }), setFileProblem), [file]);
 
   const submit = (text: string) => {
-    if (!text) return setProblem('Paste the payload your scanner read from the code first.');
+    const empty = qrPayloadProblem(text);
+    if (empty) return setProblem(empty);
     onEvent({ type: 'SUBMIT_QR', data: new Secret(text) });
   };
 

@@ -8,7 +8,7 @@ import type { Session } from '../src/api/types.js';
 import { qrModuleCount } from '../src/shared/qr.js';
 import { checkRecoveryKey, describeRecoveryKeyProblem } from '../src/shared/recoveryKey.js';
 import type { Secret } from '../src/shared/secret.js';
-import { codeProblem, emailProblem, usernameProblem } from '../src/shared/validation.js';
+import { codeProblem, emailProblem, qrPayloadProblem, usernameProblem } from '../src/shared/validation.js';
 import { setupActors, type VerificationUpdate } from './actors.js';
 import { toProblem, type PresetAnswer, type Problem } from './problems.js';
 import { isFinished, routeFor, verificationStep, type Route, type VerificationStep } from './routing.js';
@@ -137,7 +137,7 @@ export const flow = setup({
       !!context.verification &&
       context.verification.state !== 'requested' &&
       !isFinished(context.verification),
-    qrPayloadGiven: ({ event }) => event.type === 'SUBMIT_QR' && event.data.reveal().trim() !== '',
+    qrPayloadGiven: ({ event }) => event.type === 'SUBMIT_QR' && !qrPayloadProblem(event.data.reveal()),
     /** Another wrong key would pass the limit: the run stops asking. */
     lastRecoveryKeyAttempt: ({ context }) => context.attempts.recoveryKey + 1 >= context.limits.recoveryKeyAttempts,
     /** A preset choice (not a person) keeps starting verifications that end unfinished. */

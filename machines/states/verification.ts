@@ -1,6 +1,7 @@
 /** Verifying a device from another one: choose, then emoji or QR, polling all along. */
 import { and, assign, not } from 'xstate';
 import { authed, currentRoute, flow, refuseInvalid, rereadIfConnectionLost, signInAgainIfUnauthorized, storeUpdate, verificationInput } from '../flow.js';
+import { qrPayloadProblem } from '../../src/shared/validation.js';
 import type { SetupEvent } from '../types.js';
 import { ask, show, wait } from '../steps.js';
 
@@ -222,8 +223,8 @@ export const deviceVerification = flow.createStateConfig({
               on: {
                 SUBMIT_QR: [
                   { guard: 'qrPayloadGiven', target: '#setup.deviceVerification.submittingQr', actions: takeScannedQr },
-                  ...refuseInvalid<SubmitQr>('qr-file', () => ({
-                    problem: { kind: 'rejected', code: 'INVALID_QR_CODE', message: 'That is empty: paste the payload your scanner read from the code.' },
+                  ...refuseInvalid<SubmitQr>('qr-file', (event) => ({
+                    problem: { kind: 'rejected', code: 'INVALID_QR_CODE', message: qrPayloadProblem(event.data.reveal())! },
                   })),
                 ],
               },

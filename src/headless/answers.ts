@@ -16,7 +16,7 @@ import { checkRecoveryKey, formatRecoveryKey, retypeProblem, stripWhitespace } f
 import { parseSasDecimals, parseSasEmojis } from '../shared/sas.js';
 import { sasNames } from '../shared/sasNames.js';
 import { Secret } from '../shared/secret.js';
-import { cleanUsernameInput } from '../shared/validation.js';
+import { cleanUsernameInput, qrPayloadProblem } from '../shared/validation.js';
 import { missingStepData, withAttemptsLeft } from '../wording/problems.js';
 import { capitalize, otherDevice, otherDeviceName, verificationNotAppliedText } from '../wording/states.js';
 import { TYPE_BACK_PROMPT } from '../wording/newKey.js';
@@ -372,8 +372,9 @@ async function scannedQr(io: AnswerIO, context: SetupContext): Promise<SetupEven
     `${shown}, and paste its payload (one line):`,
     needs(`The payload of the QR code ${otherDevice(context.verification)} shows is needed, and stdin has nothing more to read.`, 'Write it to stdin once the prompt for "qr-payload" comes, or give --qr-file PATH.'),
   );
-  if (!line.trim()) {
-    io.say('That line is empty: paste the payload your scanner read from the code.');
+  const empty = qrPayloadProblem(line);
+  if (empty) {
+    io.say(empty);
     return undefined;
   }
   return { type: 'SUBMIT_QR', data: new Secret(line.trim()) };

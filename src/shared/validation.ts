@@ -60,3 +60,8 @@ export function cleanUsernameInput(text: string): { kept: string; note?: string 
   }
   return lowercased ? { kept, note: lowercased } : { kept };
 }
+
+/** Why a pasted QR payload cannot be sent (the server judges the rest); undefined when it can. */
+export function qrPayloadProblem(text: string): string | undefined {
+  return text.trim() === '' ? 'That is empty: paste the payload your scanner read from the code.' : undefined;
+}
