@@ -1,32 +1,18 @@
 /**
- * Small UI hooks: terminal and frame size, a display clock, a text field's
+ * Small UI hooks: the frame's size, a display clock, a text field's
  * checked value. Keys are read in one place, keys.tsx (useKeys). Timers here
  * only redraw (countdowns, elapsed time); they never drive the flow, which the
  * machine owns.
  */
 import { useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import type { Size } from './shell.js';
 
-export interface TerminalSize {
-  columns: number;
-  rows: number;
-}
+/** The terminal's size in columns and rows, as the frame is laid out for it. */
+export type TerminalSize = Size;
 
-/** The terminal's size, updated on every 'resize' of stdout. */
-export function useTerminalSize(): TerminalSize {
-  const { stdout } = useStdout();
-  const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    onResize();
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
-  return size;
-}
+/** What stdout says its size is; 80×24 when it does not say (not a terminal). */
+export const sizeOf = (stdout: NodeJS.WriteStream): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
 
 /** Date.now(), refreshed every `intervalMs` while `active`. */
 export function useNow(intervalMs = 1000, active = true): number {
@@ -85,7 +71,7 @@ export function useCheckedValue(initial: string, check: (text: string) => string
  */
 export function useFrameSize(): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const read = () => sizeOf(stdout);
   const [size, setSize] = useState(read);
   useEffect(() => {
     const earlier = stdout.listeners('resize') as (() => void)[];

@@ -3,9 +3,8 @@ import type { KeyStorage, SaveResult } from '../../components/keyStorage.js';
 import { NewRecoveryKeyStep } from '../../components/NewRecoveryKeyStep.js';
 import { RecoveryKeyStep } from '../../components/RecoveryKeyStep.js';
 import { ResetWarningStep } from '../../components/ResetWarningStep.js';
-import { useTerminalSize } from '../../components/hooks.js';
 import type { SetupEvent } from '../../machines/types.js';
-import { ASCII, hintText, renderAt, unmountAll, widestLine } from './render.js';
+import { ASCII, hintText, renderAt, unmountAll, useTerminalSize, widestLine } from './render.js';
 
 afterEach(unmountAll);
 

@@ -6,11 +6,11 @@
  * event loop brings no new frame — never a fixed sleep.
  */
 import { EventEmitter } from 'node:events';
-import { render as inkRender, type Instance } from 'ink';
-import type { ReactElement } from 'react';
+import { render as inkRender, useStdout, type Instance } from 'ink';
+import { useEffect, useState, type ReactElement } from 'react';
 import stringWidth from 'string-width';
 import { Header, headerRows } from '../../components/Header.js';
-import { useTerminalSize } from '../../components/hooks.js';
+import { sizeOf, type TerminalSize } from '../../components/hooks.js';
 import { KeyRouterProvider } from '../../components/keys.js';
 import { ShellContext } from '../../components/shell.js';
 import type { ShellFrame } from '../../components/shell.js';
@@ -140,6 +140,22 @@ export function hintsOf(frame: string): Hint[] {
 const TEST_HEADER = { target: 'Beeper Server 4.2.1 on 127.0.0.1:23373', phase: 2 };
 
 /** The shell's frame at the fake terminal's size (following resizes): header, no debug lines, an optional panel. */
+/**
+ * The fake terminal's size, updated on each of its resizes: what useFrameSize reads, without the
+ * clearing and Ink's redraw that a real terminal's resize needs (they would land in the frames).
+ */
+export function useTerminalSize(): TerminalSize {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState(() => sizeOf(stdout));
+  useEffect(() => {
+    const onResize = () => setSize(sizeOf(stdout));
+    stdout.on('resize', onResize);
+    onResize();
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+  return size;
+}
+
 function TestShell({ finished, onWhole, children }: { finished: boolean; onWhole?: ((whole: boolean) => void) | undefined; children: ReactElement }) {
   const { columns, rows } = useTerminalSize();
   const frame: ShellFrame = {

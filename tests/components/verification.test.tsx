@@ -7,12 +7,11 @@ import { headerRows } from '../../components/Header.js';
 import { OfferEmojiStep } from '../../components/OfferEmojiStep.js';
 import { QrPayloadStep } from '../../components/QrPayloadStep.js';
 import { QrStep, largestQr } from '../../components/QrStep.js';
-import { useTerminalSize } from '../../components/hooks.js';
 import type { SetupEvent } from '../../machines/types.js';
 import { drawQr } from '../../src/shared/qr.js';
 import { SAS_EMOJI_TABLE, parseSasEmojis } from '../../src/shared/sas.js';
 import { noticeText } from '../../src/wording/states.js';
-import { ASCII, KEYS, NO_COLOR, hintText, renderAt, stripAnsi, unmountAll, widestLine } from './render.js';
+import { ASCII, hintText, KEYS, NO_COLOR, renderAt, stripAnsi, unmountAll, useTerminalSize, widestLine } from './render.js';
 
 afterEach(unmountAll);
 
