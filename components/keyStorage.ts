@@ -49,11 +49,14 @@ export async function saveKeyFile(path: string, key: string, home: string = home
   return { ...result, message: `Could not write ${result.path}: ${result.reason}. Nothing was left there, and the new key is not active yet.` };
 }
 
-/** The real thing: OSC 52 through `write` (the terminal), files under the home folder. */
-export function createKeyStorage(write: (data: string) => void, home: string = homedir()): KeyStorage {
+/**
+ * The real thing: OSC 52 through `write` (the terminal), files under the home folder, recorded in
+ * the run's config folder (`env`: the run's environment, as the token store reads it).
+ */
+export function createKeyStorage(write: (data: string) => void, env?: NodeJS.ProcessEnv, home: string = homedir()): KeyStorage {
   return {
     defaultPath: DEFAULT_KEY_FILE,
     copy: (text) => write(osc52(text)),
-    save: (path, text) => saveKeyFile(path, text, home),
+    save: (path, text) => saveKeyFile(path, text, home, env ?? configUnder(home)),
   };
 }

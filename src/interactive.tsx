@@ -44,7 +44,8 @@ function Root({ actor, context, language, onDebugLine, qrFile }: RootProps) {
   const demo = context.demo;
   // The clipboard sequence goes through Ink, which redraws around it, like everything else on screen.
   const { write } = useStdout();
-  const storage = useMemo(() => createKeyStorage(write), [write]);
+  const env = context.io.env;
+  const storage = useMemo(() => createKeyStorage(write, env), [write, env]);
   const [events, setEvents] = useState<{ kind: 'mail' | 'other-device'; text: string }[]>([]);
   const [debugLines, setDebugLines] = useState<string[]>([]);
   useEffect(() => demo?.onEvent((event) => setEvents((previous) => [...previous, event].slice(-DEMO_EVENT_LINES * 2))), [demo]);
