@@ -97,12 +97,10 @@ export async function openTokenKeeper({ key, save, env }: Pick<TokenKeeperOption
 export class TokenKeeper implements Persistence {
   private queue: Promise<void> = Promise.resolve();
   private readonly report: KeeperReport;
-  private hasSavedToken: boolean;
-  /** The token this run saved or started with: the only one it may forget. */
+  /** The token this run saved or started with (none: a variable's, or none yet): the only one it may forget. */
   private current: string | undefined;
 
   constructor(private readonly options: TokenKeeperOptions) {
-    this.hasSavedToken = options.source === 'saved';
     this.current = options.source === 'saved' ? options.savedToken : undefined;
     const earlier = [...(options.repairedOnLoad ?? [])];
     this.report = { saved: undefined, forgotten: false, repaired: [...earlier], repairedEarlier: earlier, notices: [], failures: [] };
@@ -111,7 +109,6 @@ export class TokenKeeper implements Persistence {
   /** Sign-in produced a token: keep it for the next run (unless told not to). */
   rememberToken(token: Secret): void {
     if (!this.options.save) return;
-    this.hasSavedToken = true;
     this.current = token.reveal();
     const value = this.current;
     this.enqueue(async () => {
@@ -126,9 +123,8 @@ export class TokenKeeper implements Persistence {
    * another run saved for the same app since is left alone. A variable's token is never touched.
    */
   forgetSavedToken(): void {
-    if (!this.hasSavedToken) return;
-    this.hasSavedToken = false;
     const refused = this.current;
+    if (refused === undefined) return;
     this.current = undefined;
     this.enqueue(async () => {
       if (await forgetToken(this.options.key, this.options.env, this.note, refused)) this.report.forgotten = true;
