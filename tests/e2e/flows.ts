@@ -171,6 +171,13 @@ export async function compareEmojis(terminal: Terminal, sim: RunningSimulator): 
   expect(screen).toContain(sas!.decimals!.split(' ').join('  '));
 }
 
+/** On the emoji screen's way in: the emojis compared and matched here; the other device has yet to confirm. */
+export async function matchEmojis(terminal: Terminal, sim: RunningSimulator): Promise<void> {
+  await compareEmojis(terminal, sim);
+  terminal.type('y');
+  await terminal.waitFor('to confirm too');
+}
+
 export async function finish(terminal: Terminal, userID = '@alice:beeper.com'): Promise<void> {
   await terminal.waitFor('Beeper is ready', 20_000);
   expect(await terminal.exitCode()).toBe(0);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TIMEOUT, calls, chooseDevice, compareEmojis, enterRecoveryKey, finish, newKeyOn, recoveryKeyOf, signIn, simulator, toNewKeyConfirm, typeBackKey, wizard, type Profile } from './flows.js';
+import { TIMEOUT, calls, chooseDevice, enterRecoveryKey, finish, matchEmojis, newKeyOn, recoveryKeyOf, signIn, simulator, toNewKeyConfirm, typeBackKey, wizard, type Profile } from './flows.js';
 import { qrRows } from './terminal.js';
 
 export function everyPathToReady(profile: Profile): void {
@@ -36,9 +36,8 @@ export function everyPathToReady(profile: Profile): void {
       const terminal = wizard(sim, { columns: 60 });
       await signIn(terminal, sim);
       await chooseDevice(terminal, sim);
-      await compareEmojis(terminal, sim);
-      terminal.type('y');
-      await terminal.waitFor('Waiting for your other device (Pixel 8) to confirm too');
+      await matchEmojis(terminal, sim);
+      expect(terminal.text()).toContain('Waiting for your other device (Pixel 8) to confirm too');
       sim.control.otherDevice('confirm-sas');
       await finish(terminal);
       const created = sim.control.requests().find((request) => request.method === 'POST' && request.path === '/v1/app/setup/verifications');
@@ -71,9 +70,7 @@ export function everyPathToReady(profile: Profile): void {
       await terminal.waitFor('Accept the request from Pixel 8');
       terminal.press('Enter');
       await terminal.waitFor('Scan this code');
-      await compareEmojis(terminal, sim);
-      terminal.type('y');
-      await terminal.waitFor('to confirm too');
+      await matchEmojis(terminal, sim);
       sim.control.otherDevice('confirm-sas');
       await finish(terminal);
       expect(calls(sim)).toContain('POST /v1/app/setup/verifications/ID/accept 200');
