@@ -12,7 +12,7 @@ import { ExitCode } from '../exitCodes.js';
 import type { ProgramIO } from '../io.js';
 import type { RunContext, RunPlan } from '../runtime.js';
 import { forgetToken, TokenStoreError } from '../tokenStore.js';
-import { PROBLEM_ENDS } from '../wording/problems.js';
+import { explainProblem, PROBLEM_ENDS } from '../wording/problems.js';
 import { describeSessionState, deviceNameOf } from '../wording/states.js';
 import { printable } from '../shared/terminalText.js';
 import { explainNotBeeper, explainUnreachable } from '../wording/unreachable.js';
@@ -75,7 +75,9 @@ async function report(ctx: RunContext, out: Reporter): Promise<number> {
       throw ended('not-beeper', words.message, words.fix);
     }
     if (error instanceof HttpError && error.status === 404) {
-      throw ended('unsupported-build', `The app at ${ctx.baseUrl} has no terminal setup.`, 'Update Beeper Desktop or Beeper Server.');
+      // The words the setup says for the same answer.
+      const words = explainProblem({ kind: 'unsupported-build', message: error.message, status: 404 }, { baseUrl: ctx.baseUrl });
+      throw ended('unsupported-build', words.message, words.fix);
     }
     throw new HeadlessError('error', error instanceof Error ? error.message : String(error), ExitCode.Error);
   }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
+import { explainProblem } from '../../src/wording/problems.js';
 import { scanOutputsAfterEach, cliEnv, feedCodes, recoveryKeyOf, runCli, savedTokens, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
@@ -107,6 +108,15 @@ describe('status, --print-token and logout', () => {
     expect(result.code).toBe(5);
     expect(result.events).toEqual([{ event: 'error', code: 'unreachable', message: `Nothing answered at http://127.0.0.1:${port}.`, exitCode: 5 }]);
     expect(result.stderr).toContain('--base-url');
+  });
+
+  it('status: a Beeper build without terminal setup says so in the words setup uses (exit 1)', async () => {
+    sim = await simulator({ legacyBuild: true });
+    const result = await finished(['status', '--json', '--base-url', sim.url], cliEnv(join(tempDir(), 'config')));
+    const words = explainProblem({ kind: 'unsupported-build', message: '', status: 404 }, { baseUrl: sim.url });
+    expect(result.code).toBe(1);
+    expect(result.events).toEqual([{ event: 'error', code: 'unsupported-build', message: words.message, exitCode: 1 }]);
+    expect(result.stderr).toContain(words.fix);
   });
 
   it('logout forgets the saved token and says whether one was stored', async () => {
