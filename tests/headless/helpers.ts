@@ -264,7 +264,11 @@ export function fastClock(scale = 50): RunClock {
 }
 
 /** The CLI in this process, as a pipe and no terminal would run it: main() with captured IO and a fast clock. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { scale?: number; stderrIsTTY?: boolean } = {}): CliRun {
+/**
+ * The CLI in this process against captured streams and a fast clock. `tty`: which streams are a
+ * terminal (none by default; all three is a person at a terminal, where the wizard would run).
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { scale?: number; stderrIsTTY?: boolean; tty?: ProgramIO['tty'] } = {}): CliRun {
   const out = collector();
   const lines = liveLines();
   const stops = new StopSignals();
@@ -272,7 +276,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { scale?
     stdout: out.stdoutStream,
     stderr: out.stderrStream,
     env,
-    tty: { stdin: false, stdout: false, stderr: options.stderrIsTTY ?? false },
+    tty: options.tty ?? { stdin: false, stdout: false, stderr: options.stderrIsTTY ?? false },
     lines: () => lines,
     clock: fastClock(options.scale),
     heartbeatMs: 15_000,

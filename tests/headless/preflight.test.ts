@@ -6,12 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ProgramIO } from '../../src/io.js';
-import { main } from '../../src/main.js';
-import { StopSignals } from '../../src/signals.js';
-import { cliEnv, fastClock, liveLines, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
+import { cliEnv, feedCodes, recoveryKeyOf, runCli, scanOutputsAfterEach, simulator, tempDir } from './helpers.js';
 
 scanOutputsAfterEach();
 
@@ -79,10 +75,7 @@ describe('pre-flight: refused before the first request', () => {
     writeFileSync(key, recoveryKeyOf(sim, EMAIL));
     mkdirSync(join(dir, 'out'));
     const run = runCli(['--base-url', sim.url, '--email', EMAIL, '--recovery-key-file', key, '--new-recovery-key-file', join(dir, 'out', 'new.txt')], cliEnv(join(dir, 'config')));
-    const off = sim.control.on('mail', (message) => {
-      off();
-      run.write(message.code);
-    });
+    feedCodes(sim, run, EMAIL);
     const result = await run.result;
     expect(result.code, result.stderr).toBe(0);
     expect(sim.control.requests().length).toBeGreaterThan(0);
@@ -92,25 +85,11 @@ describe('pre-flight: refused before the first request', () => {
 describe('pre-flight: the wizard refuses answer flags it would ignore', () => {
   it('exit 2 naming the flags and --plain, before any request', async () => {
     const sim = await simulator();
-    let stderr = '';
-    const sink = (append: (text: string) => void) =>
-      new Writable({
-        write(chunk, _encoding, done) {
-          append(String(chunk));
-          done();
-        },
-      });
-    const io: ProgramIO = {
-      stdout: sink(() => {}),
-      stderr: sink((text) => (stderr += text)),
-      env: cliEnv(join(tempDir(), 'config')),
-      // A person at a terminal: the wizard would run.
+    // A person at a terminal: the wizard would run.
+    const run = runCli(['--base-url', sim.url, '--code', '123456', '--recovery-key-file', 'k.txt'], cliEnv(join(tempDir(), 'config')), {
       tty: { stdin: true, stdout: true, stderr: true },
-      lines: () => liveLines(),
-      clock: fastClock(),
-      heartbeatMs: 15_000,
-    };
-    const code = await main(['--base-url', sim.url, '--code', '123456', '--recovery-key-file', 'k.txt'], { io, stops: new StopSignals(), installSignals: false });
+    });
+    const { code, stderr } = await run.result;
     expect(code).toBe(2);
     expect(stderr).toContain('--code, --recovery-key-file answer questions for runs without the wizard; the wizard asks them itself.');
     expect(stderr).toContain('Add --plain');
