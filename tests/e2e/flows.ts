@@ -196,6 +196,23 @@ export function answer(terminal: Terminal, text: string): void {
   terminal.press('Enter');
 }
 
+/** Line mode echoes the code typed at its question: the one secret such a screen shows on purpose. */
+export const SHOWS_TYPED_CODE = (screen: string): boolean => /emailed to .*: \d{6}$/m.test(screen);
+
+/** Line mode, signed in as `email` (the code typed from the simulator's mail), at the numbered choice of how to verify. */
+export async function plainAtMenu(sim: RunningSimulator, options: WizardOptions, email = 'alice@example.com'): Promise<Terminal> {
+  const terminal = wizard(sim, { allows: SHOWS_TYPED_CODE, ...options, lineMode: true });
+  await signInByLine(terminal, () => sim.control.latestCode(email)!, email);
+  await terminal.waitFor(/Choose 1–\d:/);
+  return terminal;
+}
+
+/** Line mode's last line: ready as `userID`, and exit 0. */
+export async function plainReady(terminal: Terminal, userID = '@alice:beeper.com'): Promise<void> {
+  await terminal.waitFor(`Ready: ${userID}`, 20_000);
+  expect(await terminal.exitCode()).toBe(0);
+}
+
 /** Line mode's sign-in: the email, then the code, each on its question's line. */
 export async function signInByLine(terminal: Terminal, code: () => string, email: string): Promise<void> {
   await terminal.waitFor('Email address of your Beeper account');

@@ -4,18 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSasEmojis } from '../../src/shared/sas.js';
-import { PLAIN_MODES, TIMEOUT, answer, recoveryKeyOf, signInByLine, simulator, useBuiltCliInTmux, wizard, type WizardOptions } from './flows.js';
+import { PLAIN_MODES, TIMEOUT, answer, plainAtMenu, plainReady, recoveryKeyOf, simulator, useBuiltCliInTmux } from './flows.js';
 
 useBuiltCliInTmux();
 
 describe.each(PLAIN_MODES)('plain mode in a terminal (%s): the other ways to verify', (_mode, mode) => {
-  const options: WizardOptions = { ...mode, lineMode: true, allows: (screen) => /emailed to .*: \d{6}$/m.test(screen) };
-
   it('the recovery key, chosen from the list and typed hidden; a typo is said once', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
-    const term = wizard(sim, options);
-    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
-    await term.waitFor(/Choose 1–\d:/);
+    const term = await plainAtMenu(sim, mode);
     answer(term, '3');
     await term.waitFor('Enter your recovery key (48 characters');
     const key = recoveryKeyOf(sim, 'alice@example.com');
@@ -24,15 +20,12 @@ describe.each(PLAIN_MODES)('plain mode in a terminal (%s): the other ways to ver
     await term.waitFor(/its check digit does not match.*\s+Enter your recovery key/s);
     expect(term.screen().match(/its check digit does not match/g)).toHaveLength(1);
     answer(term, key);
-    await term.waitFor('Ready: @alice:beeper.com', 20_000);
-    expect(await term.exitCode()).toBe(0);
+    await plainReady(term);
   });
 
   it('emojis: the other device asked, the seven compared, yes typed after they were shown', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
-    const term = wizard(sim, options);
-    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
-    await term.waitFor(/Choose 1–\d:/);
+    const term = await plainAtMenu(sim, mode);
     answer(term, '1');
     await term.waitFor('Meanwhile, type r to use your recovery key or b to go back to the other choices, then Enter.');
     sim.control.otherDevice('accept');
@@ -41,15 +34,12 @@ describe.each(PLAIN_MODES)('plain mode in a terminal (%s): the other ways to ver
     answer(term, 'yes');
     await term.waitFor('to confirm the emojis match too');
     sim.control.otherDevice('confirm-sas');
-    await term.waitFor('Ready: @alice:beeper.com', 20_000);
-    expect(await term.exitCode()).toBe(0);
+    await plainReady(term);
   });
 
   it('a wait offers the other ways: r while waiting for the other device goes to the recovery key', { timeout: TIMEOUT }, async () => {
     const sim = await simulator();
-    const term = wizard(sim, options);
-    await signInByLine(term, () => sim.control.latestCode('alice@example.com')!, 'alice@example.com');
-    await term.waitFor(/Choose 1–\d:/);
+    const term = await plainAtMenu(sim, mode);
     answer(term, '1');
     await term.waitFor('Meanwhile, type r');
     answer(term, 'r');
@@ -57,8 +47,7 @@ describe.each(PLAIN_MODES)('plain mode in a terminal (%s): the other ways to ver
     // The request was withdrawn on the way: the other device stops waiting for it.
     expect(sim.control.requests().map((request) => `${request.method} ${request.path}`), term.screen()).toContainEqual(expect.stringMatching(/^POST .*\/cancel$/));
     answer(term, recoveryKeyOf(sim, 'alice@example.com'));
-    await term.waitFor('Ready: @alice:beeper.com', 20_000);
-    expect(await term.exitCode()).toBe(0);
+    await plainReady(term);
   });
 
 });
