@@ -67,23 +67,22 @@ function watchCalls(failAt?: { call: string; code: string }) {
   return calls;
 }
 
+/** The calls that make the key durable in its temp file, before it gets its name. */
+const KEY_SYNCED = ['open folder', 'open temp', 'write temp', 'sync temp', 'close temp'];
+
+/** The key is at the path, whole and private, and nothing else is in the folder. */
+function expectTheKeyAlone(): void {
+  expect(readFileSync(path, 'utf8')).toBe(`${KEY}\n`);
+  expect(statSync(path).mode & 0o777).toBe(0o600);
+  expect(readdirSync(dir)).toEqual(['new-key.txt']);
+}
+
 describe('writeKeyFile', () => {
   it('syncs the key, links it to a free name, and syncs the folder, in that order', async () => {
     const calls = watchCalls();
     expect(await writeKeyFile(path, KEY)).toEqual({ ok: true, path });
-    expect(calls.filter((call) => !call.startsWith('close folder'))).toEqual([
-      'open folder',
-      'open temp',
-      'write temp',
-      'sync temp',
-      'close temp',
-      'link temp file',
-      'unlink temp',
-      'sync folder',
-    ]);
-    expect(readFileSync(path, 'utf8')).toBe(`${KEY}\n`);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dir)).toEqual(['new-key.txt']);
+    expect(calls.filter((call) => !call.startsWith('close folder'))).toEqual([...KEY_SYNCED, 'link temp file', 'unlink temp', 'sync folder']);
+    expectTheKeyAlone();
   });
 
   it.each([
@@ -107,21 +106,8 @@ describe('writeKeyFile', () => {
   it('where there are no hard links (FAT, a USB stick): claims the free name and renames the synced key over it', async () => {
     const calls = watchCalls({ call: 'link temp file', code: 'EPERM' });
     expect(await writeKeyFile(path, KEY)).toEqual({ ok: true, path });
-    expect(calls.filter((call) => !call.startsWith('close folder'))).toEqual([
-      'open folder',
-      'open temp',
-      'write temp',
-      'sync temp',
-      'close temp',
-      'link temp file',
-      'open file',
-      'close file',
-      'unlink temp',
-      'sync folder',
-    ]);
-    expect(readFileSync(path, 'utf8')).toBe(`${KEY}\n`);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dir)).toEqual(['new-key.txt']);
+    expect(calls.filter((call) => !call.startsWith('close folder'))).toEqual([...KEY_SYNCED, 'link temp file', 'open file', 'close file', 'unlink temp', 'sync folder']);
+    expectTheKeyAlone();
   });
 
   it('where there are no hard links, still never touches a file already at the path', async () => {
